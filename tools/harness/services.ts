@@ -1,0 +1,132 @@
+// Where do the tests find PostgreSQL and Redis? One pure decision, then thin I/O around it.
+//
+//   1. DATABASE_URL and REDIS_URL are set       -> use those servers
+//   2. a container runtime (Docker, Podman) is up -> testcontainers starts throwaway ones
+//   3. servers answer on the default local ports -> use those
+//   4. otherwise                                  -> NoServicesError, naming every way to fix it
+import net from 'node:net';
+import { NoServicesError } from './errors.ts';
+
+/** Image tags for the container path, pinned in one place. */
+export const IMAGES = {
+  postgres: 'postgres:15.10-alpine',
+  redis: 'redis:7.4.2-alpine',
+} as const;
+
+export const LOCAL_DEFAULTS = {
+  databaseUrl: 'postgresql://postgres@127.0.0.1:5432/postgres',
+  redisUrl: 'redis://127.0.0.1:6379',
+} as const;
+
+export const ServiceSource = {
+  ENV: 'env',
+  TESTCONTAINERS: 'testcontainers',
+  LOCAL: 'local',
+} as const;
+export type ServiceSource = (typeof ServiceSource)[keyof typeof ServiceSource];
+
+export interface Services {
+  source: ServiceSource;
+  /** A URL of the PostgreSQL server (any database on it; the harness picks its own). */
+  databaseUrl: string;
+  redisUrl: string;
+  /** Stops what this process started (containers); a no-op for servers it only found. */
+  close(): Promise<void>;
+}
+
+/** The I/O the strategy needs, injectable so the choice can be tested without Docker. */
+export interface ServiceProbes {
+  env: Record<string, string | undefined>;
+  containerRuntimeAvailable(): Promise<boolean>;
+  startContainers(): Promise<Services>;
+  localServersAvailable(): Promise<boolean>;
+}
+
+export async function findServices(probes: ServiceProbes): Promise<Services> {
+  const { DATABASE_URL, REDIS_URL } = probes.env;
+  if (DATABASE_URL && REDIS_URL) {
+    return { source: ServiceSource.ENV, databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, close: async () => {} };
+  }
+  if (DATABASE_URL || REDIS_URL) {
+    throw new NoServicesError(`only ${DATABASE_URL ? 'DATABASE_URL' : 'REDIS_URL'} is set; set both, or neither`);
+  }
+  if (await probes.containerRuntimeAvailable()) return probes.startContainers();
+  if (await probes.localServersAvailable()) {
+    return { source: ServiceSource.LOCAL, ...LOCAL_DEFAULTS, close: async () => {} };
+  }
+  throw new NoServicesError('no DATABASE_URL/REDIS_URL, no container runtime, nothing on 127.0.0.1:5432/6379');
+}
+
+export function describeServices(services: Pick<Services, 'source' | 'databaseUrl' | 'redisUrl'>): string {
+  const where = `PostgreSQL ${redact(services.databaseUrl)}, Redis ${redact(services.redisUrl)}`;
+  switch (services.source) {
+    case ServiceSource.ENV:
+      return `services from DATABASE_URL/REDIS_URL: ${where}`;
+    case ServiceSource.TESTCONTAINERS:
+      return `services in throwaway containers (${IMAGES.postgres}, ${IMAGES.redis}): ${where}`;
+    case ServiceSource.LOCAL:
+      return `local services on default ports: ${where}`;
+  }
+}
+
+/** Hides a password in a connection URL before it is printed. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+}
+
+// ---- the real probes -------------------------------------------------------------------------
+
+function portOpen(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export const realProbes = (env: Record<string, string | undefined> = process.env): ServiceProbes => ({
+  env,
+  async containerRuntimeAvailable() {
+    if (env.WORKBOOK_NO_CONTAINERS === '1') return false;
+    try {
+      const { getContainerRuntimeClient } = await import('testcontainers');
+      await getContainerRuntimeClient();
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  async startContainers() {
+    const [{ PostgreSqlContainer }, { RedisContainer }] = await Promise.all([
+      import('@testcontainers/postgresql'),
+      import('@testcontainers/redis'),
+    ]);
+    const [postgres, redis] = await Promise.all([
+      new PostgreSqlContainer(IMAGES.postgres).withUsername('postgres').withPassword('postgres').start(),
+      new RedisContainer(IMAGES.redis).start(),
+    ]);
+    return {
+      source: ServiceSource.TESTCONTAINERS,
+      databaseUrl: postgres.getConnectionUri(),
+      redisUrl: redis.getConnectionUrl(),
+      async close() {
+        await Promise.all([postgres.stop(), redis.stop()]);
+      },
+    };
+  },
+  async localServersAvailable() {
+    const [pgUp, redisUp] = await Promise.all([portOpen('127.0.0.1', 5432), portOpen('127.0.0.1', 6379)]);
+    return pgUp && redisUp;
+  },
+});

@@ -1,0 +1,125 @@
+// Per-test-file services. Call these at the top level of a test file:
+//
+//   const db = useDatabase();          // a fresh database cloned from the `app` template
+//   const redis = useRedis();          // a connected client + a key/channel prefix of its own
+//
+// They register beforeAll/afterAll hooks: the database is created before the file's first test
+// and dropped after its last; the Redis keys under the prefix are deleted and the client closed.
+// Properties throw if read outside a test or hook (before the resources exist).
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createClient, type RedisClientType } from 'redis';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { createDatabase, dropDatabase, withAdminClient } from '../db/admin.ts';
+import { createPrismaClient, type PrismaClient } from '../db/prisma.ts';
+import { withDatabase } from '../db/urls.ts';
+import type { TemplateKind } from './context.ts';
+import { testDatabaseName } from './templates.ts';
+
+const unique = () => randomBytes(4).toString('hex');
+
+function lateBound<T>(what: string): { get(): T; set(v: T | undefined): void } {
+  let value: T | undefined;
+  return {
+    get() {
+      if (value === undefined) throw new Error(`${what} is only available inside tests and hooks (after beforeAll).`);
+      return value;
+    },
+    set(v) {
+      value = v;
+    },
+  };
+}
+
+export interface TestDatabase {
+  /** Name of this file's database. */
+  readonly name: string;
+  /** Connection URL of this file's database. */
+  readonly url: string;
+  /** A `pg` pool on this database (closed after the file). */
+  readonly pool: pg.Pool;
+  /** A PrismaClient on this database (created on first use, disconnected after the file). */
+  readonly prisma: PrismaClient;
+}
+
+export interface UseDatabaseOptions {
+  /** Which template to clone. @default 'app' */
+  template?: TemplateKind;
+}
+
+export function useDatabase(options: UseDatabaseOptions = {}): TestDatabase {
+  const ctx = inject('workbook');
+  const name = testDatabaseName(ctx.runId, unique());
+  const url = withDatabase(ctx.databaseUrl, name);
+  const pool = lateBound<pg.Pool>('db.pool');
+  let prisma: PrismaClient | undefined;
+
+  beforeAll(async () => {
+    await withAdminClient(ctx.databaseUrl, (c) => createDatabase(c, name, ctx.templates[options.template ?? 'app']));
+    const p = new pg.Pool({ connectionString: url, max: 5 });
+    p.on('error', () => {}); // idle-client errors (e.g. server restart) surface on the next query
+    pool.set(p);
+  });
+
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    prisma = undefined;
+    await pool.get().end();
+    pool.set(undefined);
+    await withAdminClient(ctx.databaseUrl, (c) => dropDatabase(c, name));
+  });
+
+  return {
+    name,
+    url,
+    get pool() {
+      return pool.get();
+    },
+    get prisma() {
+      pool.get(); // same lifetime as the pool
+      prisma ??= createPrismaClient(url);
+      return prisma;
+    },
+  };
+}
+
+export interface TestRedis {
+  readonly url: string;
+  /** A prefix unique to this file, e.g. `wb:3fa9c1:5d2e7a10:`. Put it in front of every key and channel. */
+  readonly prefix: string;
+  /** A connected node-redis client (closed after the file). */
+  readonly client: RedisClientType;
+  /** `prefix + parts.join(':')`. */
+  key(...parts: Array<string | number>): string;
+}
+
+export function useRedis(): TestRedis {
+  const ctx = inject('workbook');
+  const prefix = `wb:${ctx.runId}:${unique()}:`;
+  const client = lateBound<RedisClientType>('redis.client');
+
+  beforeAll(async () => {
+    const c: RedisClientType = createClient({ url: ctx.redisUrl });
+    c.on('error', () => {}); // reconnects on its own; commands reject while it is down
+    await c.connect();
+    client.set(c);
+  });
+
+  afterAll(async () => {
+    const c = client.get();
+    for await (const keys of c.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+      if (keys.length) await c.unlink(keys);
+    }
+    c.destroy();
+    client.set(undefined);
+  });
+
+  return {
+    url: ctx.redisUrl,
+    prefix,
+    get client() {
+      return client.get();
+    },
+    key: (...parts) => prefix + parts.join(':'),
+  };
+}

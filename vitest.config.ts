@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import { labTargetPlugin, Target } from './tools/vitest/target-plugin.ts';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// Three projects share one config:
+//   starter  - every lab's tests against the learner's files (labs/)
+//   solution - the same tests against the reference files (solutions/)
+//   tools    - the workbook's own tests (CLI, harness, grader)
+// `npm run lab -- NN` picks the project and the lab folder; `npm test` runs all three.
+const labProject = (target: Target) => ({
+  plugins: [labTargetPlugin({ target, root })],
+  test: {
+    name: target,
+    include: ['labs/*/**/*.test.ts'],
+    globalSetup: ['tools/harness/global-setup.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      labProject(Target.STARTER),
+      labProject(Target.SOLUTION),
+      {
+        test: {
+          name: 'tools',
+          include: ['tools/**/*.test.ts', 'prisma/**/*.test.ts'],
+          globalSetup: ['tools/harness/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
