@@ -17,3 +17,24 @@ export class NoServicesError extends Error {
     this.name = 'NoServicesError';
   }
 }
+
+export class ServiceUnreachableError extends Error {
+  readonly code = 'WORKBOOK_SERVICE_UNREACHABLE';
+  constructor(
+    readonly service: 'PostgreSQL' | 'Redis',
+    readonly url: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      [
+        `${service} at ${url} did not answer (${(options?.cause as Error | undefined)?.message || 'no reply'}).`,
+        service === 'PostgreSQL'
+          ? 'Start PostgreSQL (or `docker compose up -d`), or set DATABASE_URL to a server that runs.'
+          : 'Start Redis (or `docker compose up -d`), or set REDIS_URL to a server that runs.',
+        'Then run `npm run lab -- doctor` to check.',
+      ].join('\n'),
+      options,
+    );
+    this.name = 'ServiceUnreachableError';
+  }
+}

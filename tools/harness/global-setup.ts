@@ -2,6 +2,7 @@
 // Finds the services, prepares template databases, and hands the tests what they need via `provide`.
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
+import { assertServicesAnswer } from './reachability.ts';
 import { describeServices, findServices, realProbes } from './services.ts';
 import { prepareTemplates, dropRunDatabases } from './templates.ts';
 import type { HarnessContext } from './context.ts';
@@ -9,6 +10,10 @@ import type { HarnessContext } from './context.ts';
 export default async function setup(project: TestProject) {
   const services = await findServices(realProbes());
   if (!process.env.WORKBOOK_QUIET) console.log(`[workbook] ${describeServices(services)}`);
+  await assertServicesAnswer(services).catch(async (error: unknown) => {
+    await services.close();
+    throw error;
+  });
   const templates = await prepareTemplates(services.databaseUrl);
   // A short id for this run: every database and Redis prefix a test creates carries it,
   // so teardown (and a later run, after a crash) can find exactly what this run left.
