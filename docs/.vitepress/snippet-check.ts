@@ -55,16 +55,16 @@ export function snippetProblem(snippet: SnippetImport, source: string | null, ro
   const page = path.relative(root, snippet.page);
   const file = path.relative(root, snippet.file);
   const what = `${page}: <<< ${file}${snippet.region ? `#${snippet.region}` : ''}`;
-  if (source === null) return `${what}: the file does not exist`;
+  if (source === null) return `${what}: no such file`;
   if (!snippet.region) return null;
-  const state = regionState(source, snippet.region);
-  if (state === RegionState.MISSING) {
-    return `${what}: no region "${snippet.region}" in ${file} (mark the code with "// #region ${snippet.region}" and "// #endregion ${snippet.region}")`;
+  switch (regionState(source, snippet.region)) {
+    case RegionState.MISSING:
+      return `${what}: no region "${snippet.region}" in the file (mark the code with "// #region ${snippet.region}" and "// #endregion ${snippet.region}")`;
+    case RegionState.UNCLOSED:
+      return `${what}: region "${snippet.region}" is never closed (add "// #endregion ${snippet.region}")`;
+    case RegionState.FOUND:
+      return null;
   }
-  if (state === RegionState.UNCLOSED) {
-    return `${what}: region "${snippet.region}" in ${file} is never closed (add "// #endregion ${snippet.region}")`;
-  }
-  return null;
 }
 
 export class SnippetImportError extends Error {
