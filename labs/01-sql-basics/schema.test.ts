@@ -1,0 +1,107 @@
+// The DDL in schema.ts: constraints and indexes, checked with plain SQL (no lab functions involved).
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { useDatabase } from '../../tools/harness/test-env.ts';
+import { applySchema } from './schema.ts';
+
+const db = useDatabase({ template: 'empty' });
+
+beforeAll(async () => {
+  await applySchema(db.pool);
+});
+
+beforeEach(async () => {
+  await db.pool.query('TRUNCATE users, posts RESTART IDENTITY CASCADE');
+});
+
+async function insertUser(email: string, name = 'Ada'): Promise<number> {
+  const { rows } = await db.pool.query<{ id: number }>('INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id', [
+    email,
+    name,
+  ]);
+  return rows[0]!.id;
+}
+
+async function indexesOn(table: string): Promise<Array<{ name: string; firstColumn: string; definition: string }>> {
+  const { rows } = await db.pool.query<{ indexname: string; indexdef: string }>(
+    `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1`,
+    [table],
+  );
+  // indexdef reads like: CREATE INDEX posts_author_id_idx ON public.posts USING btree (author_id)
+  return rows.map((r) => ({
+    name: r.indexname,
+    firstColumn: /USING \w+ \((\w+)/.exec(r.indexdef)?.[1] ?? '',
+    definition: r.indexdef,
+  }));
+}
+
+describe('schema', () => {
+  test('two users cannot share an email (UNIQUE)', async () => {
+    await insertUser('ada@example.com');
+
+    const second = db.pool.query('INSERT INTO users (email, name) VALUES ($1, $2)', ['ada@example.com', 'Other Ada']);
+
+    await expect(
+      second,
+      '🚨 a second user with the same email should be refused with a unique violation (SQLSTATE 23505): make users.email UNIQUE in labs/01-sql-basics/schema.ts',
+    ).rejects.toMatchObject({ code: '23505' });
+  });
+
+  test('a post must name an author that exists (FOREIGN KEY)', async () => {
+    const orphan = db.pool.query('INSERT INTO posts (author_id, title) VALUES ($1, $2)', [999, 'Nobody wrote this']);
+
+    await expect(
+      orphan,
+      '🚨 a post whose author_id is not in users should be refused with a foreign key violation (23503): make posts.author_id REFERENCES users (id)',
+    ).rejects.toMatchObject({ code: '23503' });
+  });
+
+  test('a post must have an author (NOT NULL)', async () => {
+    const authorless = db.pool.query('INSERT INTO posts (title) VALUES ($1)', ['Anonymous']);
+
+    await expect(
+      authorless,
+      '🚨 a post without author_id should be refused with a not-null violation (23502): declare posts.author_id NOT NULL',
+    ).rejects.toMatchObject({ code: '23502' });
+  });
+
+  test('deleting a user deletes their posts (ON DELETE CASCADE)', async () => {
+    const ada = await insertUser('ada@example.com');
+    const grace = await insertUser('grace@example.com', 'Grace');
+    await db.pool.query('INSERT INTO posts (author_id, title) VALUES ($1, $2), ($1, $3), ($4, $5)', [
+      ada,
+      'Notes on the engine',
+      'On loops',
+      grace,
+      'Compilers',
+    ]);
+
+    await db.pool.query('DELETE FROM users WHERE id = $1', [ada]);
+
+    const { rows } = await db.pool.query<{ author_id: number; title: string }>('SELECT author_id, title FROM posts');
+    expect(rows, "🚨 deleting a user should delete exactly that user's posts: add ON DELETE CASCADE to posts.author_id").toEqual([
+      { author_id: grace, title: 'Compilers' },
+    ]);
+  });
+
+  test('posts.author_id has an index', async () => {
+    const indexes = await indexesOn('posts');
+
+    const found = indexes.find((i) => i.firstColumn === 'author_id');
+
+    expect(
+      found,
+      `🚨 expected an index on posts whose first column is author_id (PostgreSQL does not index a foreign key column for you). Indexes on posts now: ${JSON.stringify(indexes.map((i) => i.definition))}`,
+    ).toBeDefined();
+  });
+
+  test('posts.created_at has a B-tree index (for newest-first listings)', async () => {
+    const indexes = await indexesOn('posts');
+
+    const found = indexes.find((i) => i.firstColumn === 'created_at' && i.definition.includes('USING btree'));
+
+    expect(
+      found,
+      `🚨 expected a btree index on posts whose first column is created_at. Indexes on posts now: ${JSON.stringify(indexes.map((i) => i.definition))}`,
+    ).toBeDefined();
+  });
+});

@@ -1,0 +1,131 @@
+// withTransaction (transaction.ts) and signUpWithFirstPost (sign-up.ts): all or nothing.
+import pg from 'pg';
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { useDatabase } from '../../tools/harness/test-env.ts';
+import { withDeadline } from '../../tools/testing/wait.ts';
+import { DuplicateEmailError } from './errors.ts';
+import { applySchema } from './schema.ts';
+import { signUpWithFirstPost } from './sign-up.ts';
+import { withTransaction } from './transaction.ts';
+
+const db = useDatabase({ template: 'empty' });
+
+beforeAll(async () => {
+  await applySchema(db.pool);
+});
+
+beforeEach(async () => {
+  await db.pool.query('TRUNCATE users, posts RESTART IDENTITY CASCADE');
+});
+
+async function tableRows() {
+  const users = await db.pool.query('SELECT email FROM users ORDER BY id');
+  const posts = await db.pool.query('SELECT author_id, title FROM posts ORDER BY id');
+  return { users: users.rows, posts: posts.rows };
+}
+
+/**
+ * A pool with a single connection, whose pool.query() refuses to run: a transaction must go
+ * through one client from pool.connect(). With one connection, a client that is never released
+ * makes the next call wait forever, and one released mid-transaction leaks into the next call.
+ */
+function singleConnectionPool(): pg.Pool {
+  const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+  pool.on('error', () => {});
+  pool.query = (() => {
+    throw new Error(
+      'withTransaction called pool.query(): each pool.query() may run on a different connection. Use the client from pool.connect()',
+    );
+  }) as unknown as pg.Pool['query'];
+  return pool;
+}
+
+describe('transaction', () => {
+  test('signUpWithFirstPost creates the user and their first post', async () => {
+    const { user, post } = await signUpWithFirstPost(db.pool, {
+      email: 'ada@example.com',
+      name: 'Ada',
+      firstPost: { title: 'Hello', body: 'First!' },
+    });
+
+    expect(post.authorId, "🚨 the post's authorId should be the new user's id, taken from INSERT ... RETURNING").toBe(user.id);
+    expect(await tableRows(), '🚨 both rows should be committed').toEqual({
+      users: [{ email: 'ada@example.com' }],
+      posts: [{ author_id: user.id, title: 'Hello' }],
+    });
+  });
+
+  test('a post that breaks a rule rolls back the user too', async () => {
+    const badPost = { email: 'ada@example.com', name: 'Ada', firstPost: { title: '' } }; // violates CHECK (title <> '')
+
+    const attempt = signUpWithFirstPost(db.pool, badPost);
+
+    await expect(attempt, "🚨 the post's check violation (23514) should reach the caller").rejects.toMatchObject({
+      code: '23514',
+    });
+    expect(
+      await tableRows(),
+      '🚨 the user was inserted before the post failed: BEGIN first, ROLLBACK on error, so nothing is left behind',
+    ).toEqual({ users: [], posts: [] });
+  });
+
+  test('a taken email fails with DuplicateEmailError and adds no post', async () => {
+    await db.pool.query("INSERT INTO users (email, name) VALUES ('ada@example.com', 'Ada')");
+
+    const attempt = signUpWithFirstPost(db.pool, { email: 'ada@example.com', name: 'Ada 2', firstPost: { title: 'Hi' } });
+
+    await expect(attempt, '🚨 expected DuplicateEmailError from createUser').rejects.toBeInstanceOf(DuplicateEmailError);
+    expect(await tableRows(), '🚨 nothing should change when the sign-up fails').toEqual({
+      users: [{ email: 'ada@example.com' }],
+      posts: [],
+    });
+  });
+
+  test('withTransaction commits and returns what the work returned', async () => {
+    const result = await withTransaction(db.pool, async (client) => {
+      const { rows } = await client.query<{ id: number }>(
+        "INSERT INTO users (email, name) VALUES ('ada@example.com', 'Ada') RETURNING id",
+      );
+      return rows[0]!.id;
+    });
+
+    const { rows } = await db.pool.query<{ id: number }>('SELECT id FROM users');
+    expect(rows, '🚨 withTransaction should COMMIT and resolve with the return value of `work`').toEqual([{ id: result }]);
+  });
+
+  test('withTransaction releases its client and leaves no transaction open, even after errors', async () => {
+    const pool = singleConnectionPool();
+    try {
+      for (let i = 1; i <= 3; i++) {
+        const failing = withTransaction(pool, async (client) => {
+          await client.query('INSERT INTO users (email, name) VALUES ($1, $2)', [`failed${i}@example.com`, 'Failed']);
+          throw new Error(`work ${i} failed`);
+        });
+        const outcome = await withDeadline(
+          failing.then(() => 'resolved', (error: Error) => error.message),
+          3000,
+          'withTransaction never finished: is the client released in a finally block?',
+        ).catch((error: Error) => error.message);
+        expect(outcome, '🚨 withTransaction should reject with the error `work` threw').toBe(`work ${i} failed`);
+      }
+
+      await withDeadline(
+        withTransaction(pool, (client) => client.query("INSERT INTO users (email, name) VALUES ('ok@example.com', 'Ok')")),
+        3000,
+        'withTransaction waited forever for a connection: release the client (client.release()) in a finally block',
+      );
+
+      expect(
+        await tableRows(),
+        '🚨 only the successful insert should be stored: after an error, ROLLBACK before the client goes back to the pool',
+      ).toEqual({ users: [{ email: 'ok@example.com' }], posts: [] });
+      expect(
+        { total: pool.totalCount, idle: pool.idleCount },
+        '🚨 the one connection should be back in the pool, idle',
+      ).toEqual({ total: 1, idle: 1 });
+    } finally {
+      // A client that was never released would make end() wait forever; the database is dropped after the file anyway.
+      await withDeadline(pool.end(), 2000, 'pool.end() waits for a client that was never released').catch(() => {});
+    }
+  });
+});
