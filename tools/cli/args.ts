@@ -1,0 +1,189 @@
+// Command-line grammar of `npm run lab`, `npm run grade` and `npm test`: pure functions from
+// argv (and env) to a command, so every shape is unit-tested without running anything.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Target } from '../vitest/target-plugin.ts';
+
+export const Lang = { EN: 'en', KO: 'ko' } as const;
+export type Lang = (typeof Lang)[keyof typeof Lang];
+
+export class UsageError extends Error {
+  readonly code = 'WORKBOOK_USAGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** `--lang` wins; else a Korean locale (LC_ALL, LC_MESSAGES or LANG starting with `ko`); else English. */
+export function pickLang(flag: string | undefined, env: Env): Lang {
+  if (flag !== undefined) {
+    if (flag === Lang.EN || flag === Lang.KO) return flag;
+    throw new UsageError(`--lang must be "en" or "ko", not "${flag}"`);
+  }
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return locale.toLowerCase().startsWith('ko') ? Lang.KO : Lang.EN;
+}
+
+/** File events do not reach Linux from a Windows drive under WSL, nor from many network drives: poll there. */
+export function shouldPoll(flag: boolean, env: Env): boolean {
+  if (flag) return true;
+  if (env.WSL_DISTRO_NAME || env.WSL_INTEROP) return true;
+  const chokidar = (env.CHOKIDAR_USEPOLLING ?? '').toLowerCase();
+  return chokidar === '1' || chokidar === 'true';
+}
+
+const LAB_REF = /^(\d{1,2}|\d\d-[a-z0-9-]+)$/;
+
+export type LabCommand =
+  | { kind: 'help' }
+  | { kind: 'list'; lang: Lang }
+  | { kind: 'run'; lab: string; target: Target; watch: boolean; poll: boolean; lang: Lang }
+  | { kind: 'hint'; lab: string; lang: Lang }
+  | { kind: 'diff'; lab: string }
+  | { kind: 'reset'; lab: string }
+  | { kind: 'doctor' };
+
+const SUBCOMMANDS = ['list', 'hint', 'diff', 'reset', 'doctor', 'help'] as const;
+
+export function parseLabArgs(argv: string[], env: Env = {}): LabCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        solution: { type: 'boolean', default: false },
+        watch: { type: 'boolean', short: 'w', default: false },
+        poll: { type: 'boolean', default: false },
+        lang: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  const lang = pickLang(values.lang, env);
+  const [first, second, ...rest] = positionals;
+
+  const labArg = (value: string | undefined, command: string): string => {
+    if (value === undefined) throw new UsageError(`"${command}" needs a lab number, e.g. \`npm run lab -- ${command} 01\``);
+    if (!LAB_REF.test(value)) throw new UsageError(`"${value}" is not a lab number (try 01, 2 or 01-sql-basics)`);
+    return value;
+  };
+  const noMore = (extra: string[]) => {
+    if (extra.length) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}`);
+  };
+  const runFlagsOnlyForRun = (command: string) => {
+    if (values.solution || values.watch || values.poll) {
+      throw new UsageError(`--solution, --watch and --poll go with running a lab (\`npm run lab -- 01 --watch\`), not with "${command}"`);
+    }
+  };
+
+  if (first === undefined || first === 'list') {
+    noMore(first === undefined ? [] : [second, ...rest].filter((x): x is string => x !== undefined));
+    runFlagsOnlyForRun('list');
+    return { kind: 'list', lang };
+  }
+  if ((SUBCOMMANDS as readonly string[]).includes(first)) {
+    runFlagsOnlyForRun(first);
+    switch (first as (typeof SUBCOMMANDS)[number]) {
+      case 'help':
+        return { kind: 'help' };
+      case 'doctor':
+        noMore([second, ...rest].filter((x): x is string => x !== undefined));
+        return { kind: 'doctor' };
+      case 'hint':
+        noMore(rest);
+        return { kind: 'hint', lab: labArg(second, 'hint'), lang };
+      case 'diff':
+        noMore(rest);
+        return { kind: 'diff', lab: labArg(second, 'diff') };
+      case 'reset':
+        noMore(rest);
+        return { kind: 'reset', lab: labArg(second, 'reset') };
+    }
+  }
+  if (!LAB_REF.test(first)) {
+    throw new UsageError(`unknown command "${first}" (commands: a lab number, ${SUBCOMMANDS.join(', ')})`);
+  }
+  noMore([second, ...rest].filter((x): x is string => x !== undefined));
+  return {
+    kind: 'run',
+    lab: first,
+    target: values.solution ? Target.SOLUTION : Target.STARTER,
+    watch: values.watch,
+    poll: values.watch ? shouldPoll(values.poll, env) : false,
+    lang,
+  };
+}
+
+export interface GradeCommand {
+  kind: 'grade';
+  target: Target;
+  /** The checkout to grade (absolute). */
+  dir: string;
+  /** Where grade.json, junit.xml and summary.md go (absolute). */
+  out: string;
+}
+
+export function parseGradeArgs(argv: string[], cwd: string, defaultDir: string): GradeCommand | { kind: 'help' } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        target: { type: 'string', default: Target.STARTER },
+        dir: { type: 'string' },
+        out: { type: 'string', default: 'grade-out' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.target !== Target.STARTER && values.target !== Target.SOLUTION) {
+    throw new UsageError(`--target must be "starter" or "solution", not "${values.target}"`);
+  }
+  const resolve = (p: string) => path.resolve(cwd, p);
+  return {
+    kind: 'grade',
+    target: values.target,
+    dir: values.dir ? resolve(values.dir) : defaultDir,
+    out: resolve(values.out),
+  };
+}
+
+export interface TestAllCommand {
+  kind: 'test-all';
+  /** Skip the docs build (it takes the longest). */
+  skipDocs: boolean;
+}
+
+export function parseTestAllArgs(argv: string[]): TestAllCommand | { kind: 'help' } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        'skip-docs': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (parsed.values.help) return { kind: 'help' };
+  return { kind: 'test-all', skipDocs: parsed.values['skip-docs'] };
+}

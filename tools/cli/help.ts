@@ -1,0 +1,64 @@
+// `npm run lab -- --help`: every command, in one screen.
+export const LAB_HELP = `Realtime backend workbook: lab runner
+
+Usage: npm run lab -- [command] [options]
+
+  npm run lab                      list the labs with your status and overall progress
+  npm run lab -- NN                run lab NN's tests against your files (labs/NN-*)
+  npm run lab -- NN --solution     run them against the reference solution (solutions/NN-*)
+  npm run lab -- NN --watch        re-run whenever you save a file (Ctrl-C to stop)
+  npm run lab -- NN --watch --poll
+                                   the same, polling the files instead of waiting for file
+                                   events: for WSL2 with the checkout on a Windows drive,
+                                   network drives and some containers (on by itself when
+                                   WSL_DISTRO_NAME or CHOKIDAR_USEPOLLING=1 is set)
+  npm run lab -- hint NN           show the next hint for lab NN (one more each time)
+  npm run lab -- diff NN           your files next to the reference solution (unified diff;
+                                   lines starting with + are in the solution)
+  npm run lab -- reset NN          put lab NN's files back to the starter (from git HEAD);
+                                   your version is kept in .workbook/backups/
+  npm run lab -- doctor            check Node, PostgreSQL and Redis (and where the tests
+                                   would find them), the Prisma client, ffmpeg, Chromium, Docker
+
+Options:
+  --lang en|ko     language of titles and hints (default: Korean when LANG starts with "ko")
+  -h, --help       this text
+
+NN is the lab number (1, 01) or its full name (01-sql-basics).
+Your progress is kept in .workbook/progress.json (delete it to start over).
+
+The tests need PostgreSQL and Redis. They use DATABASE_URL and REDIS_URL when both are set,
+else throwaway containers when Docker is running, else servers on 127.0.0.1:5432 and :6379.
+
+Other commands: npm test (every lab, solutions and starters, plus the docs build),
+npm run grade -- --help (grade a checkout), npm run docs:dev (the lessons in a browser).
+`;
+
+export const GRADE_HELP = `Realtime backend workbook: grader
+
+Usage: npm run grade -- [--target starter|solution] [--dir PATH] [--out DIR]
+
+  --target   starter (default): grade the learner's files in labs/;
+             solution: grade the reference files in solutions/
+  --dir      the checkout to grade (default: this one)
+  --out      where to write grade.json, junit.xml and summary.md (default: grade-out/)
+
+Every lab runs with this workbook's own tests, harness and lab.json (points), whatever the
+graded checkout holds: a test file edited, added or deleted there is reported in all outputs
+and the original is used. The score of a lab is its points earned / its points (0..1); the
+overall score is the mean of the labs' scores. Exit code 0 when grading finished (whatever
+the score), 1 when it could not run.
+`;
+
+export const TEST_ALL_HELP = `Realtime backend workbook: self-test
+
+Usage: npm test [-- --skip-docs]
+
+  1. the workbook's own tests (vitest project "tools")
+  2. every lab against its reference solution: every test must pass
+  3. every lab against its untouched starter: every test must FAIL (a test that passes on the
+     starter checks nothing the learner does)
+  4. npm run docs:build (skipped with a notice while docs/.vitepress/config.ts does not exist)
+
+Exit code 0 only when all four hold.
+`;

@@ -1,0 +1,73 @@
+// `npm run lab`: the learner's entry point. See `npm run lab -- --help` (tools/cli/help.ts).
+import { findLab, listLabs, ROOT, type LabMeta } from '../labs/meta.ts';
+import { parseLabArgs, UsageError } from './args.ts';
+import { diffLab } from './diff.ts';
+import { doctor } from './doctor.ts';
+import { LAB_HELP } from './help.ts';
+import { showHint } from './hint.ts';
+import { formatLabList } from './list-labs.ts';
+import { ProgressStore } from './progress.ts';
+import { resetLab } from './reset.ts';
+import { ExitCode, runLab, watchLab } from './run-lab.ts';
+import { style } from './style.ts';
+
+function labOrExplain(query: string): LabMeta {
+  const lab = findLab(query, ROOT);
+  if (lab) return lab;
+  const ids = listLabs(ROOT).map((l) => l.id);
+  throw new UsageError(`There is no lab "${query}". ${ids.length ? `Labs: ${ids.join(', ')}` : 'No labs exist yet.'}`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const command = parseLabArgs(argv, process.env);
+  const store = ProgressStore.in(ROOT);
+  switch (command.kind) {
+    case 'help':
+      console.log(LAB_HELP);
+      return 0;
+    case 'list':
+      console.log(formatLabList(listLabs(ROOT), store.read(), command.lang));
+      return 0;
+    case 'run': {
+      const lab = labOrExplain(command.lab);
+      const options = { root: ROOT, lab, target: command.target, lang: command.lang, store };
+      if (command.watch) {
+        await watchLab({ ...options, poll: command.poll });
+        return new Promise<number>(() => {}); // runs until Ctrl-C
+      }
+      return runLab(options);
+    }
+    case 'hint':
+      console.log(showHint(labOrExplain(command.lab), command.lang, store));
+      return 0;
+    case 'diff':
+      diffLab(ROOT, labOrExplain(command.lab));
+      return 0;
+    case 'reset': {
+      const lab = labOrExplain(command.lab);
+      const result = resetLab(ROOT, lab, store);
+      if (result.restored.length === 0) console.log(`Lab ${lab.id.slice(0, 2)} is already the untouched starter: nothing to reset.`);
+      else {
+        console.log(`Restored the starter of ${result.restored.join(', ')}.`);
+        if (result.backupDir) console.log(`Your version is saved in ${result.backupDir}/`);
+      }
+      return 0;
+    }
+    case 'doctor':
+      return doctor(ROOT);
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) {
+    console.error(`${style.red('Error:')} ${error.message}\nSee \`npm run lab -- --help\`.`);
+    process.exitCode = ExitCode.CANNOT_RUN;
+  } else {
+    console.error(error);
+    process.exitCode = ExitCode.CANNOT_RUN;
+  }
+}
+// Vitest, pg and redis may leave sockets or timers behind once the verdict is printed: do not wait for them.
+if (!process.argv.includes('--watch') && !process.argv.includes('-w')) process.exit();

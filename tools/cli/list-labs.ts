@@ -1,0 +1,60 @@
+// `npm run lab`: every lab with the learner's status, and overall progress.
+import type { Lang } from './args.ts';
+import { Part, type LabMeta } from '../labs/meta.ts';
+import { LabStatus, statusOf, type Progress } from './progress.ts';
+import { padEnd, style } from './style.ts';
+
+const PART_TITLE: Record<Part, Record<Lang, string>> = {
+  [Part.POSTGRES]: { en: 'PostgreSQL and Prisma', ko: 'PostgreSQL과 Prisma' },
+  [Part.REDIS]: { en: 'Redis', ko: 'Redis' },
+  [Part.WEBSOCKETS]: { en: 'WebSockets', ko: 'WebSocket' },
+  [Part.PIPELINE]: { en: 'Pipeline and scaling', ko: '파이프라인과 확장' },
+};
+
+export function statusText(progress: Progress, id: string): string {
+  const entry = progress.labs[id];
+  switch (statusOf(entry)) {
+    case LabStatus.NOT_STARTED:
+      return style.dim('· not started');
+    case LabStatus.DONE:
+      return style.green(`✓ done (${entry?.total ?? 0} tests)`);
+    case LabStatus.FAILING:
+      return style.yellow(`✗ failing ${entry?.failed ?? 0} of ${entry?.total ?? 0}`);
+    case LabStatus.BROKEN:
+      return style.red('! could not run last time (run it again to see why)');
+  }
+}
+
+export function progressBar(done: number, total: number, width = 24): string {
+  const filled = total === 0 ? 0 : Math.round((done / total) * width);
+  return `[${style.green('#'.repeat(filled))}${style.dim('.'.repeat(width - filled))}]`;
+}
+
+/** The next lab to work on: the first one not done. */
+export function nextLab(labs: LabMeta[], progress: Progress): LabMeta | undefined {
+  return labs.find((lab) => statusOf(progress.labs[lab.id]) !== LabStatus.DONE);
+}
+
+export function formatLabList(labs: LabMeta[], progress: Progress, lang: Lang): string {
+  if (labs.length === 0) return 'No labs yet: labs/NN-topic/lab.json files appear here as labs are added.';
+  const done = labs.filter((lab) => statusOf(progress.labs[lab.id]) === LabStatus.DONE).length;
+  const pct = Math.round((done / labs.length) * 100);
+  const width = Math.max(...labs.map((lab) => [...lab.title[lang]].length)) + 4;
+  const out = [style.bold(lang === 'ko' ? '실시간 백엔드 워크북' : 'Realtime backend workbook'), ''];
+  let part: Part | undefined;
+  for (const lab of labs) {
+    if (lab.part !== part) {
+      part = lab.part;
+      out.push(style.bold(PART_TITLE[part][lang]));
+    }
+    out.push(`  ${lab.id.slice(0, 2)}  ${padEnd(lab.title[lang], width)}${statusText(progress, lab.id)}`);
+  }
+  out.push('', `${progressBar(done, labs.length)} ${done} of ${labs.length} labs done (${pct}%)`);
+  const next = nextLab(labs, progress);
+  out.push(
+    next
+      ? `Next: ${style.cyan(`npm run lab -- ${next.id.slice(0, 2)}`)}   lesson: docs/labs/${next.id}.md   all commands: npm run lab -- --help`
+      : style.green('Every lab is done. `npm start` runs the whole system.'),
+  );
+  return out.join('\n');
+}

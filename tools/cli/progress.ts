@@ -1,0 +1,95 @@
+// The learner's progress: a plain JSON file in the checkout (.workbook/progress.json, gitignored).
+// No account, no server: delete the file to start over.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const LabStatus = {
+  NOT_STARTED: 'not-started',
+  FAILING: 'failing',
+  DONE: 'done',
+  /** The last run could not test anything (setup problem, a file that does not load). */
+  BROKEN: 'broken',
+} as const;
+export type LabStatus = (typeof LabStatus)[keyof typeof LabStatus];
+
+const LabProgressSchema = z.object({
+  status: z.enum([LabStatus.FAILING, LabStatus.DONE, LabStatus.BROKEN]).optional(),
+  passed: z.number().int().nonnegative().optional(),
+  failed: z.number().int().nonnegative().optional(),
+  total: z.number().int().nonnegative().optional(),
+  lastRun: z.string().optional(),
+  hintsShown: z.number().int().nonnegative().optional(),
+});
+export type LabProgress = z.infer<typeof LabProgressSchema>;
+
+const ProgressSchema = z.object({
+  version: z.literal(1),
+  labs: z.record(z.string(), LabProgressSchema),
+});
+export type Progress = z.infer<typeof ProgressSchema>;
+
+export interface RunTally {
+  passed: number;
+  failed: number;
+  total: number;
+  /** The run hit a setup or load problem. */
+  broken: boolean;
+}
+
+export function statusOf(entry: LabProgress | undefined): LabStatus {
+  return entry?.status ?? LabStatus.NOT_STARTED;
+}
+
+/** Pure: the entry after a run. */
+export function afterRun(entry: LabProgress | undefined, tally: RunTally, now: Date): LabProgress {
+  const status = tally.broken ? LabStatus.BROKEN : tally.total > 0 && tally.failed === 0 ? LabStatus.DONE : LabStatus.FAILING;
+  return { ...entry, status, passed: tally.passed, failed: tally.failed, total: tally.total, lastRun: now.toISOString() };
+}
+
+export class ProgressStore {
+  constructor(readonly file: string) {}
+
+  static in(root: string): ProgressStore {
+    return new ProgressStore(path.join(root, '.workbook', 'progress.json'));
+  }
+
+  read(): Progress {
+    let raw: string;
+    try {
+      raw = readFileSync(this.file, 'utf8');
+    } catch {
+      return { version: 1, labs: {} };
+    }
+    // A hand-edited or older file should not stop the workbook: start from a clean slate.
+    let data: unknown;
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      return { version: 1, labs: {} };
+    }
+    const parsed = ProgressSchema.safeParse(data);
+    return parsed.success ? parsed.data : { version: 1, labs: {} };
+  }
+
+  lab(id: string): LabProgress | undefined {
+    return this.read().labs[id];
+  }
+
+  update(id: string, change: (entry: LabProgress | undefined) => LabProgress | undefined): LabProgress | undefined {
+    const progress = this.read();
+    const next = change(progress.labs[id]);
+    if (next === undefined) delete progress.labs[id];
+    else progress.labs[id] = next;
+    this.write(progress);
+    return next;
+  }
+
+  private write(progress: Progress): void {
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    // Write-then-rename, so an interrupted write never leaves half a file behind.
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(progress, null, 2)}\n`);
+    renameSync(tmp, this.file);
+  }
+}

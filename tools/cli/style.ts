@@ -1,0 +1,42 @@
+// Terminal colours, only when they help: a TTY, and no NO_COLOR (https://no-color.org).
+const enabled = (stream: NodeJS.WriteStream = process.stdout) =>
+  stream.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+
+const wrap = (open: number, close: number) => (text: string) => (enabled() ? `\u001b[${open}m${text}\u001b[${close}m` : text);
+
+export const style = {
+  bold: wrap(1, 22),
+  dim: wrap(2, 22),
+  red: wrap(31, 39),
+  green: wrap(32, 39),
+  yellow: wrap(33, 39),
+  cyan: wrap(36, 39),
+} as const;
+
+export const mark = {
+  pass: () => style.green('✓'),
+  fail: () => style.red('✗'),
+  skip: () => style.dim('○'),
+  warn: () => style.yellow('!'),
+} as const;
+
+/** Indents every line of `text` by `n` spaces. */
+export function indent(text: string, n: number): string {
+  const pad = ' '.repeat(n);
+  return text
+    .split('\n')
+    .map((line) => (line ? pad + line : line))
+    .join('\n');
+}
+
+/** Keeps the first `max` lines, saying how many were left out. */
+export function clip(text: string, max: number): string {
+  const lines = text.split('\n');
+  return lines.length <= max ? text : [...lines.slice(0, max), `… (${lines.length - max} more lines)`].join('\n');
+}
+
+export function padEnd(text: string, width: number): string {
+  // East Asian wide characters take two columns in a terminal.
+  const columns = [...text].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/.test(ch) ? 2 : 1), 0);
+  return text + ' '.repeat(Math.max(0, width - columns));
+}

@@ -1,0 +1,111 @@
+// Runs vitest in this process (createVitest from 'vitest/node') with a reporter of our own, and
+// hands back a RunReport: the workbook never parses vitest's console output.
+import type { Reporter, SerializedError, TestCase, TestModule, TestSpecification } from 'vitest/node';
+import { collectResults, ProblemKind, relativeTo, type Problem, type RunReport } from './results.ts';
+
+export interface RunOptions {
+  root: string;
+  /** The vitest project: `starter`, `solution` or `tools`. */
+  project: string;
+  /** Path filters, e.g. `['labs/01-sql-basics/']`. @default every test file of the project */
+  filters?: string[];
+  /** Called as each test finishes (live progress). */
+  onTestFinished?(test: { file: string; fullName: string; state: string }): void;
+  /** Called with `console.*` output of the tests and the code under test. */
+  onConsole?(text: string, stream: 'stdout' | 'stderr'): void;
+}
+
+export interface WatchOptions extends RunOptions {
+  /** Poll the file system instead of relying on file events (WSL2, network drives). */
+  poll?: boolean;
+  /** Called after every run, the first one and each re-run. */
+  onRunEnd(report: RunReport): void;
+  /** Called when a change starts a re-run. */
+  onRerun?(files: string[]): void;
+}
+
+function reporterFor(options: RunOptions, onEnd: (report: RunReport) => void, onRerun?: (files: string[]) => void): Reporter {
+  let started = Date.now();
+  return {
+    onTestRunStart(_specs: ReadonlyArray<TestSpecification>) {
+      started = Date.now();
+    },
+    onWatcherRerun(files: string[]) {
+      onRerun?.(files.map((f) => relativeTo(options.root, f)));
+    },
+    onTestCaseResult(test: TestCase) {
+      options.onTestFinished?.({
+        file: relativeTo(options.root, test.module.moduleId),
+        fullName: test.fullName,
+        state: test.result().state,
+      });
+    },
+    onUserConsoleLog(log) {
+      options.onConsole?.(log.content, log.type);
+    },
+    onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>) {
+      const { tests, problems } = collectResults(modules, unhandledErrors, options.root);
+      onEnd({ project: options.project, root: options.root, tests, problems, durationMs: Date.now() - started });
+    },
+  };
+}
+
+function setupProblem(error: unknown): Problem {
+  const e = error as Error & { code?: string };
+  const message = e?.message ?? String(error);
+  const where = (e?.stack ?? '')
+    .split('\n')
+    .map((line) => /\((\/[^)]+)\)|at (\/\S+)/.exec(line))
+    .flatMap((m) => (m ? [m[1] ?? m[2]!] : []))
+    .filter((f) => !f.includes('node_modules'))
+    .slice(0, 3);
+  return { kind: ProblemKind.SETUP, lab: null, message, ...(where.length ? { where } : {}) };
+}
+
+async function create(options: RunOptions, reporter: Reporter, watch: boolean, poll = false) {
+  const { createVitest } = await import('vitest/node');
+  return createVitest(
+    'test',
+    {
+      root: options.root,
+      project: [options.project],
+      reporters: [reporter],
+      includeTaskLocation: true,
+      watch,
+      // A lab with no tests yet should say so, not crash the run.
+      passWithNoTests: true,
+    },
+    poll ? { server: { watch: { usePolling: true, interval: 300 } } } : {},
+  );
+}
+
+/** One run. Never throws for test failures or harness crashes: both come back in the report. */
+export async function runVitest(options: RunOptions): Promise<RunReport> {
+  const started = Date.now();
+  let report: RunReport | undefined;
+  const reporter = reporterFor(options, (r) => (report = r));
+  let vitest: Awaited<ReturnType<typeof create>> | undefined;
+  try {
+    vitest = await create(options, reporter, false);
+    await vitest.start(options.filters ?? []);
+  } catch (error) {
+    const problems = [...(report?.problems ?? []), setupProblem(error)];
+    report = { project: options.project, root: options.root, tests: report?.tests ?? [], problems, durationMs: Date.now() - started };
+  } finally {
+    await vitest?.close().catch(() => {});
+  }
+  process.exitCode = 0; // vitest sets it on failures; the callers decide their own exit code
+  return report ?? { project: options.project, root: options.root, tests: [], problems: [], durationMs: Date.now() - started };
+}
+
+/** Runs, then re-runs on every change until the process is stopped (Ctrl-C). */
+export async function watchVitest(options: WatchOptions): Promise<void> {
+  const reporter = reporterFor(options, options.onRunEnd, options.onRerun);
+  try {
+    const vitest = await create(options, reporter, true, options.poll);
+    await vitest.start(options.filters ?? []);
+  } catch (error) {
+    options.onRunEnd({ project: options.project, root: options.root, tests: [], problems: [setupProblem(error)], durationMs: 0 });
+    throw error;
+  }
+}
