@@ -33,12 +33,14 @@ const koSearch: DefaultTheme.LocalSearchOptions['translations'] = {
 export default defineConfig({
   title: 'Realtime Backend Workbook',
   cleanUrls: true,
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/logo.svg' }]],
   // Only pages: notes for contributors and Markdown partials are not pages.
   srcExclude: ['**/README.md', '**/_*.md'],
   markdown: {
     config: (md) => snippetCheck(md, { root: ROOT }),
   },
   themeConfig: {
+    logo: '/logo.svg',
     search: { provider: 'local', options: { locales: { ko: { translations: koSearch } } } },
   },
   locales: {
