@@ -269,3 +269,13 @@ export function tallyByLab(tests: TestOutcome[]): LabTally[] {
   }
   return [...byLab.values()].sort((a, b) => a.lab.localeCompare(b.lab));
 }
+
+/** One line that says what went wrong, for tables and JUnit attributes. */
+export function summaryLine(message: string): string {
+  const lines = stripAnsi(message)
+    .split('\n')
+    .map((l) => l.replace(/[╭╮╰╯─│┬]+/g, ' ').replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+  if (/^Transform failed/.test(lines[0] ?? '')) return lines.slice(1, 3).join(' ');
+  return lines[0] ?? '';
+}
