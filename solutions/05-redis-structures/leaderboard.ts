@@ -1,0 +1,44 @@
+// A sorted set as a leaderboard. Redis orders members by (score, member): equal scores fall back
+// to the member's bytes, A before Z. Reading with REV flips both, so ties would come out Z before A.
+// Our rule is "highest score first, ties A to Z", so we store the negated score and read in
+// ascending order: the highest score is the lowest stored number, and ties stay A to Z.
+import type { RedisContext } from './context.ts';
+
+export interface Standing {
+  member: string;
+  score: number;
+  /** 1 for the leader. Tied members get consecutive ranks, A to Z. */
+  rank: number;
+}
+
+// `0 - x` rather than `-x`: Redis can reply "-0", and -0 is not 0 to `Object.is` or `toEqual`.
+const stored = (score: number) => 0 - score;
+const shown = (storedScore: number) => 0 - storedScore;
+
+// #region write
+export async function setScore({ client, keys }: RedisContext, board: string, member: string, score: number): Promise<void> {
+  await client.zAdd(keys.leaderboard(board), { score: stored(score), value: member });
+}
+
+/** Adds points atomically (`ZINCRBY`; a new member starts at 0) and returns the new score. */
+export async function addPoints({ client, keys }: RedisContext, board: string, member: string, points: number): Promise<number> {
+  return shown(await client.zIncrBy(keys.leaderboard(board), stored(points), member));
+}
+// #endregion write
+
+// #region read
+/** The first `n` standings, leader first. */
+export async function top({ client, keys }: RedisContext, board: string, n: number): Promise<Standing[]> {
+  if (n <= 0) return []; // ZRANGE 0 -1 would mean "everything"
+  const entries = await client.zRangeWithScores(keys.leaderboard(board), 0, n - 1);
+  return entries.map((e, i) => ({ member: e.value, score: shown(e.score), rank: i + 1 }));
+}
+
+/** One member's rank and score, or null when it is not on the board. Both commands go out in one round trip. */
+export async function standingOf({ client, keys }: RedisContext, board: string, member: string): Promise<Standing | null> {
+  const key = keys.leaderboard(board);
+  const [rank, score] = await Promise.all([client.zRank(key, member), client.zScore(key, member)]);
+  if (rank === null || score === null) return null;
+  return { member, score: shown(score), rank: rank + 1 };
+}
+// #endregion read

@@ -1,0 +1,126 @@
+// A queue that loses nothing when a consumer dies mid-job.
+//
+// LPOP hands a job to a consumer and forgets it: if the consumer crashes, the job is gone.
+// Instead, LMOVE/BLMOVE moves the job, in one atomic step, from the queue to the consumer's own
+// processing list, where it stays until the consumer acknowledges it (LREM). Each consumer also
+// keeps a lease key with a TTL; a consumer that stops renewing it is dead, and `recover()` moves
+// its unacknowledged jobs back to the head of the queue. Delivery is "at least once": a job can
+// run twice (a consumer that was only slow), so make job handlers idempotent.
+//
+//   queue:render                  [job-3, job-4]          <- producers RPUSH here
+//   queue:render:processing:c1    [job-2]                 <- c1 took it, not acked yet
+//   queue:render:lease:c1         "1" (PX 30000)          <- gone when c1 stops renewing
+import type { RedisClient, RedisContext } from './context.ts';
+import { JobNotInProgressError } from './errors.ts';
+
+export interface ReliableQueueOptions {
+  /** A consumer that shows no sign of life for this long is dead, and its jobs go back to the queue. @default 30000 */
+  leaseMs?: number;
+}
+
+export class ReliableQueue {
+  readonly name: string;
+  readonly #ctx: RedisContext;
+  readonly #leaseMs: number;
+
+  constructor(ctx: RedisContext, name: string, options: ReliableQueueOptions = {}) {
+    this.#ctx = ctx;
+    this.name = name;
+    this.#leaseMs = options.leaseMs ?? 30_000;
+  }
+
+  /** Appends jobs (unique ids: ack finds a job by its value) and returns the queue's length. */
+  async enqueue(...jobs: string[]): Promise<number> {
+    return this.#ctx.client.rPush(this.#ctx.keys.queue(this.name), jobs);
+  }
+
+  /** Jobs waiting, next one first. */
+  async waiting(): Promise<string[]> {
+    return this.#ctx.client.lRange(this.#ctx.keys.queue(this.name), 0, -1);
+  }
+
+  /** Jobs a consumer has taken and not acknowledged, oldest first. */
+  async inProgress(consumer: string): Promise<string[]> {
+    return this.#ctx.client.lRange(this.#ctx.keys.processing(this.name, consumer), 0, -1);
+  }
+
+  /**
+   * A consumer on its own connection. `take()` blocks that connection (BLMOVE), and a blocked
+   * connection answers nobody else: never hand a consumer the client the rest of the app uses.
+   */
+  consumer(id: string, client: RedisClient): Consumer {
+    return new Consumer(client, this.#ctx.keys, this.name, id, this.#leaseMs);
+  }
+
+  // #region recover
+  /** Moves the jobs of every dead consumer back to the head of the queue; returns them in queue order. */
+  async recover(): Promise<string[]> {
+    const { client, keys } = this.#ctx;
+    const queue = keys.queue(this.name);
+    const recovered: string[] = [];
+    for await (const page of client.scanIterator({ MATCH: keys.processingPattern(this.name), COUNT: 100 })) {
+      for (const processing of page) {
+        const consumer = keys.consumerOf(this.name, processing);
+        if (consumer === null || (await client.exists(keys.consumerLease(this.name, consumer))) === 1) continue;
+        // Newest first, each pushed onto the head: the jobs keep their order, ahead of the rest.
+        const moved: string[] = [];
+        for (let job = await client.lMove(processing, queue, 'RIGHT', 'LEFT'); job !== null; job = await client.lMove(processing, queue, 'RIGHT', 'LEFT')) {
+          moved.unshift(job);
+        }
+        recovered.unshift(...moved);
+      }
+    }
+    return recovered;
+  }
+  // #endregion recover
+}
+
+export class Consumer {
+  readonly id: string;
+  readonly #client: RedisClient;
+  readonly #queue: string;
+  readonly #processing: string;
+  readonly #lease: string;
+  readonly #leaseMs: number;
+
+  constructor(client: RedisClient, keys: RedisContext['keys'], queueName: string, id: string, leaseMs: number) {
+    this.#client = client;
+    this.id = id;
+    this.#queue = keys.queue(queueName);
+    this.#processing = keys.processing(queueName, id);
+    this.#lease = keys.consumerLease(queueName, id);
+    this.#leaseMs = leaseMs;
+  }
+
+  // #region take
+  /**
+   * Takes the next job, waiting up to `timeoutSeconds` (0: don't wait), or returns null.
+   * The lease is taken first and covers the wait, so a job never sits in our processing list
+   * while we look dead.
+   */
+  async take(timeoutSeconds = 0): Promise<string | null> {
+    await this.#renew(this.#leaseMs + timeoutSeconds * 1000);
+    const job =
+      timeoutSeconds > 0
+        ? await this.#client.blMove(this.#queue, this.#processing, 'LEFT', 'RIGHT', timeoutSeconds)
+        : await this.#client.lMove(this.#queue, this.#processing, 'LEFT', 'RIGHT');
+    if (job !== null) await this.#renew(this.#leaseMs);
+    return job;
+  }
+
+  /** Done with `job`: remove it from the processing list. Throws if we were not holding it. */
+  async ack(job: string): Promise<void> {
+    const removed = await this.#client.lRem(this.#processing, 1, job);
+    if (removed === 0) throw new JobNotInProgressError(job, this.id);
+  }
+  // #endregion take
+
+  /** Call during a long job, more often than the lease runs out, to stay alive. */
+  async extend(): Promise<void> {
+    await this.#renew(this.#leaseMs);
+  }
+
+  async #renew(ms: number): Promise<void> {
+    await this.#client.set(this.#lease, '1', { expiration: { type: 'PX', value: Math.ceil(ms) } });
+  }
+}
