@@ -1,0 +1,210 @@
+// `npm test`: the workbook checks itself.
+//   1. tools     the workbook's own tests (CLI, grader, harness, migrations)
+//   2. solutions every lab's tests against the reference: all must pass
+//   3. starters  every lab's tests against the untouched starter: all must FAIL (a test that
+//                passes there checks nothing the learner does), and fail as tests, not by crashing
+//   4. docs      the VitePress build (dead links and missing code regions fail it)
+// The last lines are the counts; the exit code is non-zero on any problem.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { listLabs, ROOT, type LabMeta } from '../labs/meta.ts';
+import { runVitest } from '../runner/run-vitest.ts';
+import { tallyByLab, TestState, type RunReport, type TestOutcome } from '../runner/results.ts';
+import { Target } from '../vitest/target-plugin.ts';
+import { parseTestAllArgs, UsageError } from './args.ts';
+import { formatFailure, formatProblem } from './format-run.ts';
+import { TEST_ALL_HELP } from './help.ts';
+import { labImportsOf, learnerFilesOf } from './lab-files.ts';
+import { mark, style } from './style.ts';
+
+export interface StageResult {
+  name: string;
+  /** The short text for the summary line, e.g. `140 passed` or `built`. */
+  summary: string;
+  /** Checks that held (passing tests, tests failing on the starter as they must, the build) / problems found. */
+  passed: number;
+  failed: number;
+  errors: string[];
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function heading(text: string): void {
+  console.log(`\n${style.bold(`▶ ${text}`)}`);
+}
+
+function learnerFilesFor(labs: LabMeta[], lab: string | null): string[] {
+  const meta = labs.find((l) => l.id === lab);
+  return meta ? learnerFilesOf(meta) : [];
+}
+
+function printFailures(tests: TestOutcome[], labs: LabMeta[], limit = 20): void {
+  tests.slice(0, limit).forEach((t, i) => {
+    console.log(formatFailure(t, i + 1, { learnerFiles: learnerFilesFor(labs, t.lab), importsOf: (f) => labImportsOf(ROOT, f) }));
+  });
+  if (tests.length > limit) console.log(style.dim(`…and ${tests.length - limit} more`));
+}
+
+/** Lab folders that hold tests but no lab.json: their tests run, but no lab owns them. */
+export function labFoldersWithoutMeta(root: string): string[] {
+  const dir = path.join(root, 'labs');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !existsSync(path.join(dir, d.name, 'lab.json')))
+    .map((d) => `labs/${d.name}`);
+}
+
+async function toolsStage(): Promise<StageResult> {
+  heading('tools: the workbook’s own tests');
+  const report = await runVitest({ root: ROOT, project: 'tools' });
+  const failed = report.tests.filter((t) => t.state === TestState.FAILED);
+  const passed = report.tests.filter((t) => t.state === TestState.PASSED).length;
+  const errors = report.problems.map((p) => `tools: ${p.kind} problem${p.file ? ` in ${p.file}` : ''}: ${p.message.split('\n')[0]}`);
+  for (const p of report.problems) console.log(formatProblem(p));
+  printFailures(failed, []);
+  errors.push(...failed.map((t) => `tools: ${t.file} › ${t.fullName} failed`));
+  if (report.tests.length === 0 && !report.problems.length) errors.push('tools: no tests ran');
+  console.log(`${failed.length || errors.length ? mark.fail() : mark.pass()} ${passed} passed, ${failed.length} failed ${style.dim(`(${seconds(report.durationMs)})`)}`);
+  return { name: 'tools', summary: `${passed} passed${failed.length ? `, ${failed.length} failed` : ''}`, passed, failed: errors.length, errors };
+}
+
+function labCounts(report: RunReport, labs: LabMeta[]) {
+  const tallies = tallyByLab(report.tests);
+  return labs.map((lab) => tallies.find((t) => t.lab === lab.id) ?? { lab: lab.id, passed: 0, failed: 0, skipped: 0, total: 0 });
+}
+
+async function solutionStage(labs: LabMeta[]): Promise<{ stage: StageResult; report: RunReport }> {
+  heading('solutions: every lab against its reference solution (all must pass)');
+  const report = await runVitest({ root: ROOT, project: Target.SOLUTION });
+  const errors: string[] = [];
+  for (const p of report.problems) {
+    console.log(formatProblem(p));
+    errors.push(`solutions: ${p.kind} problem${p.file ? ` in ${p.file}` : ''}: ${p.message.split('\n')[0]}`);
+  }
+  for (const c of labCounts(report, labs)) {
+    const ok = c.failed === 0 && c.total > 0;
+    console.log(`  ${ok ? mark.pass() : mark.fail()} ${c.lab.padEnd(26)} ${c.passed} of ${c.total} pass${c.skipped ? `, ${c.skipped} skipped` : ''}`);
+    if (c.total === 0) errors.push(`solutions: ${c.lab} ran no test`);
+  }
+  const failed = report.tests.filter((t) => t.state === TestState.FAILED);
+  if (failed.length) {
+    console.log(style.red('\nFailing on the reference solution:'));
+    printFailures(failed, labs);
+  }
+  errors.push(...failed.map((t) => `solutions: ${t.file} › ${t.fullName} fails on the reference solution`));
+  const passed = report.tests.filter((t) => t.state === TestState.PASSED).length;
+  console.log(`${errors.length ? mark.fail() : mark.pass()} ${passed} passed, ${failed.length} failed ${style.dim(`(${seconds(report.durationMs)})`)}`);
+  return {
+    stage: { name: 'solutions', summary: `${passed} passed${failed.length ? `, ${failed.length} failed` : ''}`, passed, failed: errors.length, errors },
+    report,
+  };
+}
+
+async function starterStage(labs: LabMeta[], solution: RunReport): Promise<StageResult> {
+  heading('starters: every lab against its untouched starter (every test must fail)');
+  const report = await runVitest({ root: ROOT, project: Target.STARTER });
+  const errors: string[] = [];
+  // A crash is not a failing test: the starter must load and fail test by test.
+  for (const p of report.problems) {
+    console.log(formatProblem(p));
+    errors.push(`starters: ${p.kind} problem${p.file ? ` in ${p.file}` : ''}: ${p.message.split('\n')[0]}`);
+  }
+  const solutionCounts = labCounts(solution, labs);
+  for (const c of labCounts(report, labs)) {
+    const expected = solutionCounts.find((s) => s.lab === c.lab)?.total ?? 0;
+    const ok = c.passed === 0 && c.total > 0 && c.total === expected;
+    const note = c.total !== expected ? style.red(` (the solution run has ${expected} tests)`) : '';
+    console.log(`  ${ok ? mark.pass() : mark.fail()} ${c.lab.padEnd(26)} ${c.failed} of ${c.total} fail on the starter${note}`);
+    if (c.total !== expected) errors.push(`starters: ${c.lab} ran ${c.total} tests on the starter but ${expected} on the solution`);
+  }
+  const passing = report.tests.filter((t) => t.state === TestState.PASSED);
+  for (const t of passing) {
+    const msg = `${t.file}:${t.line ?? 1} › ${t.fullName} PASSES on the untouched starter: it checks nothing the learner does; rewrite it`;
+    console.log(`  ${mark.fail()} ${msg}`);
+    errors.push(`starters: ${msg}`);
+  }
+  const failing = report.tests.filter((t) => t.state === TestState.FAILED).length;
+  const total = failing + passing.length;
+  console.log(`${errors.length ? mark.fail() : mark.pass()} ${failing}/${total} failing as expected ${style.dim(`(${seconds(report.durationMs)})`)}`);
+  return {
+    name: 'starters',
+    summary: `${failing}/${total} failing as expected`,
+    passed: failing,
+    failed: errors.length,
+    errors,
+  };
+}
+
+function docsStage(): Promise<StageResult> {
+  heading('docs: npm run docs:build');
+  if (!existsSync(path.join(ROOT, 'docs', '.vitepress', 'config.ts'))) {
+    console.log(`${mark.warn()} docs/.vitepress/config.ts does not exist yet: skipped`);
+    return Promise.resolve({ name: 'docs', summary: 'skipped (no docs/.vitepress/config.ts)', passed: 0, failed: 0, errors: [] });
+  }
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn('npm', ['run', '--silent', 'docs:build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', (error) => {
+      resolve({ name: 'docs', summary: 'FAILED', passed: 0, failed: 1, errors: [`docs: could not run the build: ${error.message}`] });
+    });
+    child.on('close', (code) => {
+      if (code === 0) {
+        console.log(`${mark.pass()} built ${style.dim(`(${seconds(Date.now() - started)})`)}`);
+        resolve({ name: 'docs', summary: 'built', passed: 1, failed: 0, errors: [] });
+      } else {
+        console.log(output.split('\n').slice(-40).join('\n'));
+        console.log(`${mark.fail()} the docs build failed (exit code ${code})`);
+        resolve({ name: 'docs', summary: 'FAILED', passed: 0, failed: 1, errors: [`docs: npm run docs:build exited with code ${code}`] });
+      }
+    });
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const command = parseTestAllArgs(argv);
+  if (command.kind === 'help') {
+    console.log(TEST_ALL_HELP);
+    return 0;
+  }
+  const started = Date.now();
+  const stages: StageResult[] = [];
+  const setupErrors: string[] = [];
+  let labs: LabMeta[] = [];
+  try {
+    labs = listLabs(ROOT);
+  } catch (error) {
+    setupErrors.push(`labs: ${(error as Error).message}`);
+  }
+  for (const folder of labFoldersWithoutMeta(ROOT)) setupErrors.push(`labs: ${folder} has no lab.json`);
+
+  stages.push(await toolsStage());
+  const { stage, report } = await solutionStage(labs);
+  stages.push(stage);
+  stages.push(await starterStage(labs, report));
+  if (command.skipDocs) stages.push({ name: 'docs', summary: 'skipped (--skip-docs)', passed: 0, failed: 0, errors: [] });
+  else stages.push(await docsStage());
+
+  const errors = [...setupErrors, ...stages.flatMap((s) => s.errors)];
+  const passed = stages.reduce((n, s) => n + s.passed, 0);
+  const failed = stages.reduce((n, s) => n + s.failed, 0) + setupErrors.length;
+  console.log(`\n${style.bold('Summary')} ${style.dim(`(${labs.length} labs, ${seconds(Date.now() - started)})`)}`);
+  if (errors.length) {
+    console.log(style.red(`${errors.length} problem(s):`));
+    for (const e of errors) console.log(`  ${mark.fail()} ${e}`);
+  }
+  console.log(stages.map((s) => `${s.name}: ${s.summary}`).join(' | '));
+  console.log(`checks: ${passed} passed, ${failed} failed`);
+  return errors.length ? 1 : 0;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  console.error(error instanceof UsageError ? `Error: ${error.message}` : error);
+  process.exitCode = 1;
+}
+process.exit();
