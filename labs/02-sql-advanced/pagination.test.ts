@@ -1,0 +1,187 @@
+// listPostsByOffset and listPostsByKeyset (pagination.ts): order, ties, and rows arriving mid-way.
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { useDatabase } from '../../tools/harness/test-env.ts';
+import { InvalidCursorError } from './errors.ts';
+import { listPostsByKeyset, listPostsByOffset } from './pagination.ts';
+import { applySchema } from './schema.ts';
+
+const db = useDatabase({ template: 'empty' });
+let authorId: number;
+
+beforeAll(async () => {
+  await applySchema(db.pool);
+});
+
+beforeEach(async () => {
+  await db.pool.query('TRUNCATE users, posts RESTART IDENTITY CASCADE');
+  const { rows } = await db.pool.query<{ id: number }>(
+    "INSERT INTO users (email, name) VALUES ('ada@example.com', 'Ada') RETURNING id",
+  );
+  authorId = rows[0]!.id;
+});
+
+/** Inserts posts in this order (ids ascend with it) and returns their ids. */
+async function insertPosts(...createdAts: string[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const createdAt of createdAts) {
+    const { rows } = await db.pool.query<{ id: number }>(
+      'INSERT INTO posts (author_id, title, created_at) VALUES ($1, $2, $3) RETURNING id',
+      [authorId, `Post at ${createdAt}`, createdAt],
+    );
+    ids.push(rows[0]!.id);
+  }
+  return ids;
+}
+
+/** A post newer than every other one, like one published while someone is paging. */
+async function publishNewest(): Promise<number> {
+  const [id] = await insertPosts('2030-01-01T00:00:00Z');
+  return id!;
+}
+
+const day = (n: number) => `2025-01-${String(n).padStart(2, '0')}T12:00:00Z`;
+
+async function walkKeyset(limit: number, between?: () => Promise<unknown>) {
+  const pages: number[][] = [];
+  let after: string | null = null;
+  do {
+    const page = await listPostsByKeyset(db.pool, { after, limit });
+    pages.push(page.posts.map((p) => p.id));
+    after = page.nextCursor;
+    if (pages.length > 20) throw new Error('listPostsByKeyset kept returning a nextCursor: is it null on the last page?');
+    if (after) await between?.();
+  } while (after);
+  return pages;
+}
+
+describe('offset pagination', () => {
+  test('pages hold consecutive posts, newest first', async () => {
+    const [a, b, c, d, e] = await insertPosts(day(1), day(2), day(3), day(4), day(5));
+
+    const pages = [
+      await listPostsByOffset(db.pool, { page: 1, pageSize: 2 }),
+      await listPostsByOffset(db.pool, { page: 2, pageSize: 2 }),
+      await listPostsByOffset(db.pool, { page: 3, pageSize: 2 }),
+    ];
+
+    expect(
+      pages.map((page) => page.map((p) => p.id)),
+      '🚨 page N should skip (N - 1) * pageSize rows: LIMIT $1 OFFSET $2, ORDER BY created_at DESC, id DESC',
+    ).toEqual([[e, d], [c, b], [a]]);
+    expect(pages[0]![0], '🚨 each post should be { id, authorId, title, createdAt }').toEqual({
+      id: e,
+      authorId,
+      title: `Post at ${day(5)}`,
+      createdAt: new Date(day(5)),
+    });
+  });
+
+  test('posts with the same created_at come highest id first', async () => {
+    const [a, b, c, d] = await insertPosts(day(1), day(1), day(1), day(1));
+
+    const pages = [
+      await listPostsByOffset(db.pool, { page: 1, pageSize: 2 }),
+      await listPostsByOffset(db.pool, { page: 2, pageSize: 2 }),
+    ];
+
+    expect(
+      pages.map((page) => page.map((p) => p.id)),
+      '🚨 ORDER BY created_at alone leaves ties in any order, so pages can overlap: add id DESC as a tie-breaker',
+    ).toEqual([
+      [d, c],
+      [b, a],
+    ]);
+  });
+
+  test('a post published between two pages pushes a row onto the next page again', async () => {
+    const [, , p3, p4, p5, p6] = await insertPosts(day(1), day(2), day(3), day(4), day(5), day(6));
+
+    const first = await listPostsByOffset(db.pool, { page: 1, pageSize: 3 });
+    await publishNewest();
+    const second = await listPostsByOffset(db.pool, { page: 2, pageSize: 3 });
+
+    // This is how OFFSET behaves, not a bug in your code: it counts rows, and the new post moved every row down by one.
+    expect(
+      [first.map((p) => p.id), second.map((p) => p.id)],
+      '🚨 page 2 is OFFSET 3: after one new post at the head it starts at the old 3rd row again',
+    ).toEqual([
+      [p6, p5, p4],
+      [p4, p3, expect.any(Number)],
+    ]);
+  });
+});
+
+describe('keyset pagination', () => {
+  test('the first page has the newest posts and a cursor to continue', async () => {
+    const [, , c, d, e] = await insertPosts(day(1), day(2), day(3), day(4), day(5));
+
+    const page = await listPostsByKeyset(db.pool, { limit: 3 });
+
+    expect(page.posts.map((p) => p.id), '🚨 without `after`, return the newest `limit` posts').toEqual([e, d, c]);
+    expect(page.posts[0], '🚨 each post should be { id, authorId, title, createdAt }').toEqual({
+      id: e,
+      authorId,
+      title: `Post at ${day(5)}`,
+      createdAt: new Date(day(5)),
+    });
+    expect(typeof page.nextCursor, '🚨 more posts remain, so nextCursor should be a string (encodeCursor)').toBe('string');
+  });
+
+  test('following nextCursor visits every post once, in order, across ties', async () => {
+    const ids = await insertPosts(day(3), day(1), day(2), day(2), day(2), day(3), day(1));
+    const expected = [ids[5], ids[0], ids[4], ids[3], ids[2], ids[6], ids[1]]; // created_at DESC, id DESC
+
+    const pages = await walkKeyset(2);
+
+    expect(
+      pages,
+      '🚨 WHERE (created_at, id) < ($1, $2) with ORDER BY created_at DESC, id DESC: the cursor must carry both the time and the id',
+    ).toEqual([expected.slice(0, 2), expected.slice(2, 4), expected.slice(4, 6), expected.slice(6)]);
+  });
+
+  test('nextCursor is null when there is nothing after the page', async () => {
+    await insertPosts(day(1), day(2), day(3), day(4));
+
+    const pages = await walkKeyset(2);
+
+    expect(
+      pages.map((p) => p.length),
+      '🚨 4 posts with limit 2 are 2 full pages and no empty third one: fetch limit + 1 rows to know whether more exist',
+    ).toEqual([2, 2]);
+  });
+
+  test('posts published while paging neither repeat nor go missing', async () => {
+    const ids = await insertPosts(day(1), day(2), day(3), day(4), day(5), day(6));
+
+    const pages = await walkKeyset(2, publishNewest);
+
+    expect(
+      pages.flat(),
+      '🚨 a cursor marks a position in the order, so rows added at the head do not shift the next page',
+    ).toEqual([...ids].reverse());
+  });
+
+  test('timestamps that differ by microseconds keep their place', async () => {
+    // Three posts within one millisecond: a JavaScript Date cannot tell them apart, PostgreSQL can.
+    const [a, b, c] = await insertPosts(
+      '2025-01-01 12:00:00.000300+00',
+      '2025-01-01 12:00:00.000200+00',
+      '2025-01-01 12:00:00.000100+00',
+    );
+
+    const pages = await walkKeyset(1);
+
+    expect(
+      pages,
+      '🚨 build the cursor from created_at::text (microseconds), not from the Date (milliseconds): see cursor.ts',
+    ).toEqual([[a], [b], [c]]);
+  });
+
+  test('a cursor it did not make is refused with InvalidCursorError', async () => {
+    await insertPosts(day(1));
+
+    const error = await listPostsByKeyset(db.pool, { after: 'bm90LWEtY3Vyc29y', limit: 2 }).catch((e: unknown) => e);
+
+    expect(error, '🚨 decode `after` with decodeCursor before it reaches SQL').toBeInstanceOf(InvalidCursorError);
+  });
+});

@@ -1,0 +1,108 @@
+// searchPosts (search.ts) over the generated tsvector column (schema.ts).
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { useDatabase } from '../../tools/harness/test-env.ts';
+import { applySchema } from './schema.ts';
+import { searchPosts } from './search.ts';
+
+const db = useDatabase({ template: 'empty' });
+let authorId: number;
+
+beforeAll(async () => {
+  await applySchema(db.pool);
+});
+
+beforeEach(async () => {
+  await db.pool.query('TRUNCATE users, posts RESTART IDENTITY CASCADE');
+  const { rows } = await db.pool.query<{ id: number }>(
+    "INSERT INTO users (email, name) VALUES ('ada@example.com', 'Ada') RETURNING id",
+  );
+  authorId = rows[0]!.id;
+});
+
+async function insertPost(title: string, body: string): Promise<number> {
+  const { rows } = await db.pool.query<{ id: number }>(
+    'INSERT INTO posts (author_id, title, body) VALUES ($1, $2, $3) RETURNING id',
+    [authorId, title, body],
+  );
+  return rows[0]!.id;
+}
+
+const ids = (hits: Array<{ id: number }>) => hits.map((h) => h.id).sort((a, b) => a - b);
+
+describe('full-text search', () => {
+  test('finds posts by any form of a word, in the title or the body', async () => {
+    const explained = await insertPost('Indexes explained', 'A short tour.');
+    const habit = await insertPost('Weekly notes', 'We indexed every foreign key this week.');
+    await insertPost('Cooking pasta', 'Salt the water.');
+
+    const hits = await searchPosts(db.pool, 'indexing');
+
+    expect(
+      ids(hits),
+      "🚨 'indexing', 'indexes' and 'indexed' all stem to 'index': search the `search` tsvector column with @@",
+    ).toEqual([explained, habit]);
+  });
+
+  test('ranks a match in the title above matches in the body', async () => {
+    const inBody = await insertPost('Weekly notes', 'We moved to postgres; postgres indexes made it fast.');
+    const inTitle = await insertPost('Postgres tips', 'Small things that help every day.');
+
+    const hits = await searchPosts(db.pool, 'postgres');
+
+    expect(
+      hits.map((h) => h.id),
+      "🚨 best match first (ORDER BY ts_rank(...) DESC): give title words weight 'A' and body words 'B' with setweight() in the generated column",
+    ).toEqual([inTitle, inBody]);
+    expect(typeof hits[0]!.rank, '🚨 rank should be the ts_rank value, a number').toBe('number');
+    expect(hits[0]!.rank, '🚨 the first hit should rank strictly higher').toBeGreaterThan(hits[1]!.rank);
+  });
+
+  test('reads user input as web search syntax: "phrases", or, -exclusions', async () => {
+    const phrase = await insertPost('Full text search in Postgres', 'Built in, no extra service.');
+    await insertPost('Search tips', 'Keep the text short, the results full.'); // both words, not as a phrase
+    const mysql = await insertPost('Full text search in MySQL', 'Also possible.');
+    const sqlite = await insertPost('SQLite notes', 'Small and embedded.');
+
+    const quoted = await searchPosts(db.pool, '"full text" -mysql');
+    const either = await searchPosts(db.pool, 'mysql or sqlite');
+
+    expect(ids(quoted), '🚨 "full text" is a phrase (words next to each other) and -mysql excludes: use websearch_to_tsquery').toEqual([
+      phrase,
+    ]);
+    expect(ids(either), '🚨 `or` between words means either one').toEqual([mysql, sqlite]);
+  });
+
+  test('never fails on punctuation in user input', async () => {
+    const post = await insertPost('Postgres tips', 'Small things.');
+
+    const hits = await searchPosts(db.pool, 'postgres & (');
+
+    expect(
+      ids(hits),
+      '🚨 to_tsquery throws a syntax error on "&" and "(": websearch_to_tsquery accepts anything a user types',
+    ).toEqual([post]);
+  });
+
+  test('finds posts written or edited after the search column was added', async () => {
+    const post = await insertPost('Draft', 'Nothing yet.');
+    const before = await searchPosts(db.pool, 'kubernetes');
+
+    await db.pool.query('UPDATE posts SET title = $2 WHERE id = $1', [post, 'Kubernetes at home']);
+    const after = await searchPosts(db.pool, 'kubernetes');
+    const stale = await searchPosts(db.pool, 'draft');
+
+    expect(
+      [ids(before), ids(after), ids(stale)],
+      '🚨 a tsvector column filled once by UPDATE goes stale: make it GENERATED ALWAYS AS (...) STORED so every INSERT and UPDATE recomputes it',
+    ).toEqual([[], [post], []]);
+  });
+
+  test('returns nothing, without an error, for blank input or only stop words', async () => {
+    await insertPost('The best of the rest', 'It is what it is.');
+
+    const blank = await searchPosts(db.pool, '   ');
+    const stopWords = await searchPosts(db.pool, 'the');
+
+    expect([blank, stopWords], '🚨 nothing to search for matches nothing').toEqual([[], []]);
+  });
+});
