@@ -70,6 +70,25 @@ describe('the committed migrations', () => {
   });
 });
 
+describe("lab 03's reference copy", () => {
+  test('describes the same database as prisma/schema.prisma', () => {
+    const labSchema = readFileSync(path.resolve(import.meta.dirname, '../../solutions/03-prisma-schema/schema.prisma'), 'utf8');
+
+    expect(expectedSchema(readDatamodel(labSchema)), 'solutions/03-prisma-schema/schema.prisma has drifted from prisma/schema.prisma').toEqual(
+      expectedSchema(readDatamodel(schemaText)),
+    );
+  });
+
+  test('has migration SQL that builds the same database as prisma/migrations', async () => {
+    await resetScratch();
+    await migrate(scratch.url, readMigrations(path.resolve(import.meta.dirname, '../../solutions/03-prisma-schema/migrations')));
+
+    const problems = await checkDrift(schemaText, scratch.pool);
+
+    expect(problems, formatDrift(problems)).toEqual([]);
+  });
+});
+
 describe('drift in the SQL is caught', () => {
   beforeAll(resetScratch);
 

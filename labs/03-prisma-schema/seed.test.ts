@@ -1,0 +1,101 @@
+// Lab 03, part 3: the seed (seed.ts). It runs on the project's real schema (prisma/schema.prisma,
+// migrated by the harness), like `npm run db:seed` does.
+import { beforeEach, describe, expect, test } from 'vitest';
+import { useDatabase } from '../../tools/harness/test-env.ts';
+import { seedDemo } from './index.ts';
+
+const db = useDatabase();
+
+const TABLES = ['users', 'projects', 'videos', 'jobs', 'posts', 'events'] as const;
+
+/** Every row of every table, ids included; updated_at left out (@updatedAt moves on every update). */
+async function snapshot() {
+  const result: Record<string, unknown[]> = {};
+  for (const table of TABLES) {
+    const { rows } = await db.pool.query(`SELECT * FROM "${table}" ORDER BY id`);
+    result[table] = rows.map(({ updated_at: _ignored, ...row }) => row);
+  }
+  return result;
+}
+
+/** The demo content without ids, so rows that were deleted and put back compare equal. */
+async function demoContent() {
+  const { rows } = await db.pool.query(`
+    SELECT u.email, u.name, p.name AS project, v.title, v.source_path, v.duration_ms, v.size_bytes, v.metadata,
+           j.kind, j.status, j.progress, j.attempts, j.error
+      FROM users u JOIN projects p ON p.owner_id = u.id JOIN videos v ON v.project_id = p.id
+      LEFT JOIN jobs j ON j.video_id = v.id
+     WHERE u.email = 'demo@video-editor.dev'
+     ORDER BY v.source_path, j.kind`);
+  return rows;
+}
+
+beforeEach(async () => {
+  await db.pool.query(`TRUNCATE ${TABLES.map((t) => `"${t}"`).join(', ')}, sessions RESTART IDENTITY CASCADE`);
+});
+
+describe('seedDemo', () => {
+  test('creates the demo user, the "demo" project, three videos and jobs in all five statuses', async () => {
+    const summary = await seedDemo(db.prisma);
+
+    const user = await db.prisma.user.findUniqueOrThrow({ where: { email: 'demo@video-editor.dev' } });
+    expect(user.name).toBe('Demo Editor');
+    expect(user.passwordHash, 'store a hash, never the password itself').toMatch(/^scrypt\$/);
+    const project = await db.prisma.project.findUniqueOrThrow({ where: { ownerId_name: { ownerId: user.id, name: 'demo' } } });
+    const videos = await db.prisma.video.findMany({ where: { projectId: project.id }, orderBy: { sourcePath: 'asc' } });
+    expect(videos.map((v) => [v.sourcePath, v.sizeBytes])).toEqual([
+      ['media/demo/broken.mp4', 1_024n],
+      ['media/demo/interview.mov', 3_221_225_472n],
+      ['media/demo/intro.mp4', 8_421_376n],
+    ]);
+    const jobs = await db.prisma.job.findMany({ orderBy: { status: 'asc' } });
+    expect(jobs.map((j) => j.status), 'one job in each status').toEqual(['pending', 'processing', 'completed', 'failed', 'cancelled']);
+    expect(new Set(jobs.map((j) => j.ownerId)), 'every job belongs to the demo user').toEqual(new Set([user.id]));
+    expect(await db.prisma.post.count({ where: { authorId: user.id } })).toBe(2);
+    expect(await db.prisma.event.count({ where: { userId: user.id, type: 'user.seeded' } })).toBe(1);
+    expect(summary).toEqual({ userId: user.id, projectId: project.id, videos: 3, jobs: 5, posts: 2, events: 1 });
+  });
+
+  test('is idempotent: a second run leaves every row as it was, ids included', async () => {
+    await seedDemo(db.prisma);
+    const first = await snapshot();
+
+    await seedDemo(db.prisma);
+
+    expect(await snapshot(), 'the second seed run should find every row and add none').toEqual(first);
+  });
+
+  test('puts back what was deleted or changed, and keeps a password the user changed', async () => {
+    await seedDemo(db.prisma);
+    const expected = await demoContent();
+    await db.pool.query(`DELETE FROM videos WHERE source_path = 'media/demo/intro.mp4'`); // and its jobs (cascade)
+    await db.pool.query(`UPDATE jobs SET status = 'completed', progress = 100 WHERE kind = 'probe'`);
+    await db.pool.query(`UPDATE users SET name = 'Renamed', password_hash = 'changed-by-the-user'`);
+
+    await seedDemo(db.prisma);
+
+    expect(await demoContent(), 'the seed should bring back the deleted video and its jobs, and reset the changed job').toEqual(expected);
+    const { rows } = await db.pool.query(`SELECT name, password_hash FROM users`);
+    expect(rows, 'upsert should reset the name but leave the password hash alone').toEqual([
+      { name: 'Demo Editor', password_hash: 'changed-by-the-user' },
+    ]);
+  });
+
+  test("leaves another user's project called \"demo\" alone", async () => {
+    const ana = await db.prisma.user.create({ data: { email: 'ana@example.com', name: 'Ana', passwordHash: 'x' } });
+    const project = await db.prisma.project.create({ data: { ownerId: ana.id, name: 'demo' } });
+    const video = await db.prisma.video.create({ data: { projectId: project.id, title: 'Mine', sourcePath: 'media/demo/intro.mp4' } });
+    await db.prisma.job.create({ data: { videoId: video.id, ownerId: ana.id, kind: 'transcode-720p' } });
+    const before = await snapshot();
+
+    await seedDemo(db.prisma);
+
+    const after = await snapshot();
+    for (const table of ['users', 'projects', 'videos', 'jobs'] as const) {
+      expect(after[table]!.slice(0, before[table]!.length), `Ana's ${table} should not change: find demo rows by the demo user's keys`).toEqual(
+        before[table],
+      );
+    }
+    expect(await db.prisma.video.count(), "Ana's video plus the three demo videos").toBe(4);
+  });
+});
