@@ -3,7 +3,9 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../generated/prisma/client.ts';
 
 export { PrismaClient };
-export type { Prisma } from '../../generated/prisma/client.ts';
+// The Prisma namespace: types (Prisma.UserSelect, Prisma.TransactionClient) and runtime values
+// (Prisma.PrismaClientKnownRequestError, Prisma.sql).
+export { Prisma } from '../../generated/prisma/client.ts';
 
 export interface PrismaClientOptions {
   /** Emit a `query` event per SQL statement (lab 11 counts them). @default false */
