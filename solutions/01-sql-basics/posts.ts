@@ -3,6 +3,7 @@ import type { Queryable } from './db.ts';
 import { UserNotFoundError } from './errors.ts';
 import { isPgError, PgErrorCode } from './pg-errors.ts';
 
+// #region posts
 export interface Post {
   id: number;
   authorId: number;
@@ -79,3 +80,4 @@ export async function authorsWithAtLeast(db: Queryable, minPosts: number): Promi
   return rows;
 }
 // #endregion authors-with-at-least
+// #endregion posts

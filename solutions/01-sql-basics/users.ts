@@ -4,6 +4,7 @@ import type { Queryable } from './db.ts';
 import { DuplicateEmailError, UserNotFoundError } from './errors.ts';
 import { isPgError, PgErrorCode } from './pg-errors.ts';
 
+// #region users
 export interface User {
   id: number;
   email: string;
@@ -53,3 +54,4 @@ export async function deleteUser(db: Queryable, id: number): Promise<boolean> {
   const { rowCount } = await db.query('DELETE FROM users WHERE id = $1', [id]);
   return rowCount === 1;
 }
+// #endregion users
