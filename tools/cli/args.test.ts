@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { Target } from '../vitest/target-plugin.ts';
+import { parseGradeArgs, parseLabArgs, parseTestAllArgs, pickLang, shouldPoll, UsageError } from './args.ts';
+
+describe('parseLabArgs', () => {
+  test('no arguments lists the labs', () => {
+    expect(parseLabArgs([])).toEqual({ kind: 'list', lang: 'en' });
+    expect(parseLabArgs(['list', '--lang', 'ko'])).toEqual({ kind: 'list', lang: 'ko' });
+  });
+
+  test('a lab number runs it against the starter', () => {
+    expect(parseLabArgs(['01'])).toEqual({ kind: 'run', lab: '01', target: Target.STARTER, watch: false, poll: false, lang: 'en' });
+  });
+
+  test('--solution runs the reference; --watch and --poll go together', () => {
+    expect(parseLabArgs(['2', '--solution'])).toMatchObject({ kind: 'run', lab: '2', target: Target.SOLUTION });
+    expect(parseLabArgs(['01-sql-basics', '--watch', '--poll'])).toMatchObject({ lab: '01-sql-basics', watch: true, poll: true });
+    expect(parseLabArgs(['01', '-w'])).toMatchObject({ watch: true, poll: false });
+  });
+
+  test('--poll without --watch changes nothing (there is nothing to poll)', () => {
+    expect(parseLabArgs(['01', '--poll'])).toMatchObject({ watch: false, poll: false });
+  });
+
+  test('watching polls by itself under WSL or with CHOKIDAR_USEPOLLING', () => {
+    expect(parseLabArgs(['01', '--watch'], { WSL_DISTRO_NAME: 'Ubuntu' })).toMatchObject({ poll: true });
+    expect(parseLabArgs(['01', '--watch'], { CHOKIDAR_USEPOLLING: 'true' })).toMatchObject({ poll: true });
+  });
+
+  test.each([
+    [['hint', '3'], { kind: 'hint', lab: '3', lang: 'en' }],
+    [['hint', '03', '--lang', 'ko'], { kind: 'hint', lab: '03', lang: 'ko' }],
+    [['diff', '12'], { kind: 'diff', lab: '12' }],
+    [['reset', '07-websocket-server'], { kind: 'reset', lab: '07-websocket-server' }],
+    [['doctor'], { kind: 'doctor' }],
+    [['--help'], { kind: 'help' }],
+    [['-h'], { kind: 'help' }],
+    [['help'], { kind: 'help' }],
+    [['01', '--help'], { kind: 'help' }],
+  ])('%j', (argv, expected) => {
+    expect(parseLabArgs(argv)).toEqual(expected);
+  });
+
+  test('LANG=ko_KR.UTF-8 picks Korean; --lang wins over it', () => {
+    expect(parseLabArgs(['hint', '1'], { LANG: 'ko_KR.UTF-8' })).toMatchObject({ lang: 'ko' });
+    expect(parseLabArgs(['hint', '1', '--lang', 'en'], { LANG: 'ko_KR.UTF-8' })).toMatchObject({ lang: 'en' });
+  });
+
+  test.each([
+    [['hint'], /needs a lab number/],
+    [['hint', 'abc'], /"abc" is not a lab number/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['01', '02'], /unexpected argument/],
+    [['01', '--soluton'], /Unknown option '--soluton'/],
+    [['--lang', 'fr'], /--lang must be "en" or "ko"/],
+    [['diff', '01', '--watch'], /go with running a lab/],
+    [['doctor', 'now'], /unexpected argument/],
+  ])('%j is a usage error', (argv, message) => {
+    expect(() => parseLabArgs(argv)).toThrow(UsageError);
+    expect(() => parseLabArgs(argv)).toThrow(message);
+  });
+});
+
+describe('pickLang and shouldPoll', () => {
+  test('LC_ALL wins over LANG', () => {
+    expect(pickLang(undefined, { LC_ALL: 'en_US.UTF-8', LANG: 'ko_KR.UTF-8' })).toBe('en');
+    expect(pickLang(undefined, {})).toBe('en');
+  });
+
+  test('CHOKIDAR_USEPOLLING=0 does not poll', () => {
+    expect(shouldPoll(false, { CHOKIDAR_USEPOLLING: '0' })).toBe(false);
+    expect(shouldPoll(false, { CHOKIDAR_USEPOLLING: '1' })).toBe(true);
+    expect(shouldPoll(false, { WSL_INTEROP: '/run/WSL/1_interop' })).toBe(true);
+  });
+});
+
+describe('parseGradeArgs', () => {
+  const cwd = path.resolve('/home/teacher');
+  const root = path.resolve('/work/book');
+
+  test('defaults: starter, this checkout, grade-out/ under the current folder', () => {
+    expect(parseGradeArgs([], cwd, root)).toEqual({ kind: 'grade', target: Target.STARTER, dir: root, out: path.join(cwd, 'grade-out') });
+  });
+
+  test('relative --dir and --out resolve against the current folder', () => {
+    expect(parseGradeArgs(['--target', 'solution', '--dir', 'students/ann', '--out', '/tmp/out'], cwd, root)).toEqual({
+      kind: 'grade',
+      target: Target.SOLUTION,
+      dir: path.join(cwd, 'students/ann'),
+      out: path.resolve('/tmp/out'),
+    });
+  });
+
+  test('rejects an unknown target and stray arguments', () => {
+    expect(() => parseGradeArgs(['--target', 'teacher'], cwd, root)).toThrow(/--target must be "starter" or "solution"/);
+    expect(() => parseGradeArgs(['students/ann'], cwd, root)).toThrow(UsageError);
+  });
+
+  test('--help', () => {
+    expect(parseGradeArgs(['--help'], cwd, root)).toEqual({ kind: 'help' });
+  });
+});
+
+describe('parseTestAllArgs', () => {
+  test('runs everything by default; --skip-docs skips the docs build', () => {
+    expect(parseTestAllArgs([])).toEqual({ kind: 'test-all', skipDocs: false });
+    expect(parseTestAllArgs(['--skip-docs'])).toEqual({ kind: 'test-all', skipDocs: true });
+    expect(() => parseTestAllArgs(['--fast'])).toThrow(UsageError);
+  });
+});
