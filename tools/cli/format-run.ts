@@ -124,7 +124,10 @@ export function formatRun(report: RunReport, options: FormatOptions): string {
   const failures = report.tests.filter((t) => t.state === TestState.FAILED);
   failures.slice(0, DETAILED).forEach((t, i) => out.push(formatFailure(t, i + 1, options), ''));
   if (failures.length > DETAILED) {
-    out.push(style.dim(`…and ${failures.length - DETAILED} more failing: ${failures.slice(DETAILED).map((t) => t.name).join('; ')}`), '');
+    const rest = failures.slice(DETAILED);
+    const listed = rest.slice(0, 10).map((t) => `   - ${t.fullName.replaceAll(' > ', ' › ')}`);
+    if (rest.length > 10) listed.push(`   - …and ${rest.length - 10} more`);
+    out.push(style.dim(`…and ${rest.length} more failing (fix the ones above first; several often share one cause):\n${listed.join('\n')}`), '');
   }
   return out.join('\n');
 }
