@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { InvalidCursorError } from './errors.ts';
 
+// #region cursor
 export interface CursorPosition {
   /** The last row's created_at as PostgreSQL prints it, e.g. `2025-01-01 12:00:00.000123+00`. */
   createdAt: string;
@@ -38,3 +39,4 @@ export function decodeCursor(cursor: string): CursorPosition {
   if (!parsed.success) throw new InvalidCursorError(cursor, { cause: parsed.error });
   return parsed.data;
 }
+// #endregion cursor
