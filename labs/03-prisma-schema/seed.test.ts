@@ -31,7 +31,9 @@ async function demoContent() {
 }
 
 beforeEach(async () => {
-  await db.pool.query(`TRUNCATE ${TABLES.map((t) => `"${t}"`).join(', ')}, sessions RESTART IDENTITY CASCADE`);
+  // DELETE, not TRUNCATE: on a handful of rows it is many times faster. The foreign keys take
+  // projects, videos, jobs, posts and sessions along; events only lose their user (SET NULL).
+  await db.pool.query('DELETE FROM users; DELETE FROM events;');
 });
 
 describe('seedDemo', () => {
