@@ -1,0 +1,123 @@
+// The pure pieces of the server: token bucket, send policy, connection registry, handshake parsing.
+import { describe, expect, test } from 'vitest';
+import { decideSend, SendDecision } from './backpressure.ts';
+import { isOriginAllowed, readCredential } from './handshake.ts';
+import { TokenBucket } from './rate-limit.ts';
+import { ConnectionRegistry } from './registry.ts';
+
+describe('TokenBucket', () => {
+  test('allows a burst of `capacity`, then refuses', () => {
+    const bucket = new TokenBucket({ capacity: 3, refillPerSecond: 1 }, 0);
+
+    const taken = [1, 2, 3, 4].map(() => bucket.take(0));
+
+    expect(taken, 'capacity 3: three messages pass, the fourth is refused (rate-limit.ts)').toEqual([true, true, true, false]);
+  });
+
+  test('refills at `refillPerSecond`, never above capacity', () => {
+    const bucket = new TokenBucket({ capacity: 2, refillPerSecond: 4 }, 0);
+    bucket.take(0);
+    bucket.take(0);
+
+    const after250ms = bucket.take(250); // 4/s: one token every 250 ms
+    const again = bucket.take(250);
+    const afterLongIdle = [bucket.take(60_000), bucket.take(60_000), bucket.take(60_000)];
+
+    expect(after250ms, 'one token should be back after 250 ms at 4 tokens/s').toBe(true);
+    expect(again, 'and only one').toBe(false);
+    expect(afterLongIdle, 'a long idle period refills to capacity (2), not more').toEqual([true, true, false]);
+  });
+});
+
+describe('decideSend (backpressure policy)', () => {
+  const limits = { softLimitBytes: 1000, hardLimitBytes: 4000 };
+
+  test('sends while the buffer is below the soft limit', () => {
+    expect(decideSend(0, 500, false, limits)).toBe(SendDecision.SEND);
+    expect(decideSend(1000, 500, false, limits), 'exactly at the soft limit is still fine').toBe(SendDecision.SEND);
+  });
+
+  test('drops non-essential messages above the soft limit, keeps essential ones', () => {
+    expect(decideSend(1001, 500, false, limits), 'a broadcast to a lagging client is dropped').toBe(SendDecision.DROP);
+    expect(decideSend(1001, 500, true, limits), 'an essential message still goes out').toBe(SendDecision.SEND);
+  });
+
+  test('disconnects when a message would pass the hard limit', () => {
+    expect(decideSend(3600, 500, true, limits)).toBe(SendDecision.DISCONNECT);
+    expect(decideSend(3500, 500, true, limits), 'landing exactly on the hard limit is allowed').toBe(SendDecision.SEND);
+  });
+});
+
+describe('ConnectionRegistry', () => {
+  test('keeps every connection of a user (two tabs)', () => {
+    const registry = new ConnectionRegistry<{ userId: number; tab: string }>();
+    const tab1 = { userId: 1, tab: 'a' };
+    const tab2 = { userId: 1, tab: 'b' };
+
+    registry.add(tab1);
+    registry.add(tab2);
+    const both = [...registry.connectionsOf(1)];
+    registry.remove(tab1);
+    const afterClosingOne = [...registry.connectionsOf(1)];
+
+    expect(both, 'Map<userId, socket> keeps only the last tab: use Map<userId, Set<connection>> (registry.ts)').toEqual([tab1, tab2]);
+    expect(afterClosingOne, 'closing one tab must not forget the other').toEqual([tab2]);
+  });
+
+  test('join and leave track members; empty rooms and users are deleted', () => {
+    const registry = new ConnectionRegistry<{ userId: number }>();
+    const a = { userId: 1 };
+    const b = { userId: 2 };
+    registry.add(a);
+    registry.add(b);
+
+    const firstJoin = registry.join(a, 'r');
+    const secondJoin = registry.join(a, 'r');
+    registry.join(b, 'r');
+    const members = [...registry.members('r')];
+    registry.leave(a, 'r');
+    registry.remove(b);
+
+    expect([firstJoin, secondJoin], 'join() returns true only the first time').toEqual([true, false]);
+    expect(members).toEqual([a, b]);
+    expect(registry.stats(), 'after everyone left, no room and no user entry may remain').toEqual({ connections: 1, users: 1, rooms: 0 });
+  });
+
+  test('remove() leaves every room and is idempotent', () => {
+    const registry = new ConnectionRegistry<{ userId: number }>();
+    const a = { userId: 1 };
+    registry.add(a);
+    registry.join(a, 'x');
+    registry.join(a, 'y');
+
+    registry.remove(a);
+    registry.remove(a);
+
+    expect(registry.isMember(a, 'x')).toBe(false);
+    expect(registry.stats()).toEqual({ connections: 0, users: 0, rooms: 0 });
+  });
+});
+
+describe('handshake parsing', () => {
+  test('reads a Bearer header first, then a ticket from the query', () => {
+    const both = readCredential({ url: '/ws?ticket=t1', headers: { authorization: 'Bearer abc' } });
+    const ticket = readCredential({ url: '/ws?ticket=t1', headers: {} });
+
+    expect(both, 'the Authorization header wins (handshake.ts)').toEqual({ kind: 'bearer', token: 'abc' });
+    expect(ticket).toEqual({ kind: 'ticket', ticket: 't1' });
+  });
+
+  test('does not read a session token from the URL, nor a malformed header', () => {
+    expect(readCredential({ url: '/ws?token=abc', headers: {} }), 'a token in the URL ends up in logs: refuse it').toBeNull();
+    expect(readCredential({ url: '/ws', headers: { authorization: 'Basic abc' } })).toBeNull();
+    expect(readCredential({ url: '/ws', headers: { authorization: 'Bearer' } })).toBeNull();
+  });
+
+  test('checks Origin against the allow-list; no Origin is a non-browser client', () => {
+    const allowed = ['http://app.test'];
+
+    expect(isOriginAllowed('http://app.test', allowed)).toBe(true);
+    expect(isOriginAllowed('http://evil.test', allowed)).toBe(false);
+    expect(isOriginAllowed(undefined, allowed)).toBe(true);
+  });
+});

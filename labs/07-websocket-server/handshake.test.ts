@@ -1,0 +1,205 @@
+// Authentication happens in the HTTP upgrade handler: a refused client never gets a WebSocket.
+import { afterEach, describe, expect, test } from 'vitest';
+import { useDatabase, useRedis } from '../../tools/harness/test-env.ts';
+import { waitFor } from '../../tools/testing/wait.ts';
+import { startChatServer, type ChatServer, type ChatServerOptions } from './chat-server.ts';
+import { sessionCacheKey, ticketKey } from './keys.ts';
+import { captureLogger, connect, createSession, handshakeStatus, requestTicket } from './test-kit.ts';
+
+const db = useDatabase();
+const redis = useRedis();
+const APP_ORIGIN = 'http://app.test';
+
+let server: ChatServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function start(options: Partial<ChatServerOptions> = {}) {
+  server = await startChatServer({ prisma: db.prisma, redis: redis.client, keyPrefix: redis.prefix, allowedOrigins: [APP_ORIGIN], ...options });
+  return server;
+}
+
+describe('session tokens (Authorization: Bearer)', () => {
+  test('a valid session token upgrades and the welcome names the user', async () => {
+    const { userId, token } = await createSession(db.prisma);
+    const { wsUrl } = await start();
+
+    const client = await connect(wsUrl, { token });
+
+    expect(client.welcome, 'the first message should be { type: "welcome", userId, connectionId }').toEqual({
+      type: 'welcome',
+      userId,
+      connectionId: expect.any(String),
+    });
+    await client.close();
+  });
+
+  test('missing, unknown and expired tokens get 401 before any upgrade', async () => {
+    const expired = await createSession(db.prisma, { ttlMs: -60_000 });
+    const { wsUrl } = await start();
+
+    const statuses = {
+      missing: await handshakeStatus(wsUrl),
+      unknown: await handshakeStatus(wsUrl, { token: 'no-such-token' }),
+      expired: await handshakeStatus(wsUrl, { token: expired.token }),
+    };
+
+    expect(statuses, 'answer 401 in the upgrade handler instead of accepting and closing with 1008 (chat-server.ts)').toEqual({
+      missing: 401,
+      unknown: 401,
+      expired: 401,
+    });
+    expect(server!.stats().connections, 'a refused handshake must not leave a connection behind').toBe(0);
+  });
+
+  test('a session token in the URL is refused', async () => {
+    const { token } = await createSession(db.prisma);
+    const { wsUrl } = await start();
+
+    const status = await handshakeStatus(wsUrl, { query: `?token=${token}` });
+
+    expect(status, 'tokens in URLs end up in access logs: only Bearer headers and tickets count (handshake.ts)').toBe(401);
+  });
+
+  test('the session is cached in Redis for exactly its remaining lifetime', async () => {
+    const ttlMs = 120_000;
+    const { token } = await createSession(db.prisma, { ttlMs });
+    const { wsUrl } = await start();
+    const key = sessionCacheKey(redis.prefix, token);
+
+    const client = await connect(wsUrl, { token });
+    const pttl = await redis.client.pTTL(key);
+
+    expect(pttl, `PTTL of ${key}: cache with the session's remaining lifetime, not a fixed TTL (session-auth.ts)`).toBeGreaterThan(ttlMs - 10_000);
+    expect(pttl).toBeLessThanOrEqual(ttlMs);
+    await client.close();
+  });
+
+  test('a cached session is served from Redis without asking PostgreSQL', async () => {
+    const { userId, token } = await createSession(db.prisma);
+    const { wsUrl } = await start();
+    const first = await connect(wsUrl, { token });
+    await first.close();
+
+    await db.pool.query('DELETE FROM sessions WHERE token = $1', [token]);
+    const second = await connect(wsUrl, { token });
+
+    expect(second.welcome.userId, 'the second handshake should hit the Redis cache (the row is gone from the database)').toBe(userId);
+    await second.close();
+  });
+
+  test('an expired session is not cached', async () => {
+    const { token } = await createSession(db.prisma, { ttlMs: -1000 });
+    const { wsUrl } = await start();
+
+    const status = await handshakeStatus(wsUrl, { token });
+
+    expect(status).toBe(401);
+    expect(await redis.client.exists(sessionCacheKey(redis.prefix, token)), 'nothing to cache for an expired session').toBe(0);
+  });
+});
+
+describe('tickets for browsers', () => {
+  test('POST /ws-ticket with a Bearer token returns a ticket that opens one socket', async () => {
+    const { userId, token } = await createSession(db.prisma);
+    const { url, wsUrl } = await start({ ticketTtlMs: 10_000 });
+
+    const issued = await requestTicket(url, token);
+    const ticket = String(issued.body.ticket);
+    const client = await connect(wsUrl, { ticket, origin: APP_ORIGIN });
+
+    expect(issued.status, 'POST /ws-ticket should answer 201').toBe(201);
+    expect(issued.body).toEqual({ ticket: expect.any(String), expiresInMs: 10_000 });
+    expect(client.welcome.userId).toBe(userId);
+    await client.close();
+  });
+
+  test('a ticket works once (GETDEL)', async () => {
+    const { token } = await createSession(db.prisma);
+    const { url, wsUrl } = await start();
+    const ticket = String((await requestTicket(url, token)).body.ticket);
+
+    const first = await handshakeStatus(wsUrl, { ticket });
+    const second = await handshakeStatus(wsUrl, { ticket });
+
+    expect([first, second], 'the second use of a ticket must fail: read and delete it in one step').toEqual([101, 401]);
+  });
+
+  test('an expired ticket is refused', async () => {
+    const { token } = await createSession(db.prisma);
+    const { url, wsUrl } = await start({ ticketTtlMs: 50 });
+    const ticket = String((await requestTicket(url, token)).body.ticket);
+
+    await waitFor(async () => (await redis.client.exists(ticketKey(redis.prefix, ticket))) === 0, {
+      message: 'the ticket key should expire after ticketTtlMs (SET ... PX)',
+    });
+
+    expect(await handshakeStatus(wsUrl, { ticket })).toBe(401);
+  });
+
+  test('/ws-ticket refuses a missing or unknown token', async () => {
+    const { url } = await start();
+
+    const missing = await requestTicket(url, null);
+    const unknown = await requestTicket(url, 'no-such-token');
+
+    expect(missing).toEqual({ status: 401, body: { error: 'missing_credential' } });
+    expect(unknown).toEqual({ status: 401, body: { error: 'invalid_credential' } });
+  });
+});
+
+describe('origin allow-list', () => {
+  test('a foreign Origin gets 403 even with a valid credential', async () => {
+    const { token } = await createSession(db.prisma);
+    const { wsUrl, url } = await start();
+
+    const socket = await handshakeStatus(wsUrl, { token, origin: 'http://evil.test' });
+    const ticket = await requestTicket(url, token, 'http://evil.test');
+    const allowed = await handshakeStatus(wsUrl, { token, origin: APP_ORIGIN });
+
+    expect(socket, 'browsers do not apply CORS to WebSockets: check Origin in the upgrade handler').toBe(403);
+    expect(ticket.status, '/ws-ticket refuses a foreign Origin too').toBe(403);
+    expect(allowed, 'an allowed Origin connects').toBe(101);
+  });
+
+  test('an allowed Origin gets CORS headers on /ws-ticket', async () => {
+    const { url } = await start();
+
+    const res = await fetch(`${url}/ws-ticket`, { method: 'OPTIONS', headers: { origin: APP_ORIGIN, 'access-control-request-method': 'POST' } });
+
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+    expect(res.headers.get('access-control-allow-headers')).toMatch(/authorization/i);
+  });
+});
+
+describe('logging', () => {
+  test('tokens and tickets never appear in the logs, outcomes do', async () => {
+    const { userId, token } = await createSession(db.prisma);
+    const log = captureLogger();
+    const { url, wsUrl } = await start({ logger: log.logger });
+    const ticket = String((await requestTicket(url, token)).body.ticket);
+
+    const viaBearer = await connect(wsUrl, { token });
+    const viaTicket = await connect(wsUrl, { ticket });
+    await handshakeStatus(wsUrl, { token: `${token}x` });
+    await handshakeStatus(wsUrl, { ticket });
+    await handshakeStatus(wsUrl, { query: `?token=${token}` });
+    await viaBearer.close();
+    await viaTicket.close();
+
+    expect(log.text(), 'a log line contains the token: log ids and codes, never credentials or req.url').not.toContain(token);
+    expect(log.text(), 'a log line contains the ticket').not.toContain(ticket);
+    expect(log.lines.filter((l) => l.event === 'ws.connected').map((l) => l.fields.userId), 'log each accepted connection with its userId').toEqual([
+      userId,
+      userId,
+    ]);
+    expect(log.lines.filter((l) => l.event === 'ws.rejected').map((l) => l.fields.code), 'log each refusal with its code').toEqual([
+      'invalid_credential',
+      'invalid_credential',
+      'missing_credential',
+    ]);
+  });
+});

@@ -1,0 +1,50 @@
+// Pure checks on the HTTP upgrade request, before any socket exists. No I/O here:
+// chat-server.ts calls these from its `upgrade` handler and answers 401/403 itself.
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** What a client proved who it is with. */
+export type Credential =
+  /** A session token in `Authorization: Bearer ...` (Node clients, other servers). */
+  | { kind: 'bearer'; token: string }
+  /** A short-lived single-use ticket in `?ticket=...` (browsers cannot set headers on a WebSocket). */
+  | { kind: 'ticket'; ticket: string };
+
+/** The part of an `IncomingMessage` these functions read. */
+export interface UpgradeRequest {
+  url?: string | undefined;
+  headers: IncomingHttpHeaders;
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export function readBearer(header: string | undefined): string | null {
+  // TODO: match "Bearer <token>" (case-insensitive scheme, token of URL-safe/base64 characters) and return the token.
+  // TODO: anything else (missing header, "Basic ...", "Bearer" alone) -> null.
+  throw new Error('Not implemented yet: readBearer (labs/07-websocket-server/handshake.ts)');
+}
+
+/** The path of a request URL without its query string (safe to log). */
+export function pathOf(url: string | undefined): string {
+  return new URL(url ?? '/', 'http://localhost').pathname;
+}
+
+/**
+ * The credential of an upgrade request: the Bearer header first, then a `ticket` query parameter.
+ * A session token in the URL (`?token=`) is deliberately NOT read: URLs end up in access logs,
+ * proxy logs and browser history, and a session token lives for days.
+ */
+export function readCredential(req: UpgradeRequest): Credential | null {
+  // TODO: a Bearer token from req.headers.authorization (readBearer) wins: { kind: 'bearer', token }.
+  // TODO: else the `ticket` query parameter: new URL(req.url ?? '/', 'http://localhost').searchParams.get('ticket').
+  // TODO: else null. Do NOT read `?token=`.
+  throw new Error('Not implemented yet: readCredential (labs/07-websocket-server/handshake.ts)');
+}
+
+/**
+ * Browsers always send `Origin` on a WebSocket handshake and do NOT apply CORS to it, so without
+ * this check any web page could open a socket with the user's cookies or tickets.
+ * No `Origin` header means a non-browser client: allowed here (it still has to authenticate).
+ */
+export function isOriginAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
+  // TODO: no Origin header -> true; otherwise true only if `allowed` includes it.
+  throw new Error('Not implemented yet: isOriginAllowed (labs/07-websocket-server/handshake.ts)');
+}

@@ -1,0 +1,222 @@
+// Rooms, broadcasts, direct messages, and bad input: every message gets a defined outcome and
+// one client's mistakes never disturb the others.
+import { afterEach, describe, expect, test } from 'vitest';
+import { useDatabase, useRedis } from '../../tools/harness/test-env.ts';
+import { waitFor } from '../../tools/testing/wait.ts';
+import { startChatServer, type ChatServer, type ChatServerOptions } from './chat-server.ts';
+import { CloseCode, ErrorCode } from './protocol.ts';
+import { connect, createSession, type TestClient } from './test-kit.ts';
+
+const db = useDatabase();
+const redis = useRedis();
+
+let server: ChatServer | undefined;
+const clients: TestClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await server?.close();
+  server = undefined;
+});
+
+async function start(options: Partial<ChatServerOptions> = {}) {
+  server = await startChatServer({ prisma: db.prisma, redis: redis.client, keyPrefix: redis.prefix, ...options });
+  return server;
+}
+
+async function user(wsUrl: string) {
+  const session = await createSession(db.prisma);
+  const client = await connect(wsUrl, { token: session.token });
+  clients.push(client);
+  return Object.assign(client, { userId: session.userId, token: session.token });
+}
+
+async function join(client: TestClient, room: string) {
+  client.send({ type: 'join', room });
+  expect(await client.next(`"joined" for ${room}`), `join should be acknowledged with { type: "joined", room }`).toEqual({ type: 'joined', room });
+}
+
+describe('rooms', () => {
+  test('a message reaches every member of the room, sender included, and nobody else', async () => {
+    const { wsUrl } = await start();
+    const [alice, bob, carol] = [await user(wsUrl), await user(wsUrl), await user(wsUrl)];
+    await join(alice, 'r1');
+    await join(bob, 'r1');
+    await join(carol, 'r2');
+
+    alice.send({ type: 'say', room: 'r1', text: 'hi', id: 'm1' });
+    const toBob = await bob.next('the broadcast');
+    const toAlice = await alice.next('the echo to the sender');
+    carol.send({ type: 'ping' });
+    const carolNext = await carol.next('the pong');
+
+    const expected = { type: 'message', room: 'r1', from: alice.userId, text: 'hi', id: 'm1' };
+    expect(toBob).toEqual(expected);
+    expect(toAlice).toEqual(expected);
+    expect(carolNext, 'carol is in r2 only: the broadcast to r1 must not reach her').toEqual({ type: 'pong' });
+  });
+
+  test('excludeSelf skips the sender', async () => {
+    const { wsUrl } = await start();
+    const [alice, bob] = [await user(wsUrl), await user(wsUrl)];
+    await join(alice, 'r');
+    await join(bob, 'r');
+
+    alice.send({ type: 'say', room: 'r', text: 'one', excludeSelf: true });
+    alice.send({ type: 'ping', id: 'after' });
+
+    expect(await bob.next()).toMatchObject({ type: 'message', text: 'one' });
+    expect(await alice.next(), 'with excludeSelf the sender gets no echo, so its next message is the pong').toEqual({ type: 'pong', id: 'after' });
+  });
+
+  test('sending into a room you have not joined is refused', async () => {
+    const { wsUrl } = await start();
+    const [alice, bob] = [await user(wsUrl), await user(wsUrl)];
+    await join(alice, 'mine');
+    await join(bob, 'theirs');
+
+    alice.send({ type: 'say', room: 'theirs', text: 'sneaky', id: 's1' });
+    const reply = await alice.next('an error reply');
+    bob.send({ type: 'ping' });
+
+    expect(reply).toEqual({ type: 'error', code: ErrorCode.NOT_IN_ROOM, message: expect.any(String), id: 's1' });
+    expect(await bob.next(), 'bob must not receive a message from a non-member').toEqual({ type: 'pong' });
+  });
+
+  test('leave stops delivery and an empty room is forgotten', async () => {
+    const { wsUrl } = await start();
+    const [alice, bob] = [await user(wsUrl), await user(wsUrl)];
+    await join(alice, 'r');
+    await join(bob, 'r');
+
+    bob.send({ type: 'leave', room: 'r' });
+    const left = await bob.next();
+    alice.send({ type: 'say', room: 'r', text: 'anyone?' });
+    await alice.next('the echo');
+    bob.send({ type: 'ping' });
+    const bobNext = await bob.next();
+    alice.send({ type: 'leave', room: 'r' });
+    await alice.next();
+
+    expect(left).toEqual({ type: 'left', room: 'r' });
+    expect(bobNext, 'bob left r: no more messages from it').toEqual({ type: 'pong' });
+    expect(server!.stats(), 'the room is empty, so it must be deleted from the registry').toEqual({ connections: 2, users: 2, rooms: 0 });
+  });
+
+  test('a connection may join at most maxRoomsPerConnection rooms', async () => {
+    const { wsUrl } = await start({ maxRoomsPerConnection: 2 });
+    const alice = await user(wsUrl);
+    await join(alice, 'a');
+    await join(alice, 'b');
+
+    alice.send({ type: 'join', room: 'c' });
+
+    expect(await alice.next()).toMatchObject({ type: 'error', code: ErrorCode.ROOM_LIMIT });
+    expect(server!.stats().rooms).toBe(2);
+  });
+
+  test('closing a socket removes it from every room', async () => {
+    const { wsUrl } = await start();
+    const alice = await user(wsUrl);
+    await join(alice, 'a');
+    await join(alice, 'b');
+
+    await alice.close();
+
+    await waitFor(() => server!.stats().connections === 0, { message: 'the registry should forget a closed socket' });
+    expect(server!.stats()).toEqual({ connections: 0, users: 0, rooms: 0 });
+  });
+});
+
+describe('direct messages', () => {
+  test('a DM reaches every open tab of the user', async () => {
+    const { wsUrl } = await start();
+    const alice = await user(wsUrl);
+    const bob = await user(wsUrl);
+    const bobTab2 = await connect(wsUrl, { token: bob.token });
+    clients.push(bobTab2);
+
+    alice.send({ type: 'dm', to: bob.userId, text: 'psst' });
+
+    const expected = { type: 'dm', from: alice.userId, text: 'psst' };
+    expect(await bob.next('the DM in tab 1'), 'Map<userId, socket> loses the first tab: keep a Set per user').toEqual(expected);
+    expect(await bobTab2.next('the DM in tab 2')).toEqual(expected);
+  });
+
+  test('closing one tab keeps the other reachable', async () => {
+    const { wsUrl } = await start();
+    const alice = await user(wsUrl);
+    const bob = await user(wsUrl);
+    const bobTab2 = await connect(wsUrl, { token: bob.token });
+    clients.push(bobTab2);
+
+    await bobTab2.close();
+    await waitFor(() => server!.stats().connections === 2, { message: 'the closed tab should be forgotten' });
+    alice.send({ type: 'dm', to: bob.userId, text: 'still there?' });
+
+    expect(await bob.next()).toEqual({ type: 'dm', from: alice.userId, text: 'still there?' });
+  });
+
+  test('a DM to a user with no connection gets user_offline', async () => {
+    const { wsUrl } = await start();
+    const alice = await user(wsUrl);
+
+    alice.send({ type: 'dm', to: alice.userId + 1000, text: 'hello?', id: 'd1' });
+
+    expect(await alice.next()).toEqual({ type: 'error', code: ErrorCode.USER_OFFLINE, message: expect.any(String), id: 'd1' });
+  });
+});
+
+describe('bad input', () => {
+  test('malformed JSON, binary frames, unknown types and missing fields get error replies and the socket stays usable', async () => {
+    const { wsUrl } = await start();
+    const alice = await user(wsUrl);
+
+    alice.sendRaw('{"type":"join"');
+    alice.sendRaw(Buffer.from([1, 2, 3]), true);
+    alice.send({ type: 'nuke', id: 'n1' });
+    alice.send({ type: 'say', text: 'no room' });
+    alice.send({ type: 'ping', id: 'still-alive' });
+    const replies = [await alice.next(), await alice.next(), await alice.next(), await alice.next(), await alice.next()];
+
+    expect(
+      replies.map((r) => (r.type === 'error' ? r.code : r.type)),
+      'each bad frame gets one error reply with its code, in order, and the ping still works (chat-server.ts onMessage)',
+    ).toEqual([ErrorCode.BAD_JSON, ErrorCode.BINARY_FRAME, ErrorCode.UNKNOWN_TYPE, ErrorCode.INVALID_MESSAGE, 'pong']);
+  });
+
+  test('an oversized frame closes that socket with 1009; the others carry on', async () => {
+    const { wsUrl } = await start({ maxPayload: 1024 });
+    const [alice, bob] = [await user(wsUrl), await user(wsUrl)];
+    await join(alice, 'r');
+    await join(bob, 'r');
+
+    alice.send({ type: 'say', room: 'r', text: 'x'.repeat(2000) });
+    const closed = await alice.waitClosed('close code 1009');
+    await waitFor(() => server!.stats().connections === 1, { message: 'the closed socket should leave the registry' });
+    bob.send({ type: 'say', room: 'r', text: 'still here' });
+
+    expect(closed.code, 'set maxPayload on the WebSocketServer: ws closes with 1009 for you').toBe(CloseCode.MESSAGE_TOO_BIG);
+    expect(await bob.next()).toMatchObject({ type: 'message', text: 'still here' });
+    expect(server!.stats()).toEqual({ connections: 1, users: 1, rooms: 1 });
+  });
+
+  test('a flood gets rate_limited errors, then close 4029; others keep receiving', async () => {
+    const { wsUrl } = await start({ rateLimit: { capacity: 3, refillPerSecond: 0.001, maxViolations: 4 } });
+    const [flooder, bob] = [await user(wsUrl), await user(wsUrl)];
+    await join(flooder, 'r'); // uses 1 of the 3 tokens
+    await join(bob, 'r');
+
+    for (let i = 0; i < 20; i++) flooder.send({ type: 'say', room: 'r', text: `spam ${i}`, excludeSelf: true });
+    const replies: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < 4; i++) replies.push(await flooder.next('a rate_limited error'));
+    const closed = await flooder.waitClosed('close code 4029');
+    const delivered = [await bob.next(), await bob.next()];
+    bob.send({ type: 'say', room: 'r', text: 'calm' });
+
+    expect(replies.map((r) => r.code), '2 tokens left: 2 messages pass, the next 4 get rate_limited').toEqual(Array(4).fill(ErrorCode.RATE_LIMITED));
+    expect(closed.code, 'the 5th violation in a row closes with CloseCode.RATE_LIMITED').toBe(CloseCode.RATE_LIMITED);
+    expect(delivered.map((m) => m.text)).toEqual(['spam 0', 'spam 1']);
+    expect(await bob.next(), 'bob keeps working').toMatchObject({ type: 'message', text: 'calm' });
+    expect(bob.pending, 'nothing past the limit may reach the room').toEqual([]);
+  });
+});

@@ -1,0 +1,109 @@
+// The chat protocol, pure: the code table, the message schemas, parse and encode.
+// No sockets in this file. The server (chat-server.ts) and the client of lab 08, in Node and in
+// a browser, import it, so both sides agree on every message by construction.
+import { z } from 'zod';
+
+/**
+ * Close codes this protocol uses. 1000-1015 are defined by RFC 6455; 4000-4999 are ours.
+ * Never send 1005 or 1006: they only describe what happened locally (no code, no close frame).
+ */
+export const CloseCode = {
+  /** Done on purpose; do not reconnect. */
+  NORMAL: 1000,
+  /** The server is shutting down: reconnect (with backoff). */
+  GOING_AWAY: 1001,
+  /** A frame was bigger than `maxPayload` (`ws` sends this one for us). */
+  MESSAGE_TOO_BIG: 1009,
+  /** Sent by the client: the server stopped answering heartbeats. */
+  HEARTBEAT_TIMEOUT: 4000,
+  /** The session ran out while connected: log in again before reconnecting. */
+  SESSION_EXPIRED: 4001,
+  /** The client stopped reading and its send buffer passed the hard limit. */
+  SLOW_CONSUMER: 4008,
+  /** The client kept sending after `rate_limited` errors. */
+  RATE_LIMITED: 4029,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** The `code` of an `error` reply. After an error reply the connection stays open and usable. */
+export const ErrorCode = {
+  BAD_JSON: 'bad_json',
+  BINARY_FRAME: 'binary_frame',
+  UNKNOWN_TYPE: 'unknown_type',
+  INVALID_MESSAGE: 'invalid_message',
+  NOT_IN_ROOM: 'not_in_room',
+  ROOM_LIMIT: 'room_limit',
+  USER_OFFLINE: 'user_offline',
+  RATE_LIMITED: 'rate_limited',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const RoomName = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 _ . : -');
+/** Optional correlation id: the server copies it into its reply (or error) to this message. */
+const RequestId = z.string().max(64).optional();
+const Text = z.string().min(1);
+
+/** Everything a client may send. The `type` field picks the shape. */
+export const ClientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('join'), room: RoomName, id: RequestId }),
+  z.object({ type: z.literal('leave'), room: RoomName, id: RequestId }),
+  z.object({ type: z.literal('say'), room: RoomName, text: Text, excludeSelf: z.boolean().optional(), id: RequestId }),
+  z.object({ type: z.literal('dm'), to: z.number().int().positive(), text: Text, id: RequestId }),
+  z.object({ type: z.literal('ping'), id: RequestId }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessageSchema>;
+export type ClientMessageType = ClientMessage['type'];
+const CLIENT_TYPES: ReadonlySet<string> = new Set(ClientMessageSchema.options.map((o) => o.shape.type.value));
+
+const ErrorCodeSchema = z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]);
+
+/** Everything the server sends. The lab 08 client validates incoming frames with it. */
+export const ServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('welcome'), userId: z.number().int(), connectionId: z.string() }),
+  z.object({ type: z.literal('joined'), room: z.string(), id: RequestId }),
+  z.object({ type: z.literal('left'), room: z.string(), id: RequestId }),
+  z.object({ type: z.literal('message'), room: z.string(), from: z.number().int(), text: z.string(), id: RequestId }),
+  z.object({ type: z.literal('dm'), from: z.number().int(), text: z.string(), id: RequestId }),
+  z.object({ type: z.literal('pong'), id: RequestId }),
+  z.object({ type: z.literal('error'), code: ErrorCodeSchema, message: z.string(), id: RequestId }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;
+export type ServerMessageType = ServerMessage['type'];
+export type ErrorReply = Extract<ServerMessage, { type: 'error' }>;
+
+export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; error: ErrorReply };
+
+const fail = (code: ErrorCode, message: string, id?: string): ParseResult => ({
+  ok: false,
+  error: id === undefined ? { type: 'error', code, message } : { type: 'error', code, message, id },
+});
+
+/**
+ * Turns one incoming frame into a typed message, or into the error reply to send back.
+ * Text frames arrive as strings; binary frames as bytes (this protocol has none).
+ * Never throws: `JSON.parse` output is untrusted until the schema says otherwise.
+ */
+export function parseClientMessage(frame: string | Uint8Array): ParseResult {
+  // TODO: a frame that is not a string is binary: return fail(ErrorCode.BINARY_FRAME, '...').
+  // TODO: JSON.parse(frame) inside try/catch; when it throws, return fail(ErrorCode.BAD_JSON, '...').
+  // TODO: JSON that is not a plain object (null, number, array) -> fail(ErrorCode.INVALID_MESSAGE, '...').
+  // TODO: keep a string `id` (at most 64 chars) to copy into every error below.
+  // TODO: no string `type` -> fail(ErrorCode.INVALID_MESSAGE, 'type: ...', id);
+  //       a type not in CLIENT_TYPES -> fail(ErrorCode.UNKNOWN_TYPE, '...', id).
+  // TODO: ClientMessageSchema.safeParse(raw); on failure name the first issue's path in the message:
+  //       fail(ErrorCode.INVALID_MESSAGE, `${issue.path.join('.')}: ${issue.message}`, id).
+  // TODO: return { ok: true, message: parsed.data }.
+  throw new Error('Not implemented yet: parseClientMessage (labs/07-websocket-server/protocol.ts)');
+}
+
+/** Parses a frame from the server; `null` if it is not a message of this protocol. */
+export function parseServerMessage(frame: string): ServerMessage | null {
+  try {
+    const parsed = ServerMessageSchema.safeParse(JSON.parse(frame));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export const encode = (message: ServerMessage | ClientMessage): string => JSON.stringify(message);
