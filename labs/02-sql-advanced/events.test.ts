@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.pool.query('TRUNCATE events RESTART IDENTITY');
+  await db.pool.query('DELETE FROM events');
 });
 
 /** Inserts through SQL, so the query tests do not depend on recordEvent. */
