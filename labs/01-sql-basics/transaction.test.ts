@@ -32,6 +32,7 @@ async function tableRows() {
 function singleConnectionPool(): pg.Pool {
   const pool = new pg.Pool({ connectionString: db.url, max: 1 });
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {})); // a leaked client is killed when the database is dropped
   pool.query = (() => {
     throw new Error(
       'withTransaction called pool.query(): each pool.query() may run on a different connection. Use the client from pool.connect()',
