@@ -1,0 +1,25 @@
+// What a cache entry looks like in Redis. A "not found" is cached too (negative caching), so it
+// needs a form of its own that no real value can take: `{"found":false}` next to `{"found":true,"value":…}`.
+import { z } from 'zod';
+import { decodeJson, encodeJson } from '../../solutions/05-redis-structures/index.ts';
+
+export type Entry<T> = { found: true; value: T } | { found: false };
+
+export function encodeEntry<T>(value: T | null): string {
+  // TODO: null (the row does not exist) becomes encodeJson({ found: false })
+  // TODO: anything else becomes encodeJson({ found: true, value })
+  throw new Error('TODO: encodeEntry in entry.ts');
+}
+
+/** The schema of an entry whose value has the shape `value` (build it once, decode many times). */
+export function entrySchema<T>(value: z.ZodType<T>): z.ZodType<Entry<T>> {
+  return z.discriminatedUnion('found', [z.object({ found: z.literal(true), value }), z.object({ found: z.literal(false) })]) as z.ZodType<
+    Entry<T>
+  >;
+}
+
+/** Decodes an entry, reviving its value; throws CorruptValueError on anything else. */
+export function decodeEntry<T>(text: string, schema: z.ZodType<Entry<T>>): Entry<T> {
+  // TODO: decodeJson (lab 05) parses, validates against the schema, and throws CorruptValueError for you
+  throw new Error('TODO: decodeEntry in entry.ts');
+}

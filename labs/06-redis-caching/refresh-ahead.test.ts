@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { useDatabase, useRedis } from '../../tools/harness/test-env.ts';
+import { waitFor } from '../../tools/testing/wait.ts';
+import { Cache } from './cache.ts';
+import { cacheKeys } from './keys.ts';
+import { CachedUser } from './records.ts';
+import { prismaUserSource } from './sources.ts';
+import { UserStore } from './user-store.ts';
+import { counted, gate, recordingLogger, seedUser } from './fixtures.ts';
+
+const db = useDatabase();
+const redis = useRedis();
+const keys = () => cacheKeys(redis.prefix);
+
+const opened: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((c) => c.close()));
+});
+
+/** A user store with a 60 s TTL that refreshes in the last 20 % (12 s). */
+function users(before?: (call: number) => Promise<void> | void) {
+  const reading = counted(prismaUserSource(db.prisma), before);
+  const log = recordingLogger();
+  const cache = new Cache(redis.client, { schema: CachedUser, ttlSeconds: 60, jitter: 0, refreshBelow: 0.2, logger: log.logger });
+  opened.push(cache);
+  return { store: new UserStore(cache, keys(), reading.source), cache, reads: reading.reads, log };
+}
+
+/** A cached user whose entry has `leftMs` to live, renamed in the database behind the cache's back. */
+async function nearlyExpired(store: UserStore, leftMs: number) {
+  const id = await seedUser(db.prisma, 'Ada');
+  await store.get(id);
+  await db.prisma.user.update({ where: { id }, data: { name: 'Ada Lovelace' } });
+  await redis.client.pExpire(keys().user(id), leftMs);
+  return id;
+}
+
+const refreshed = (id: number) =>
+  waitFor(async () => (await redis.client.pTTL(keys().user(id))) > 50_000, {
+    message: 'the background refresh should rewrite the entry with a fresh 60 s TTL',
+  });
+
+describe('refresh-ahead', () => {
+  test('a hit with little TTL left is served at once and refreshed in the background', async () => {
+    const { store, cache, reads } = users();
+    const id = await nearlyExpired(store, 5_000);
+
+    const served = await store.get(id);
+    await refreshed(id);
+
+    expect(served?.name, 'the request gets the cached value, without waiting for the refresh').toBe('Ada');
+    expect((await store.get(id))?.name, 'after the refresh the new name is cached').toBe('Ada Lovelace');
+    expect(reads(), 'one load for the miss, one for the refresh').toBe(2);
+    expect(cache.stats()).toMatchObject({ hits: 2, misses: 1, refreshes: 1, refreshFailures: 0 });
+  });
+
+  test('a hit with plenty of TTL left is not refreshed', async () => {
+    const { store, cache, reads } = users();
+    const id = await nearlyExpired(store, 30_000);
+
+    expect((await store.get(id))?.name).toBe('Ada');
+
+    expect(reads(), '30 s left of 60 s is above the 20 % threshold: no refresh').toBe(1);
+    expect(cache.stats().refreshes).toBe(0);
+  });
+
+  test('at most one refresh per key is in flight, however many hits see the low TTL', async () => {
+    const hold = gate();
+    const { store, cache, reads } = users(async (call) => {
+      if (call === 2) await hold.promise; // the refresh's database read hangs until we open the gate
+    });
+    const id = await nearlyExpired(store, 5_000);
+
+    for (let i = 0; i < 5; i++) expect((await store.get(id))?.name, `hit ${i + 1} is served from the cache`).toBe('Ada');
+    const whileRefreshing = reads();
+    hold.open();
+    await refreshed(id);
+
+    expect(whileRefreshing, 'five hits during one slow refresh must not start five refreshes').toBe(2);
+    expect(cache.stats().refreshes).toBe(1);
+  });
+
+  test('a failed refresh is logged, the cached value is still served, and a later hit tries again', async () => {
+    const { store, cache, log } = users((call) => {
+      if (call === 2) throw new Error('database is down');
+    });
+    const id = await nearlyExpired(store, 5_000);
+
+    expect((await store.get(id))?.name, 'a failing refresh must not fail the request').toBe('Ada');
+    await waitFor(() => cache.stats().refreshFailures === 1, { message: 'the refresh failure should be counted in stats().refreshFailures' });
+
+    const report = log.messages.find((m) => m.details.key === keys().user(id));
+    expect(report, 'log the failed refresh through options.logger.warn(message, { key, error })').toBeDefined();
+    expect((report!.details.error as Error).message).toBe('database is down');
+    expect((await store.get(id))?.name, 'still served from the cache').toBe('Ada');
+    await refreshed(id);
+    expect((await store.get(id))?.name, 'the second refresh succeeded').toBe('Ada Lovelace');
+    expect(cache.stats()).toMatchObject({ refreshes: 2, refreshFailures: 1 });
+  });
+});

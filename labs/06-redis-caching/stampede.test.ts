@@ -1,0 +1,91 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { useDatabase, useRedis } from '../../tools/harness/test-env.ts';
+import { waitFor } from '../../tools/testing/wait.ts';
+import type { RedisClient } from '../../solutions/05-redis-structures/index.ts';
+import { Cache } from './cache.ts';
+import { cacheKeys, lockKeyFor } from './keys.ts';
+import { CachedVideo } from './records.ts';
+import { prismaVideoSource, type VideoSource } from './sources.ts';
+import { VideoStore } from './video-store.ts';
+import { counted, gate, recordingLogger, seedVideo } from './fixtures.ts';
+
+const db = useDatabase();
+const redis = useRedis();
+const keys = () => cacheKeys(redis.prefix);
+
+// The second cache instance stands for another server process: a client (a connection) of its own.
+let other: RedisClient;
+beforeAll(async () => {
+  other = redis.client.duplicate();
+  other.on('error', () => {});
+  await other.connect();
+});
+afterAll(() => other.destroy());
+
+const opened: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((c) => c.close()));
+});
+
+function videoStore(client: RedisClient, source: VideoSource) {
+  // A long lock wait, so a slow machine can't turn "B waits for A" into "B gave up and loaded too".
+  const cache = new Cache(client, { schema: CachedVideo, lockTtlMs: 10_000, logger: recordingLogger().logger });
+  opened.push(cache);
+  return { store: new VideoStore(cache, keys(), source), cache };
+}
+
+describe('stampede protection', () => {
+  test('100 concurrent reads of a missing key in one process cause exactly one database read', async () => {
+    const id = await seedVideo(db.prisma, 'popular.mp4');
+    const hold = gate();
+    const reading = counted(prismaVideoSource(db.prisma), () => hold.promise);
+    const { store, cache } = videoStore(redis.client, reading.source);
+
+    const requests = Array.from({ length: 100 }, () => store.get(id));
+    await waitFor(() => reading.reads() >= 1, { message: 'one request should reach the database' });
+    hold.open();
+    const results = await Promise.all(requests);
+
+    expect(reading.reads(), '100 concurrent misses must become one database read').toBe(1);
+    expect(new Set(results.map((v) => v?.title)), 'every request gets the video').toEqual(new Set(['popular.mp4']));
+    expect(cache.stats(), 'every request counts as a miss; one load').toMatchObject({ misses: 100, hits: 0, loads: 1 });
+    expect(cache.stats().lockWaits, 'callers in one process should share one lookup (single-flight), not queue on the Redis lock').toBe(0);
+  });
+
+  test('two cache instances with their own clients rebuild a missing key once (Redis lock)', async () => {
+    const id = await seedVideo(db.prisma, 'shared.mp4');
+    const hold = gate();
+    const reading = counted(prismaVideoSource(db.prisma), () => hold.promise);
+    const a = videoStore(redis.client, reading.source);
+    const b = videoStore(other, reading.source);
+
+    const fromA = Array.from({ length: 50 }, () => a.store.get(id));
+    await waitFor(() => reading.reads() >= 1, { message: 'instance A should start loading the video' });
+    const fromB = Array.from({ length: 50 }, () => b.store.get(id));
+    await waitFor(() => reading.reads() > 1 || b.cache.stats().lockWaits > 0, {
+      message: 'instance B should either wait for the rebuild lock (stats().lockWaits) or read the database',
+    });
+    hold.open();
+    const results = await Promise.all([...fromA, ...fromB]);
+
+    expect(reading.reads(), 'B must wait for A (SET NX PX lock) instead of reading the database too').toBe(1);
+    expect(results.every((v) => v?.title === 'shared.mp4')).toBe(true);
+    expect(b.cache.stats(), "B served its 50 requests from A's rebuild after one wait").toMatchObject({ misses: 50, lockWaits: 1, loads: 0 });
+    expect(await redis.client.exists(lockKeyFor(keys().video(id))), 'the rebuild lock is released afterwards').toBe(0);
+  });
+
+  test('a rebuild that fails fails its waiting requests, releases the lock, and the next read tries again', async () => {
+    const id = await seedVideo(db.prisma, 'flaky.mp4');
+    const reading = counted(prismaVideoSource(db.prisma), (call) => {
+      if (call === 1) throw new Error('database is down');
+    });
+    const { store } = videoStore(redis.client, reading.source);
+
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => store.get(id)));
+
+    expect(results.every((r) => r.status === 'rejected'), 'the error reaches every request that shared the load').toBe(true);
+    expect(await redis.client.exists(lockKeyFor(keys().video(id))), 'release the lock in a finally block').toBe(0);
+    expect((await store.get(id))?.title, 'the failure is not cached: the next read loads again').toBe('flaky.mp4');
+    expect(reading.reads()).toBe(2);
+  });
+});
