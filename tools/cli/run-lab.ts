@@ -99,7 +99,8 @@ export async function watchLab(options: RunLabOptions & { poll: boolean }): Prom
     filters: [`${labDirOf(options.lab)}/`],
     poll: options.poll,
     onConsole: (text, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(style.dim(text)),
-    onRerun: (files) => print(style.dim(`\n— ${new Date().toLocaleTimeString()} ${files.join(', ') || 'change'}: running again —`)),
+    rerunAllOn: [`**/${labDirOf(options.lab)}/**`, '**/solutions/**', '**/tools/**', '**/prisma/**'],
+    onRerun: (changed) => print(style.dim(`\n— ${new Date().toLocaleTimeString()} ${changed ?? 'a file'} changed: running lab ${options.lab.id.slice(0, 2)} again —`)),
     onRunEnd: (report) => {
       const { text, verdict } = explain(report, options);
       print(`\n${text}`);

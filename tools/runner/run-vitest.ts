@@ -20,18 +20,20 @@ export interface WatchOptions extends RunOptions {
   poll?: boolean;
   /** Called after every run, the first one and each re-run. */
   onRunEnd(report: RunReport): void;
-  /** Called when a change starts a re-run. */
-  onRerun?(files: string[]): void;
+  /** Called when a change starts a re-run, with the changed file (relative to the root). */
+  onRerun?(changed: string | undefined): void;
+  /** Changes to files matching these globs re-run every test of the filter. */
+  rerunAllOn?: string[];
 }
 
-function reporterFor(options: RunOptions, onEnd: (report: RunReport) => void, onRerun?: (files: string[]) => void): Reporter {
+function reporterFor(options: RunOptions, onEnd: (report: RunReport) => void, onRerun?: (changed: string | undefined) => void): Reporter {
   let started = Date.now();
   return {
     onTestRunStart(_specs: ReadonlyArray<TestSpecification>) {
       started = Date.now();
     },
-    onWatcherRerun(files: string[]) {
-      onRerun?.(files.map((f) => relativeTo(options.root, f)));
+    onWatcherRerun(_files: string[], trigger?: string) {
+      onRerun?.(trigger ? relativeTo(options.root, trigger) : undefined);
     },
     onTestCaseResult(test: TestCase) {
       options.onTestFinished?.({
@@ -62,7 +64,7 @@ function setupProblem(error: unknown): Problem {
   return { kind: ProblemKind.SETUP, lab: null, message, ...(where.length ? { where } : {}) };
 }
 
-async function create(options: RunOptions, reporter: Reporter, watch: boolean, poll = false) {
+async function create(options: RunOptions & { rerunAllOn?: string[] }, reporter: Reporter, watch: boolean, poll = false) {
   const { createVitest } = await import('vitest/node');
   return createVitest(
     'test',
@@ -74,6 +76,9 @@ async function create(options: RunOptions, reporter: Reporter, watch: boolean, p
       watch,
       // A lab with no tests yet should say so, not crash the run.
       passWithNoTests: true,
+      // In watch mode, a change re-runs every test of the filter (one lab: a few seconds), so each
+      // verdict covers the whole lab, not only the test files that import what changed.
+      ...(watch && options.rerunAllOn ? { forceRerunTriggers: options.rerunAllOn } : {}),
     },
     poll ? { server: { watch: { usePolling: true, interval: 300 } } } : {},
   );
