@@ -1,0 +1,77 @@
+// Lab 11, step 3: resolver-style lookups batched with DataLoader (loaders.ts, used by job-cards.ts).
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createPrismaClient } from '../../tools/db/prisma.ts';
+import { useDatabase } from '../../tools/harness/test-env.ts';
+import { createFeedData, type FeedData } from './fixtures.ts';
+import { byId, jobCards, jobCardsNaive } from './index.ts';
+
+const db = useDatabase();
+let prisma: ReturnType<typeof createPrismaClient>;
+let data: FeedData;
+let sent = 0;
+
+async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; count: number }> {
+  const before = sent;
+  const result = await fn();
+  return { result, count: sent - before };
+}
+
+beforeAll(async () => {
+  prisma = createPrismaClient(db.url, { logQueries: true });
+  prisma.$on('query', () => sent++);
+  // 50 projects x 2 videos, 3 jobs on two videos out of three: 198 jobs.
+  data = await createFeedData(db.prisma, { email: 'cards@example.com', projects: 50 });
+});
+
+afterAll(async () => {
+  await prisma.$disconnect();
+});
+
+describe('byId', () => {
+  test('returns one entry per key, in the order of the keys, null where no row matched', () => {
+    const rows = [{ id: 1, name: 'a' }, { id: 3, name: 'c' }];
+
+    expect(byId([3, 1, 3, 9], rows)).toEqual([{ id: 3, name: 'c' }, { id: 1, name: 'a' }, { id: 3, name: 'c' }, null]);
+    expect(byId([], rows)).toEqual([]);
+  });
+});
+
+describe('jobCards with DataLoader', () => {
+  test.each([1, 10, 100])('N = %i jobs: the same cards as the naive resolvers, in at most 3 queries', async (n) => {
+    const ids = data.jobIds.slice(0, n).reverse(); // asked newest first: the cards must follow that order
+
+    const naive = await measure(() => jobCardsNaive(prisma, ids));
+    const batched = await measure(() => jobCards(prisma, ids));
+
+    expect(batched.result, 'jobCards must return exactly what jobCardsNaive returns').toEqual(naive.result);
+    expect(batched.result.map((c) => c.id)).toEqual(ids);
+    expect(naive.count, 'the naive resolvers: 1 query for the jobs + 2 per job').toBe(1 + 2 * n);
+    expect(batched.count, 'query budget: jobs + one batch of users + one batch of videos').toBeLessThanOrEqual(3);
+  });
+
+  test('a job asked twice gives two cards; an unknown job id gives none', async () => {
+    const [a, b] = data.jobIds;
+    const missing = data.jobIds.at(-1)! + 1000;
+
+    const { result, count } = await measure(() => jobCards(prisma, [a!, missing, b!, a!]));
+
+    expect(result.map((c) => c.id)).toEqual([a, b, a]);
+    expect(result.map((c) => c.owner), 'each card carries its owner').toEqual([
+      { id: data.ownerId, name: 'cards' },
+      { id: data.ownerId, name: 'cards' },
+      { id: data.ownerId, name: 'cards' },
+    ]);
+    expect(count).toBeLessThanOrEqual(3);
+  });
+
+  test('loaders live for one call: a user renamed between two calls shows the new name', async () => {
+    const own = await createFeedData(db.prisma, { email: 'rename@example.com', projects: 1 });
+    const first = await jobCards(prisma, own.jobIds);
+    await db.prisma.user.update({ where: { id: own.ownerId }, data: { name: 'renamed' } });
+
+    const second = await jobCards(prisma, own.jobIds);
+
+    expect(first[0]!.owner?.name).toBe('rename');
+    expect(second[0]!.owner?.name, 'create the DataLoaders inside createLoaders, not once per module: a cache shared across requests serves stale rows').toBe('renamed');
+  });
+});

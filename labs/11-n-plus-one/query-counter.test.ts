@@ -1,0 +1,76 @@
+// Lab 11, step 1: count the queries Prisma sends (query-counter.ts).
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createPrismaClient } from '../../tools/db/prisma.ts';
+import { useDatabase } from '../../tools/harness/test-env.ts';
+import { createQueryCounter, QueryEventsDisabledError } from './index.ts';
+
+const db = useDatabase();
+let prisma: ReturnType<typeof createPrismaClient>;
+
+beforeAll(() => {
+  prisma = createPrismaClient(db.url, { logQueries: true });
+});
+
+afterAll(async () => {
+  await prisma.$disconnect();
+});
+
+describe('createQueryCounter', () => {
+  test('counts every statement the client sends, with its SQL', async () => {
+    const counter = await createQueryCounter(prisma);
+
+    await prisma.user.count();
+    await prisma.project.findMany();
+    await prisma.video.findFirst();
+
+    expect(counter.count, "one query event per statement (the probe's SELECT 1 not included)").toBe(3);
+    expect(counter.queries[0]).toMatch(/FROM "public"\."users"/);
+    expect(counter.queries[2]).toMatch(/FROM "public"\."videos"/);
+    counter.close();
+  });
+
+  test("measure returns fn's result and only the statements sent while it ran", async () => {
+    const counter = await createQueryCounter(prisma);
+    await prisma.user.count();
+
+    const measured = await counter.measure(async () => {
+      await prisma.job.count();
+      await prisma.post.count();
+      return 42;
+    });
+
+    expect(measured.result).toBe(42);
+    expect(measured.count).toBe(2);
+    expect(measured.queries.map((q) => /FROM "public"\."(\w+)"/.exec(q)?.[1])).toEqual(['jobs', 'posts']);
+    expect(counter.count, 'the counter itself saw all three').toBe(3);
+    counter.close();
+  });
+
+  test('reset starts again from 0; after close nothing is counted, and close can be called twice', async () => {
+    const counter = await createQueryCounter(prisma);
+    await prisma.user.count();
+
+    counter.reset();
+    await prisma.user.count();
+    const afterReset = counter.count;
+    counter.close();
+    counter.close();
+    await prisma.user.count();
+
+    expect(afterReset).toBe(1);
+    expect(counter.count, 'closed: no more counting').toBe(1);
+  });
+
+  test('refuses a client that emits no query events instead of counting 0 forever', async () => {
+    const quiet = createPrismaClient(db.url); // no logQueries
+
+    try {
+      const error = await createQueryCounter(quiet).catch((e: unknown) => e);
+
+      expect(error, 'probe with one query and throw QueryEventsDisabledError if no event arrives').toBeInstanceOf(QueryEventsDisabledError);
+      expect((error as QueryEventsDisabledError).code).toBe('QUERY_EVENTS_DISABLED');
+    } finally {
+      await quiet.$disconnect();
+    }
+  });
+});
