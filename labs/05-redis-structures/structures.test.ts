@@ -112,7 +112,7 @@ describe('JSON values', () => {
     expect(await getJson(redis.client, ctx().keys.video(404), VideoMeta), 'getJson of a missing key').toBeNull();
   });
 
-  test('a value with a TTL expires like any string', async () => {
+  test('a value can be stored with a TTL, like any string', async () => {
     const key = ctx().keys.video(2);
 
     await setJson(redis.client, key, { id: 2, title: 't', createdAt: new Date(), sizeBytes: 1n }, { ttlSeconds: 30 });
