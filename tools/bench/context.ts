@@ -23,6 +23,11 @@ export interface CompareOptions {
   baseline?: string;
   /** Measuring time per task in ms. @default 1000 (300 with --quick) */
   timeMs?: number;
+  /**
+   * Minimum samples per task: tinybench runs until both timeMs and this are reached. Lower it for
+   * tasks that take seconds (a naive N+1 loop at N = 1000). @default 64 (tinybench's default)
+   */
+  iterations?: number;
 }
 
 export interface BenchContext {
@@ -67,7 +72,12 @@ export async function compareTasks(
   tasks: Record<string, () => unknown>,
   options: CompareOptions & { quick: boolean },
 ): Promise<CompareRow[]> {
-  const bench = new Bench({ time: options.timeMs ?? (options.quick ? 300 : 1000), warmupTime: options.quick ? 50 : 250, throws: true });
+  const bench = new Bench({
+    time: options.timeMs ?? (options.quick ? 300 : 1000),
+    warmupTime: options.quick ? 50 : 250,
+    throws: true,
+    ...(options.iterations ? { iterations: options.iterations, warmupIterations: Math.max(1, Math.ceil(options.iterations / 4)) } : {}),
+  });
   for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn);
   await bench.run();
   const baselineName = options.baseline ?? Object.keys(tasks)[0]!;
