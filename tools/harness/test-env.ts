@@ -11,10 +11,16 @@ import pg from 'pg';
 import { createClient, type RedisClientType } from 'redis';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createDatabase, dropDatabase, withAdminClient } from '../db/admin.ts';
-import { createPrismaClient, type PrismaClient } from '../db/prisma.ts';
+import type { PrismaClient } from '../db/prisma.ts';
 import { withDatabase } from '../db/urls.ts';
 import type { TemplateKind } from './context.ts';
 import { testDatabaseName } from './templates.ts';
+import { withDeadline } from '../testing/wait.ts';
+
+// The generated Prisma client takes a second or more to import. Files on the `empty` template
+// (the raw-SQL labs) never use it, so it is loaded only for `app` databases.
+type PrismaModule = typeof import('../db/prisma.ts');
+let prismaModule: PrismaModule | undefined;
 
 const unique = () => randomBytes(4).toString('hex');
 
@@ -54,17 +60,25 @@ export function useDatabase(options: UseDatabaseOptions = {}): TestDatabase {
   const pool = lateBound<pg.Pool>('db.pool');
   let prisma: PrismaClient | undefined;
 
+  const template = options.template ?? 'app';
+
   beforeAll(async () => {
-    await withAdminClient(ctx.databaseUrl, (c) => createDatabase(c, name, ctx.templates[options.template ?? 'app']));
+    if (template === 'app') prismaModule ??= await import('../db/prisma.ts');
+    await withAdminClient(ctx.databaseUrl, (c) => createDatabase(c, name, ctx.templates[template]));
     const p = new pg.Pool({ connectionString: url, max: 5 });
     p.on('error', () => {}); // idle-client errors (e.g. server restart) surface on the next query
+    // A client the code under test checked out and never released would throw when the database
+    // is dropped below (FORCE terminates it); its test has already failed and said why.
+    p.on('connect', (client) => client.on('error', () => {}));
     pool.set(p);
   });
 
   afterAll(async () => {
     await prisma?.$disconnect();
     prisma = undefined;
-    await pool.get().end();
+    // pool.end() waits for every checked-out client: a leaked one (lab 01 teaches that mistake)
+    // would hang teardown. Give up after a moment; DROP DATABASE ... WITH (FORCE) ends it anyway.
+    await withDeadline(pool.get().end(), 2000, 'a pg client was never released').catch(() => {});
     pool.set(undefined);
     await withAdminClient(ctx.databaseUrl, (c) => dropDatabase(c, name));
   });
@@ -77,7 +91,8 @@ export function useDatabase(options: UseDatabaseOptions = {}): TestDatabase {
     },
     get prisma() {
       pool.get(); // same lifetime as the pool
-      prisma ??= createPrismaClient(url);
+      if (!prismaModule) throw new Error(`db.prisma needs a database on the 'app' template (this one is '${template}').`);
+      prisma ??= prismaModule.createPrismaClient(url);
       return prisma;
     },
   };
