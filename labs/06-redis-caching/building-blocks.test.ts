@@ -22,14 +22,14 @@ describe('keys, TTLs and entries', () => {
   });
 
   test('TTL jitter spreads a TTL by up to ± the jitter fraction', () => {
-    expect(jitteredTtlMs(60_000, 0.1, () => 0), 'random() = 0 gives the shortest TTL: 60 s - 10 %').toBe(54_000);
+    expect(jitteredTtlMs(60_000, 0.1, () => 0), 'jitteredTtlMs in ttl.ts: random() = 0 gives the shortest TTL, 60 s - 10 %').toBe(54_000);
     expect(jitteredTtlMs(60_000, 0.1, () => 0.5), 'random() = 0.5 gives the base TTL').toBe(60_000);
     expect(jitteredTtlMs(60_000, 0.1, () => 0.75)).toBe(63_000);
     expect(jitteredTtlMs(60_000, 0, () => 0.9), 'no jitter, no change').toBe(60_000);
   });
 
   test('refresh-ahead triggers only when an expiring entry has less than the threshold left', () => {
-    expect(shouldRefresh(10_000, 60_000, 0.2), '10 s left of 60 s, threshold 20 % (12 s)').toBe(true);
+    expect(shouldRefresh(10_000, 60_000, 0.2), 'shouldRefresh in ttl.ts: 10 s left of 60 s, threshold 20 % (12 s)').toBe(true);
     expect(shouldRefresh(13_000, 60_000, 0.2), '13 s left: not yet').toBe(false);
     expect(shouldRefresh(-1, 60_000, 0.2), 'PTTL -1: the key never expires').toBe(false);
     expect(shouldRefresh(-2, 60_000, 0.2), 'PTTL -2: the key is gone').toBe(false);
@@ -56,7 +56,7 @@ describe('client options', () => {
     const retry = options.socket.reconnectStrategy;
 
     expect(options.url).toBe('redis://127.0.0.1:6390');
-    expect(options.disableOfflineQueue, 'queued commands would wait for Redis to return: set disableOfflineQueue').toBe(true);
+    expect(options.disableOfflineQueue, 'client-options.ts: queued commands would wait for Redis to return, set disableOfflineQueue').toBe(true);
     expect(options.socket.connectTimeout, 'connectTimeoutMs defaults to 1000').toBe(1000);
     expect([0, 1, 2, 3, 4, 5, 50].map((n) => retry(n)), 'reconnectStrategy: 50 ms doubling, capped, never false').toEqual([
       50, 100, 200, 400, 800, 1000, 1000,
@@ -79,7 +79,7 @@ describe('single-flight', () => {
     const other = flights.do('other', work);
     hold.open();
 
-    expect(await shared, 'three callers, one run').toEqual(['run 1', 'run 1', 'run 1']);
+    expect(await shared, 'SingleFlight.do in single-flight.ts: three callers, one run').toEqual(['run 1', 'run 1', 'run 1']);
     expect(await other, 'another key runs on its own').toBe('run 2');
     expect(flights.size, 'nothing in flight once settled').toBe(0);
     expect(await flights.do('k', work), 'a later call runs again').toBe('run 3');
@@ -96,7 +96,7 @@ describe('single-flight', () => {
     const results = await Promise.allSettled([flights.do('k', failing), flights.do('k', failing)]);
 
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect(runs).toBe(1);
+    expect(runs, 'SingleFlight.do in single-flight.ts: the failing work ran once for both callers').toBe(1);
     expect(await flights.do('k', async () => 'recovered'), 'the failed flight must be cleared').toBe('recovered');
   });
 });
@@ -108,7 +108,7 @@ describe('redis lock', () => {
     const token = await acquireLock(redis.client, key, 2000);
     const second = await acquireLock(redis.client, key, 2000);
 
-    expect(token, 'acquireLock returns a token when the lock was free').toEqual(expect.any(String));
+    expect(token, 'acquireLock in redis-lock.ts returns a token when the lock was free').toEqual(expect.any(String));
     expect(second, 'acquireLock returns null while someone holds it').toBeNull();
     const ttl = await redis.client.pTTL(key);
     expect(ttl, 'the lock expires on its own (PX 2000)').toBeGreaterThan(0);
