@@ -94,7 +94,8 @@ async function grade(command: GradeCommand): Promise<number> {
   } else {
     console.log('Test files: unchanged.');
   }
-  const rel = path.relative(process.cwd(), command.out) || '.';
+  const relative = path.relative(process.cwd(), command.out);
+  const rel = relative === '' ? '.' : relative.startsWith('..') ? command.out : relative;
   console.log(`Score ${style.bold(`${(report.score * 100).toFixed(1)}%`)}. Wrote ${rel}/grade.json, ${rel}/junit.xml, ${rel}/summary.md`);
   return 0;
 }

@@ -62,3 +62,14 @@ describe('overallScore', () => {
     expect(overallScore([])).toBe(0);
   });
 });
+
+describe('rounding', () => {
+  test('three tests sharing 10 points earn exactly 10 together', () => {
+    const tests = ['a', 'b', 'c'].map((n) => outcome(n, 'all', TestState.PASSED));
+
+    const s = scoreLab(tests, { all: 10 });
+
+    expect(s.tests[0]!.points).toBe(3.3333);
+    expect(s).toMatchObject({ earned: 10, possible: 10, score: 1 });
+  });
+});

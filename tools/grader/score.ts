@@ -37,9 +37,14 @@ export function scoreLab(tests: TestOutcome[], points: Record<string, number>): 
   const perGroup = new Map<string, number>();
   for (const t of counted) if (t.group !== null && points[t.group] !== undefined) perGroup.set(t.group, (perGroup.get(t.group) ?? 0) + 1);
 
+  // Sums use the exact shares; only what is shown is rounded (3 tests sharing 10 points earn 10, not 9.9999).
+  let possible = 0;
+  let earned = 0;
   const graded: GradedTest[] = tests.map((t) => {
     const inGroup = t.group !== null && points[t.group] !== undefined;
     const worth = t.state === TestState.SKIPPED ? 0 : inGroup ? points[t.group!]! / perGroup.get(t.group!)! : 1;
+    possible += worth;
+    if (t.state === TestState.PASSED) earned += worth;
     const g: GradedTest = {
       name: t.name,
       fullName: t.fullName,
@@ -52,8 +57,6 @@ export function scoreLab(tests: TestOutcome[], points: Record<string, number>): 
     if (t.failure) g.message = t.failure.message;
     return g;
   });
-  const possible = graded.reduce((n, t) => n + t.points, 0);
-  const earned = graded.reduce((n, t) => n + t.earned, 0);
   const passed = counted.filter((t) => t.state === TestState.PASSED).length;
   return {
     passed,
