@@ -1,0 +1,157 @@
+// The client in Node against the real lab 07 server: restarts, re-authentication, dead links.
+import { once } from 'node:events';
+import WebSocket, { WebSocketServer } from 'ws';
+import { afterEach, describe, expect, test } from 'vitest';
+import { startChatServer, type ChatServer } from '../../solutions/07-websocket-server/index.ts';
+import { useDatabase, useRedis } from '../../tools/harness/test-env.ts';
+import { withDeadline } from '../../tools/testing/wait.ts';
+import { connect, createSession, type TestClient } from '../07-websocket-server/test-kit.ts';
+import { ChatClient, type ChatClientEvents } from './chat-client.ts';
+import { bearerConnector, ticketConnector } from './connectors.ts';
+
+const db = useDatabase();
+const redis = useRedis();
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function serve(port = 0): Promise<ChatServer> {
+  const server = await startChatServer({ prisma: db.prisma, redis: redis.client, keyPrefix: redis.prefix, port });
+  cleanups.push(() => server.close());
+  return server;
+}
+
+function track(client: ChatClient) {
+  cleanups.push(() => client.close());
+  return <K extends keyof ChatClientEvents>(type: K, what: string = type) => withDeadline(client.once(type), 5000, `the client should emit "${what}"`);
+}
+
+async function peer(wsUrl: string, token: string, room: string): Promise<TestClient> {
+  const client = await connect(wsUrl, { token });
+  cleanups.push(() => client.close());
+  client.send({ type: 'join', room });
+  expect(await client.next()).toEqual({ type: 'joined', room });
+  return client;
+}
+
+describe('against the lab 07 server', () => {
+  test('survives a server restart: reconnects, rejoins its room and sends what was queued offline', async () => {
+    const [me, other] = [await createSession(db.prisma), await createSession(db.prisma)];
+    let server = await serve();
+    const port = server.port;
+    let gate: Promise<void> = Promise.resolve();
+    let openGate = () => {};
+    const client = new ChatClient({
+      connect: async () => {
+        await gate; // the test decides when the reconnect may happen
+        return bearerConnector(server.wsUrl, () => me.token, WebSocket)();
+      },
+      backoff: { baseMs: 10, capMs: 50 },
+    });
+    const next = track(client);
+    await withDeadline(client.start(), 5000, 'the client should connect and get its welcome (chat-client.ts)');
+    client.join('r');
+    await next('joined');
+    const bob = await peer(server.wsUrl, other.token, 'r');
+
+    const received = next('message');
+    bob.send({ type: 'say', room: 'r', text: 'before', excludeSelf: true });
+    expect(await received).toMatchObject({ room: 'r', from: other.userId, text: 'before' });
+
+    gate = new Promise((resolve) => (openGate = resolve));
+    const closed = next('close');
+    await server.close();
+    expect((await closed).code, 'the server said 1001 (going away)').toBe(1001);
+    const queued = client.say('r', 'sent while offline');
+    server = await serve(port);
+    const bob2 = await peer(server.wsUrl, other.token, 'r');
+    const reopened = next('open', 'open after the restart');
+    openGate();
+
+    expect(queued).toBe('queued');
+    expect((await reopened).reconnected).toBe(true);
+    expect(await bob2.next('the queued message, sent after the rejoin'), 'rejoin first, then flush: the server refuses to broadcast for a non-member').toMatchObject({
+      type: 'message',
+      room: 'r',
+      from: me.userId,
+      text: 'sent while offline',
+    });
+  });
+
+  test('re-authenticates with a fresh single-use ticket on every connect', async () => {
+    const me = await createSession(db.prisma);
+    let server = await serve();
+    const port = server.port;
+    let ticketRequests = 0;
+    const client = new ChatClient({
+      connect: ticketConnector({
+        httpUrl: server.url,
+        wsUrl: server.wsUrl,
+        token: () => me.token,
+        WebSocketImpl: WebSocket,
+        fetch: (input, init) => {
+          ticketRequests += 1;
+          return fetch(input, init);
+        },
+      }),
+      backoff: { baseMs: 10, capMs: 50 },
+    });
+    const next = track(client);
+    const first = await withDeadline(client.start(), 5000, 'the client should connect and get its welcome (chat-client.ts)');
+
+    const reopened = next('open', 'open after the restart');
+    await server.close();
+    server = await serve(port);
+    const second = await reopened;
+
+    expect([first.userId, second.userId]).toEqual([me.userId, me.userId]);
+    expect(ticketRequests, 'a ticket works once: fetch a new one for each connection (connectors.ts)').toBeGreaterThanOrEqual(2);
+  });
+
+  test('gives up after maxAttempts when the server stays down', async () => {
+    const me = await createSession(db.prisma);
+    const server = await serve();
+    const client = new ChatClient({ connect: bearerConnector(server.wsUrl, () => me.token, WebSocket), backoff: { baseMs: 1, capMs: 5 }, maxAttempts: 3 });
+    const next = track(client);
+    await withDeadline(client.start(), 5000, 'the client should connect and get its welcome (chat-client.ts)');
+
+    const gaveUp = next('giveup');
+    await server.close();
+
+    expect(await gaveUp).toEqual({ attempts: 3, code: expect.any(Number) });
+  });
+});
+
+describe('dead server', () => {
+  test('a server that stops answering is detected by the heartbeat, and the client reconnects', async () => {
+    const silent = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(silent, 'listening');
+    cleanups.push(() => new Promise((resolve) => silent.close(resolve)));
+    let connections = 0;
+    silent.on('connection', (ws) => {
+      connections += 1;
+      ws.on('error', () => {});
+      ws.send(JSON.stringify({ type: 'welcome', userId: 1, connectionId: `c${connections}` }));
+      // ...and never a word more: pings go unanswered, like a server behind a dead NAT entry.
+    });
+    cleanups.push(() => {
+      for (const ws of silent.clients) ws.terminate();
+    });
+    const { port } = silent.address() as { port: number };
+    const client = new ChatClient({
+      connect: () => new WebSocket(`ws://127.0.0.1:${port}`),
+      heartbeat: { intervalMs: 30, timeoutMs: 30 },
+      backoff: { baseMs: 1, capMs: 1 },
+    });
+    const next = track(client);
+    await withDeadline(client.start(), 5000, 'the client should connect and get its welcome (chat-client.ts)');
+
+    const closed = await next('close', 'close after the heartbeat timeout');
+    const reopened = await next('open', 'open on a new connection');
+
+    expect(closed).toEqual({ code: 4000, reason: 'heartbeat timeout' });
+    expect(reopened).toMatchObject({ connectionId: 'c2', reconnected: true });
+  });
+});

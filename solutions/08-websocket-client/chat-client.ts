@@ -1,0 +1,276 @@
+// A chat client for the lab 07 protocol that survives a flaky network: it reconnects with
+// backoff, re-authenticates, rejoins its rooms, queues while offline and notices a dead link.
+// It talks to a `WebSocketLike`, so the same class runs in Node (ws) and in a browser.
+import { CloseCode, encode, parseServerMessage, type ClientMessage, type ErrorCode } from '../07-websocket-server/protocol.ts';
+import { backoffDelay, type BackoffOptions } from './backoff.ts';
+import { Emitter } from './emitter.ts';
+import { OfflineQueue } from './offline-queue.ts';
+import { ReadyState, type WebSocketLike } from './socket.ts';
+
+export interface HeartbeatOptions {
+  /** Send a `ping` after this much silence from the server. */
+  intervalMs: number;
+  /** No message at all within this long after the ping: the link is dead. */
+  timeoutMs: number;
+}
+
+export interface ChatClientOptions {
+  /**
+   * Opens one socket. Called for every attempt, so it re-authenticates each time: send the
+   * current token, or fetch a fresh single-use ticket. A rejection counts as a failed attempt.
+   */
+  connect: () => WebSocketLike | Promise<WebSocketLike>;
+  /** Reconnect delays (full jitter). @default { baseMs: 500, capMs: 30_000 } */
+  backoff?: Partial<BackoffOptions>;
+  /** Reconnect attempts in a row (without a welcome in between) before giving up. @default Infinity */
+  maxAttempts?: number;
+  /** The random source of the jitter. @default Math.random */
+  random?: () => number;
+  /** @default { intervalMs: 15_000, timeoutMs: 5_000 } */
+  heartbeat?: Partial<HeartbeatOptions>;
+  /** Most messages kept while offline. @default 100 */
+  maxQueue?: number;
+}
+
+export const ClientState = {
+  IDLE: 'idle',
+  CONNECTING: 'connecting',
+  OPEN: 'open',
+  RECONNECTING: 'reconnecting',
+  CLOSED: 'closed',
+} as const;
+export type ClientState = (typeof ClientState)[keyof typeof ClientState];
+
+/** What the client emits. Subscribe with `client.on(type, handler)`. */
+export interface ChatClientEvents {
+  /** The server welcomed us (first connect or a reconnect); rooms are rejoined, the queue flushed. */
+  open: { userId: number; connectionId: string; reconnected: boolean };
+  message: { room: string; from: number; text: string; id?: string | undefined };
+  dm: { from: number; text: string; id?: string | undefined };
+  joined: { room: string };
+  left: { room: string };
+  /** An error reply from the server; the connection is still open. */
+  error: { code: ErrorCode; message: string; id?: string | undefined };
+  /** One socket ended (the client may reconnect next). */
+  close: { code: number; reason: string };
+  /** The next attempt starts in `delayMs`. `attempt` counts from 1. */
+  reconnecting: { attempt: number; delayMs: number };
+  /** No more attempts: `maxAttempts` tried in vain, or the server said not to come back (1000, 4001). */
+  giveup: { attempts: number; code: number | undefined };
+}
+
+export type SendResult = 'sent' | 'queued' | 'dropped';
+
+/** Close codes after which reconnecting cannot help. */
+const FINAL_CODES: ReadonlySet<number> = new Set([CloseCode.NORMAL, CloseCode.SESSION_EXPIRED]);
+
+type Timer = ReturnType<typeof setTimeout>;
+
+export class ChatClient extends Emitter<ChatClientEvents> {
+  private readonly options: Required<Pick<ChatClientOptions, 'connect' | 'maxAttempts' | 'random'>> & {
+    backoff: BackoffOptions;
+    heartbeat: HeartbeatOptions;
+  };
+  private readonly rooms = new Set<string>();
+  private readonly queue: OfflineQueue<ClientMessage>;
+  private socket: WebSocketLike | undefined;
+  private current: ClientState = ClientState.IDLE;
+  /** Reconnect attempts since the last welcome. */
+  private attempts = 0;
+  private welcomed = false;
+  private opens = 0;
+  private reconnectTimer: Timer | undefined;
+  private pingTimer: Timer | undefined;
+  private deadTimer: Timer | undefined;
+
+  constructor(options: ChatClientOptions) {
+    super();
+    this.options = {
+      connect: options.connect,
+      maxAttempts: options.maxAttempts ?? Infinity,
+      random: options.random ?? Math.random,
+      backoff: { baseMs: 500, capMs: 30_000, ...options.backoff },
+      heartbeat: { intervalMs: 15_000, timeoutMs: 5_000, ...options.heartbeat },
+    };
+    this.queue = new OfflineQueue(options.maxQueue ?? 100);
+  }
+
+  get state(): ClientState {
+    return this.current;
+  }
+
+  /** Rooms the client is in, or will rejoin after a reconnect. */
+  get joinedRooms(): string[] {
+    return [...this.rooms];
+  }
+
+  get queued(): number {
+    return this.queue.size;
+  }
+
+  /** Starts connecting. Resolves with the first `open` event. */
+  start(): Promise<ChatClientEvents['open']> {
+    if (this.current !== ClientState.IDLE) throw new Error(`start() called twice (state: ${this.current})`);
+    const opened = this.once('open');
+    this.current = ClientState.CONNECTING;
+    void this.openSocket();
+    return opened;
+  }
+
+  // #region api
+  join(room: string): void {
+    this.rooms.add(room);
+    if (this.isOpen()) this.transmit({ type: 'join', room });
+  }
+
+  leave(room: string): void {
+    this.rooms.delete(room);
+    if (this.isOpen()) this.transmit({ type: 'leave', room });
+  }
+
+  say(room: string, text: string, options: { excludeSelf?: boolean; id?: string } = {}): SendResult {
+    return this.send({ type: 'say', room, text, ...options });
+  }
+
+  dm(to: number, text: string, options: { id?: string } = {}): SendResult {
+    return this.send({ type: 'dm', to, text, ...options });
+  }
+
+  /** Sends now when connected, else queues (in order) until the next welcome; 'dropped' when the queue is full. */
+  send(message: ClientMessage): SendResult {
+    if (this.current === ClientState.CLOSED) return 'dropped';
+    if (this.isOpen()) {
+      this.transmit(message);
+      return 'sent';
+    }
+    return this.queue.push(message) ? 'queued' : 'dropped';
+  }
+  // #endregion api
+
+  /** Stops for good: no reconnect, timers cleared, the socket closed with 1000. Idempotent. */
+  close(): void {
+    if (this.current === ClientState.CLOSED) return;
+    this.current = ClientState.CLOSED;
+    clearTimeout(this.reconnectTimer);
+    const socket = this.socket;
+    this.dropSocket();
+    socket?.close(CloseCode.NORMAL, 'client closed');
+  }
+
+  private isOpen(): boolean {
+    return this.welcomed && this.socket?.readyState === ReadyState.OPEN;
+  }
+
+  private transmit(message: ClientMessage): void {
+    this.socket!.send(encode(message));
+  }
+
+  // #region open-socket
+  private async openSocket(): Promise<void> {
+    let socket: WebSocketLike;
+    try {
+      socket = await this.options.connect();
+    } catch {
+      return this.scheduleReconnect(undefined); // e.g. the ticket request failed
+    }
+    if (this.current === ClientState.CLOSED) return socket.close(CloseCode.NORMAL, 'client closed');
+    this.socket = socket;
+    socket.onmessage = (event) => this.onFrame(event.data);
+    socket.onclose = (event) => this.onSocketClosed(event.code, event.reason);
+    socket.onerror = () => {}; // the close event that follows says what to do
+    // Until the welcome arrives, silence for a whole heartbeat period means the attempt failed.
+    this.deadTimer = setTimeout(() => this.onDead(), this.options.heartbeat.intervalMs + this.options.heartbeat.timeoutMs);
+  }
+  // #endregion open-socket
+
+  // #region on-frame
+  private onFrame(data: unknown): void {
+    this.armHeartbeat(); // any frame proves the link is alive
+    const message = typeof data === 'string' ? parseServerMessage(data) : null;
+    if (!message) return;
+    switch (message.type) {
+      case 'welcome': {
+        const reconnected = this.opens++ > 0;
+        this.attempts = 0;
+        this.welcomed = true;
+        this.current = ClientState.OPEN;
+        for (const room of this.rooms) this.transmit({ type: 'join', room });
+        for (const queued of this.queue.drain()) this.transmit(queued);
+        return this.emit('open', { userId: message.userId, connectionId: message.connectionId, reconnected });
+      }
+      case 'message':
+        return this.emit('message', { room: message.room, from: message.from, text: message.text, id: message.id });
+      case 'dm':
+        return this.emit('dm', { from: message.from, text: message.text, id: message.id });
+      case 'joined':
+      case 'left':
+        return this.emit(message.type, { room: message.room });
+      case 'error':
+        return this.emit('error', { code: message.code, message: message.message, id: message.id });
+      case 'pong':
+        return;
+    }
+  }
+  // #endregion on-frame
+
+  // #region heartbeat
+  /** Re-arms the watchdog: ping after `intervalMs` of silence, declare the link dead `timeoutMs` later. */
+  private armHeartbeat(): void {
+    clearTimeout(this.pingTimer);
+    clearTimeout(this.deadTimer);
+    const { intervalMs, timeoutMs } = this.options.heartbeat;
+    this.pingTimer = setTimeout(() => {
+      if (this.socket?.readyState === ReadyState.OPEN) this.transmit({ type: 'ping' });
+      this.deadTimer = setTimeout(() => this.onDead(), timeoutMs);
+    }, intervalMs);
+  }
+
+  /** The server went silent. Its close frame may never come: stop waiting for it and reconnect. */
+  private onDead(): void {
+    const socket = this.socket;
+    this.dropSocket();
+    socket?.close(CloseCode.HEARTBEAT_TIMEOUT, 'heartbeat timeout');
+    this.emit('close', { code: CloseCode.HEARTBEAT_TIMEOUT, reason: 'heartbeat timeout' });
+    this.scheduleReconnect(CloseCode.HEARTBEAT_TIMEOUT);
+  }
+  // #endregion heartbeat
+
+  // #region reconnect
+  private onSocketClosed(code: number, reason: string): void {
+    this.dropSocket();
+    this.emit('close', { code, reason });
+    if (this.current === ClientState.CLOSED) return;
+    if (FINAL_CODES.has(code)) return this.giveUp(code);
+    this.scheduleReconnect(code);
+  }
+
+  private scheduleReconnect(code: number | undefined): void {
+    if (this.current === ClientState.CLOSED) return;
+    if (this.attempts >= this.options.maxAttempts) return this.giveUp(code);
+    this.attempts += 1;
+    this.current = ClientState.RECONNECTING;
+    const delayMs = backoffDelay(this.attempts - 1, this.options.backoff, this.options.random);
+    this.emit('reconnecting', { attempt: this.attempts, delayMs });
+    this.reconnectTimer = setTimeout(() => void this.openSocket(), delayMs);
+  }
+
+  private giveUp(code: number | undefined): void {
+    this.current = ClientState.CLOSED;
+    this.emit('giveup', { attempts: this.attempts, code });
+  }
+  // #endregion reconnect
+
+  /** Forgets the current socket: its handlers can no longer reach this client. */
+  private dropSocket(): void {
+    clearTimeout(this.pingTimer);
+    clearTimeout(this.deadTimer);
+    this.welcomed = false;
+    const socket = this.socket;
+    this.socket = undefined;
+    if (!socket) return;
+    socket.onmessage = null;
+    socket.onclose = null;
+    socket.onopen = null;
+    socket.onerror = () => {}; // ws throws on an 'error' without a listener
+  }
+}
