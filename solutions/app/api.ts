@@ -1,0 +1,164 @@
+// The HTTP API: one handler per route, each a plain async function from a request to a Reply.
+// Clients are injected (deps); failures are thrown as the classes in errors.ts (or lab 07's
+// HandshakeErrors for authentication) and turned into JSON by http-json.ts.
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+import { createSession } from '../04-prisma-queries/index.ts';
+import type { UserStore, VideoStore } from '../06-redis-caching/index.ts';
+import { InvalidCredentialError, MissingCredentialError, readBearer, type SessionAuth } from '../07-websocket-server/index.ts';
+import type { PrismaClient } from '../../tools/db/prisma.ts';
+import type { DashboardAssets } from './dashboard-assets.ts';
+import { InvalidBodyError, InvalidIdError, InvalidLoginError, JobNotFoundError, VideoNotFoundError } from './errors.ts';
+import { json, raw, readJson, type Reply } from './http-json.ts';
+import type { JobRunner } from './job-runner.ts';
+import { DECOY_PASSWORD_RECORD, verifyPassword } from './password.ts';
+import { findOwnedJob, listJobs, listProjects, ownsProject } from './queries.ts';
+import { parseId, type Route } from './router.ts';
+
+export interface ApiDeps {
+  prisma: PrismaClient;
+  /** Lab 07's session check (Redis-cached) and ticket issuer, shared with the WebSocket server. */
+  auth: SessionAuth;
+  /** Lab 06's caches in front of users and videos. */
+  users: UserStore;
+  videos: VideoStore;
+  /** Runs POST /api/jobs/:id/simulate; undefined turns the route off. */
+  runner: JobRunner | undefined;
+  /** The user whose dms carry notifications (see notifier.ts). */
+  notifierId: number;
+  /** Where the browser opens its WebSocket. */
+  wsPath: string;
+  sessionTtlMs: number;
+  maxBodyBytes: number;
+  page: DashboardAssets;
+}
+
+export interface RequestContext {
+  req: IncomingMessage;
+  params: Record<string, string>;
+}
+export type Handler = (ctx: RequestContext) => Promise<Reply>;
+
+const LoginBody = z.object({
+  email: z.string().trim().toLowerCase().min(3).max(254),
+  password: z.string().min(1).max(1024),
+});
+
+/** The body's shape, or InvalidBodyError naming the first field that is wrong (never its value). */
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new InvalidBodyError(`${issue.path.join('.') || 'body'}: ${issue.message}`);
+}
+
+function pathId(ctx: RequestContext): number {
+  const id = parseId(ctx.params.id);
+  if (id === null) throw new InvalidIdError();
+  return id;
+}
+
+export function apiRoutes(deps: ApiDeps): Route<Handler>[] {
+  const { prisma, auth } = deps;
+
+  // #region signed-in
+  /** The caller's user id, from `Authorization: Bearer <session token>` (401 otherwise). */
+  async function signedIn(req: IncomingMessage): Promise<{ userId: number; token: string }> {
+    const token = readBearer(req.headers.authorization);
+    if (!token) throw new MissingCredentialError();
+    const { userId } = await auth.verifyToken(token);
+    return { userId, token };
+  }
+  // #endregion signed-in
+
+  const routes: Route<Handler>[] = [
+    { method: 'GET', path: '/', handler: async () => raw('text/html; charset=utf-8', deps.page.html) },
+    { method: 'GET', path: '/dashboard.js', handler: async () => raw('text/javascript; charset=utf-8', deps.page.script) },
+
+    // #region login
+    {
+      method: 'POST',
+      path: '/api/login',
+      async handler({ req }) {
+        const { email, password } = parseBody(LoginBody, await readJson(req, deps.maxBodyBytes));
+        const user = await prisma.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });
+        // An unknown email still costs one scrypt, so response times do not tell which emails exist.
+        const ok = await verifyPassword(password, user?.passwordHash ?? DECOY_PASSWORD_RECORD);
+        if (!user || !ok) throw new InvalidLoginError();
+        const session = await createSession(prisma, user.id, deps.sessionTtlMs);
+        return json(201, { token: session.token, expiresAt: session.expiresAt, user: { id: user.id, email: user.email, name: user.name } });
+      },
+    },
+    // #endregion login
+
+    {
+      method: 'GET',
+      path: '/api/me',
+      async handler({ req }) {
+        const { userId } = await signedIn(req);
+        const user = await deps.users.get(userId);
+        if (!user) throw new InvalidCredentialError(); // deleted since the session was cached
+        return json(200, {
+          user: { id: user.id, email: user.email, name: user.name },
+          realtime: { path: deps.wsPath, notifierId: deps.notifierId },
+          features: { simulate: deps.runner !== undefined },
+        });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/projects',
+      async handler({ req }) {
+        const { userId } = await signedIn(req);
+        return json(200, { projects: await listProjects(prisma, userId) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/videos/:id',
+      async handler(ctx) {
+        const { userId } = await signedIn(ctx.req);
+        const id = pathId(ctx);
+        // The metadata comes from the cache; whose it is, from one primary-key lookup.
+        const video = await deps.videos.get(id);
+        if (!video || !(await ownsProject(prisma, video.projectId, userId))) throw new VideoNotFoundError(id);
+        return json(200, { video });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/jobs',
+      async handler({ req }) {
+        const { userId } = await signedIn(req);
+        const jobs = await listJobs(prisma, userId);
+        return json(200, { jobs: jobs.map(({ video, ...job }) => ({ ...job, videoTitle: video.title })) });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/ws-ticket',
+      async handler({ req }) {
+        const { token } = await signedIn(req);
+        return json(201, await auth.issueTicket(token));
+      },
+    },
+  ];
+
+  const runner = deps.runner;
+  if (runner) {
+    // #region simulate
+    routes.push({
+      method: 'POST',
+      path: '/api/jobs/:id/simulate',
+      async handler(ctx) {
+        const { userId } = await signedIn(ctx.req);
+        const id = pathId(ctx);
+        const job = await findOwnedJob(prisma, id, userId);
+        if (!job) throw new JobNotFoundError(id);
+        return json(202, { job: await runner.start(job) });
+      },
+    });
+    // #endregion simulate
+  }
+  return routes;
+}

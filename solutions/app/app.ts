@@ -1,0 +1,330 @@
+// The composition root: every lab's reference code, wired into one running system.
+//
+//   app server (PORT) ── GET /, /dashboard.js ........ the dashboard page
+//     │                ── /api/*, POST /ws-ticket ...... api.ts (lab 04 queries, lab 06 caches, lab 07 auth)
+//     │                ── GET /ws (Upgrade) ─forward─▶ lab 07 ChatServer (127.0.0.1, private port)
+//     │                                                     ▲ dm(owner, progress)
+//     └ JobRunner (simulated; lab 09: ffmpeg + BullMQ) ─▶ ChatNotifier (lab 08 client, system user)
+//
+// createApp owns every client, server and timer it creates and closes them in reverse order.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createClient } from 'redis';
+import { DEMO_USER, seedDemo, type SeedSummary } from '../03-prisma-schema/index.ts';
+import type { RedisClient } from '../05-redis-structures/index.ts';
+import {
+  Cache,
+  CachedUser,
+  CachedVideo,
+  cacheClientOptions,
+  cacheKeys,
+  prismaUserSource,
+  prismaVideoSource,
+  UserStore,
+  VideoStore,
+  type CacheLogger,
+} from '../06-redis-caching/index.ts';
+import { pathOf, SessionAuth, silentLogger, startChatServer, type Logger, type RateLimitOptions } from '../07-websocket-server/index.ts';
+import { ensureDatabase } from '../../tools/db/admin.ts';
+import { migrate, type MigrateResult } from '../../tools/db/migrations.ts';
+import { createPrismaClient, type PrismaClient } from '../../tools/db/prisma.ts';
+import { apiRoutes, type Handler } from './api.ts';
+import { loadDashboard } from './dashboard-assets.ts';
+import { MethodNotAllowedError, RouteNotFoundError, ShuttingDownError } from './errors.ts';
+import { toApiError, writeError, writeReply } from './http-json.ts';
+import type { JobRunner } from './job-runner.ts';
+import { startChatNotifier } from './notifier.ts';
+import { matchRoute } from './router.ts';
+import { SimulatedJobRunner, type SimulationOptions } from './simulated-runner.ts';
+import { UpgradeForwarder } from './ws-proxy.ts';
+
+export interface AppOptions {
+  /** The app's database. Created if missing; pending migrations are applied at start. */
+  databaseUrl: string;
+  redisUrl: string;
+  /** In front of every Redis key the app writes; must end with ":". @default 've:' */
+  redisPrefix?: string;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** 0 picks a free port. @default 0 */
+  port?: number;
+  /** Seed lab 03's demo data when the database has no users yet. @default true */
+  seedIfEmpty?: boolean;
+  /**
+   * Serve POST /api/jobs/:id/simulate, a stand-in for lab 09's worker (dev only). `true` uses the
+   * default pace. @default false
+   */
+  simulate?: boolean | SimulationOptions;
+  /** Origins, besides the app's own, whose pages may open a WebSocket (e.g. `http://192.168.1.5:3000`). @default [] */
+  allowedOrigins?: readonly string[];
+  /** How long a login lasts. @default 7 days */
+  sessionTtlMs?: number;
+  /** Largest request body. @default 16 KiB */
+  maxBodyBytes?: number;
+  /** Give up if Redis does not answer at start within this long. @default 5000 */
+  redisConnectTimeoutMs?: number;
+  /** @default silentLogger */
+  logger?: Logger;
+  /** Builds the Prisma client; the app owns it and disconnects it on close. Tests pass one that logs queries. @default createPrismaClient */
+  createPrisma?: (databaseUrl: string) => PrismaClient;
+}
+
+export interface StartedApp {
+  /** e.g. `http://127.0.0.1:3000` */
+  readonly url: string;
+  /** e.g. `ws://127.0.0.1:3000/ws` */
+  readonly wsUrl: string;
+  readonly migrations: MigrateResult;
+  /** What the demo seed wrote, or null if the database already had users. */
+  readonly seeded: SeedSummary | null;
+  /** The system user whose dms carry job progress. */
+  readonly notifierId: number;
+  /** The job runner's name, or null when simulate is off. */
+  readonly runner: string | null;
+  /** Graceful shutdown: stop accepting, stop jobs, close sockets with 1001, close every client. Idempotent. */
+  close(): Promise<void>;
+}
+
+export const WS_PATH = '/ws';
+
+/** The seeded demo account. The password is what the seed's hash was made from (lab 03's seed-data.ts). */
+export const DEMO_LOGIN = { email: DEMO_USER.email, password: 'demo-password' } as const;
+
+/** Lab 07's per-socket limits, stated here because the notifier paces itself below them. */
+const CHAT_RATE_LIMIT: RateLimitOptions = { capacity: 20, refillPerSecond: 10, maxViolations: 10 };
+
+/** Closers in creation order; run() closes them in reverse, keeps going past a failure, then reports it. */
+class Closers {
+  readonly #steps: Array<() => unknown> = [];
+
+  defer(step: () => unknown): void {
+    this.#steps.push(step);
+  }
+
+  async run(): Promise<void> {
+    const errors: unknown[] = [];
+    for (let step = this.#steps.pop(); step; step = this.#steps.pop()) {
+      try {
+        await step();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length > 0) throw new AggregateError(errors, 'some resources did not close cleanly');
+  }
+}
+
+export async function createApp(options: AppOptions): Promise<StartedApp> {
+  const log = options.logger ?? silentLogger;
+  const prefix = options.redisPrefix ?? 've:';
+  const keys = cacheKeys(prefix); // throws on a prefix without the trailing ':'
+  const closers = new Closers();
+  try {
+    return await start(options, log, prefix, keys, closers);
+  } catch (error) {
+    await closers.run().catch(() => {}); // the start error is the one to report
+    throw error;
+  }
+}
+
+async function start(
+  options: AppOptions,
+  log: Logger,
+  prefix: string,
+  keys: ReturnType<typeof cacheKeys>,
+  closers: Closers,
+): Promise<StartedApp> {
+  // #region database
+  await ensureDatabase(options.databaseUrl);
+  const migrations = await migrate(options.databaseUrl);
+  const prisma = (options.createPrisma ?? createPrismaClient)(options.databaseUrl);
+  closers.defer(() => prisma.$disconnect());
+  const seeded = (options.seedIfEmpty ?? true) && (await prisma.user.count()) === 0 ? await seedDemo(prisma) : null;
+  // #endregion database
+
+  // #region redis
+  const redis = createClient(cacheClientOptions(options.redisUrl)) as RedisClient;
+  closers.defer(() => redis.destroy());
+  watchRedis(redis, log);
+  await connectRedis(redis, options.redisUrl, options.redisConnectTimeoutMs ?? 5000);
+  const cacheLogger: CacheLogger = {
+    warn: (message, details) => log.warn('cache.degraded', { message, key: details.key, error: errorName(details.error) }),
+  };
+  const userCache = new Cache(redis, { schema: CachedUser, logger: cacheLogger });
+  const videoCache = new Cache(redis, { schema: CachedVideo, logger: cacheLogger });
+  closers.defer(() => Promise.all([userCache.close(), videoCache.close()]));
+  // #endregion redis
+
+  const page = await loadDashboard();
+
+  // #region http
+  // The server listens before the rest exists (the chat server needs its port for the origin
+  // allow-list); requests that arrive meanwhile wait for `ready`.
+  let routes: ReturnType<typeof apiRoutes> = [];
+  let forwarder: UpgradeForwarder | undefined;
+  let closing = false;
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const server = http.createServer((req, res) => void ready.then(() => handle(req, res)));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void ready.then(() => onUpgrade(req, socket, head)));
+  server.on('clientError', (_error, socket) => socket.destroy());
+  const address = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const serverClosed = new Promise<void>((resolve) => server.once('close', () => resolve()));
+  closers.defer(async () => {
+    server.close();
+    // The chat server has closed its sockets by now: cut what is left (idle keep-alives, a slow client).
+    server.closeAllConnections();
+    forwarder?.destroyAll();
+    await serverClosed;
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const path = pathOf(req.url);
+    res.once('finish', () => log.info('http.request', { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }));
+    try {
+      if (closing) throw new ShuttingDownError();
+      const match = matchRoute<Handler>(routes, req.method, path);
+      if (match.kind === 'not_found') throw new RouteNotFoundError();
+      if (match.kind === 'method_not_allowed') throw new MethodNotAllowedError(match.allow);
+      writeReply(res, await match.handler({ req, params: match.params }));
+    } catch (error) {
+      const failure = toApiError(error);
+      if (failure.internal) log.warn('http.failed', { method: req.method, path, error: errorName(error) });
+      writeError(res, error);
+    }
+  }
+
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (closing || !forwarder) return refuseUpgrade(socket, 503, new ShuttingDownError().code);
+    if (pathOf(req.url) !== WS_PATH) return refuseUpgrade(socket, 404, new RouteNotFoundError().code);
+    forwarder.forward(req, socket, head);
+  }
+  // #endregion http
+
+  // #region websocket
+  const url = publicUrl(address);
+  const auth = new SessionAuth({ prisma, redis, keyPrefix: prefix });
+  const chat = await startChatServer({
+    prisma,
+    redis,
+    keyPrefix: prefix,
+    logger: log,
+    host: '127.0.0.1',
+    port: 0,
+    allowedOrigins: [...ownOrigins(address), ...(options.allowedOrigins ?? [])],
+    rateLimit: CHAT_RATE_LIMIT,
+  });
+  closers.defer(() => chat.close());
+  forwarder = new UpgradeForwarder({ host: '127.0.0.1', port: chat.port });
+
+  const notifier = await startChatNotifier({ prisma, wsUrl: chat.wsUrl, logger: log });
+  closers.defer(() => notifier.close());
+  // #endregion websocket
+
+  // #region runner
+  let runner: JobRunner | undefined;
+  if (options.simulate) {
+    runner = new SimulatedJobRunner(prisma, notifier, log, options.simulate === true ? {} : options.simulate);
+    closers.defer(() => runner!.close());
+  }
+  // #endregion runner
+
+  routes = apiRoutes({
+    prisma,
+    auth,
+    users: new UserStore(userCache, keys, prismaUserSource(prisma)),
+    videos: new VideoStore(videoCache, keys, prismaVideoSource(prisma)),
+    runner,
+    notifierId: notifier.userId,
+    wsPath: WS_PATH,
+    sessionTtlMs: options.sessionTtlMs ?? 7 * 24 * 60 * 60 * 1000,
+    maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,
+    page,
+  });
+  markReady();
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    wsUrl: `${url.replace(/^http/, 'ws')}${WS_PATH}`,
+    migrations,
+    seeded,
+    notifierId: notifier.userId,
+    runner: runner?.name ?? null,
+    close() {
+      // #region close
+      closed ??= (async () => {
+        closing = true; // new requests get 503 shutting_down from here on
+        server.close(); // and no new connections are accepted
+        await closers.run(); // runner, notifier, chat (1001), http, caches, Redis, Prisma
+      })();
+      return closed;
+      // #endregion close
+    },
+  };
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+const WILDCARD = new Set(['0.0.0.0', '::']);
+
+/** The URL to print: a wildcard address is reachable as localhost. */
+function publicUrl({ address, port, family }: AddressInfo): string {
+  if (WILDCARD.has(address)) return `http://localhost:${port}`;
+  return family === 'IPv6' ? `http://[${address}]:${port}` : `http://${address}:${port}`;
+}
+
+/** The origins a browser may show for this server: the bound address plus the loopback names. */
+function ownOrigins(address: AddressInfo): string[] {
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].map((host) => `http://${host}:${address.port}`);
+  return [...new Set([publicUrl(address), ...loopback])];
+}
+
+function refuseUpgrade(socket: Duplex, status: number, code: string): void {
+  const body = JSON.stringify({ error: code });
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/** Logs Redis going away and coming back once each, not every failed reconnect attempt. */
+function watchRedis(redis: RedisClient, log: Logger): void {
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    log.warn('redis.down', { error: errorName(error), note: 'caches fall back to PostgreSQL; tickets fail until it is back' });
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log.info('redis.back', {});
+  });
+}
+
+async function connectRedis(redis: RedisClient, url: string, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis at ${url} did not answer within ${timeoutMs} ms: start it, or set REDIS_URL.`)), timeoutMs);
+  });
+  try {
+    await Promise.race([redis.connect(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}

@@ -1,0 +1,158 @@
+// One class per way an API request can fail. Each carries the HTTP status and a machine-readable
+// `code`; the body is `{ "error": code, "message": message }`. Messages are fixed strings: they
+// never quote a token, a password or a database error.
+//
+// Authentication failures reuse lab 07's HandshakeErrors (missing_credential, invalid_credential,
+// expired_credential, auth_unavailable), so the API and the WebSocket handshake answer alike.
+
+export const ApiErrorCode = {
+  BAD_JSON: 'bad_json',
+  INVALID_BODY: 'invalid_body',
+  INVALID_ID: 'invalid_id',
+  INVALID_LOGIN: 'invalid_login',
+  NOT_FOUND: 'not_found',
+  JOB_NOT_FOUND: 'job_not_found',
+  VIDEO_NOT_FOUND: 'video_not_found',
+  METHOD_NOT_ALLOWED: 'method_not_allowed',
+  JOB_BUSY: 'job_busy',
+  PAYLOAD_TOO_LARGE: 'payload_too_large',
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+  SHUTTING_DOWN: 'shutting_down',
+  INTERNAL_ERROR: 'internal_error',
+} as const;
+export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
+
+export abstract class ApiError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: ApiErrorCode;
+}
+
+export class BadJsonError extends ApiError {
+  readonly status = 400;
+  readonly code = ApiErrorCode.BAD_JSON;
+  constructor() {
+    super('The request body is not valid JSON.');
+    this.name = 'BadJsonError';
+  }
+}
+
+/** The JSON parsed but does not have the expected shape; `detail` names the field (never its value). */
+export class InvalidBodyError extends ApiError {
+  readonly status = 400;
+  readonly code = ApiErrorCode.INVALID_BODY;
+  constructor(detail: string) {
+    super(`Invalid request body: ${detail}`);
+    this.name = 'InvalidBodyError';
+  }
+}
+
+export class InvalidIdError extends ApiError {
+  readonly status = 400;
+  readonly code = ApiErrorCode.INVALID_ID;
+  constructor() {
+    super('The id in the path must be a positive integer.');
+    this.name = 'InvalidIdError';
+  }
+}
+
+/** Unknown email and wrong password get the same answer: a client cannot probe which emails exist. */
+export class InvalidLoginError extends ApiError {
+  readonly status = 401;
+  readonly code = ApiErrorCode.INVALID_LOGIN;
+  constructor() {
+    super('Wrong email or password.');
+    this.name = 'InvalidLoginError';
+  }
+}
+
+export class RouteNotFoundError extends ApiError {
+  readonly status = 404;
+  readonly code = ApiErrorCode.NOT_FOUND;
+  constructor() {
+    super('No such route.');
+    this.name = 'RouteNotFoundError';
+  }
+}
+
+/** Also the answer for someone else's job: 404, not 403, so ids of other users' jobs leak nothing. */
+export class JobNotFoundError extends ApiError {
+  readonly status = 404;
+  readonly code = ApiErrorCode.JOB_NOT_FOUND;
+  constructor(readonly jobId: number) {
+    super(`You have no job ${jobId}.`);
+    this.name = 'JobNotFoundError';
+  }
+}
+
+export class VideoNotFoundError extends ApiError {
+  readonly status = 404;
+  readonly code = ApiErrorCode.VIDEO_NOT_FOUND;
+  constructor(readonly videoId: number) {
+    super(`You have no video ${videoId}.`);
+    this.name = 'VideoNotFoundError';
+  }
+}
+
+export class MethodNotAllowedError extends ApiError {
+  readonly status = 405;
+  readonly code = ApiErrorCode.METHOD_NOT_ALLOWED;
+  constructor(readonly allow: readonly string[]) {
+    super(`Allowed methods: ${allow.join(', ')}.`);
+    this.name = 'MethodNotAllowedError';
+  }
+}
+
+export class JobBusyError extends ApiError {
+  readonly status = 409;
+  readonly code = ApiErrorCode.JOB_BUSY;
+  constructor(readonly jobId: number) {
+    super(`Job ${jobId} is already running.`);
+    this.name = 'JobBusyError';
+  }
+}
+
+export class PayloadTooLargeError extends ApiError {
+  readonly status = 413;
+  readonly code = ApiErrorCode.PAYLOAD_TOO_LARGE;
+  constructor(readonly limitBytes: number) {
+    super(`The request body is larger than ${limitBytes} bytes.`);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+export class UnsupportedMediaTypeError extends ApiError {
+  readonly status = 415;
+  readonly code = ApiErrorCode.UNSUPPORTED_MEDIA_TYPE;
+  constructor() {
+    super('Send the body as Content-Type: application/json.');
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
+export class ShuttingDownError extends ApiError {
+  readonly status = 503;
+  readonly code = ApiErrorCode.SHUTTING_DOWN;
+  constructor() {
+    super('The server is shutting down.');
+    this.name = 'ShuttingDownError';
+  }
+}
+
+/** Our bug. Logged by name; the client only learns that it happened. */
+export class InternalError extends ApiError {
+  readonly status = 500;
+  readonly code = ApiErrorCode.INTERNAL_ERROR;
+  constructor(options?: ErrorOptions) {
+    super('Something went wrong on the server.', options);
+    this.name = 'InternalError';
+  }
+}
+
+/** The runner was closed (the app is shutting down) and starts nothing new. */
+export class RunnerClosedError extends Error {
+  readonly code = 'RUNNER_CLOSED';
+  constructor() {
+    super('The job runner is closed.');
+    this.name = 'RunnerClosedError';
+  }
+}

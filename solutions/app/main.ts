@@ -1,0 +1,77 @@
+// `npm start`: the finished system against DATABASE_URL and REDIS_URL (local defaults otherwise).
+//
+//   PORT            @default 3000
+//   HOST            @default 127.0.0.1 (0.0.0.0 to reach it from other machines or a container)
+//   REDIS_PREFIX    @default ve:
+//   ALLOWED_ORIGINS comma-separated extra page origins for the WebSocket (e.g. a LAN address)
+//   NODE_ENV        production turns off POST /api/jobs/:id/simulate
+import { jsonLogger } from '../07-websocket-server/index.ts';
+import { defaultDatabaseUrl, defaultRedisUrl } from '../../tools/db/urls.ts';
+import { redact } from '../../tools/harness/services.ts';
+import { createApp, DEMO_LOGIN, type StartedApp } from './app.ts';
+const DEFAULT_PORT = 3000;
+
+const env = process.env;
+const databaseUrl = defaultDatabaseUrl(env);
+const redisUrl = defaultRedisUrl(env);
+const simulate = env.NODE_ENV !== 'production';
+
+let app: StartedApp;
+try {
+  app = await createApp({
+    databaseUrl,
+    redisUrl,
+    redisPrefix: env.REDIS_PREFIX || 've:',
+    host: env.HOST || '127.0.0.1',
+    port: env.PORT === undefined || env.PORT === '' ? DEFAULT_PORT : Number(env.PORT),
+    allowedOrigins: env.ALLOWED_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? [],
+    simulate,
+    logger: jsonLogger,
+  });
+} catch (error) {
+  console.error(`npm start failed: ${startupHint(error)}`);
+  process.exit(1);
+}
+
+const { migrations, seeded } = app;
+console.log(`
+video-editor v1.3 is running at ${app.url}
+  PostgreSQL  ${redact(databaseUrl)} (migrations: ${migrations.applied.length} applied now, ${migrations.alreadyApplied.length} already there)
+  Redis       ${redact(redisUrl)}
+  Demo data   ${seeded ? `seeded: ${seeded.videos} videos, ${seeded.jobs} jobs` : 'database already had users: not seeded'}
+  Log in as   ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}
+  Jobs        ${app.runner ? 'POST /api/jobs/:id/simulate fakes progress (a stand-in until lab 09)' : 'simulate is off (NODE_ENV=production)'}
+  Stop with   Ctrl+C
+`);
+
+let stopping = false;
+async function stop(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) {
+    console.error(`${signal} again: exiting without waiting`);
+    process.exit(1);
+  }
+  stopping = true;
+  console.log(`${signal}: shutting down (sockets get 1001, then the clients close)`);
+  try {
+    await app.close();
+  } catch (error) {
+    console.error(`shutdown was not clean: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+  console.log('stopped');
+  // Nothing should keep the process alive now. If something does, say what instead of hanging.
+  setTimeout(() => {
+    console.error('still running after close; open handles:', process.getActiveResourcesInfo().join(', '));
+    process.exit(1);
+  }, 5000).unref();
+}
+process.on('SIGINT', (signal) => void stop(signal));
+process.on('SIGTERM', (signal) => void stop(signal));
+
+function startupHint(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ECONNREFUSED' && message.includes('5432')) return `PostgreSQL at ${redact(databaseUrl)} refused the connection: start it, or set DATABASE_URL.`;
+  if (code === 'EADDRINUSE') return `port ${env.PORT ?? DEFAULT_PORT} is taken: stop the other server, or set PORT.`;
+  return message;
+}
