@@ -80,7 +80,9 @@ CREATE TABLE "jobs" (
     "video_id" INTEGER NOT NULL,
     "owner_id" INTEGER NOT NULL,
     "kind" TEXT NOT NULL,
+    /* #region status-column */
     "status" "job_status" NOT NULL DEFAULT 'pending',
+    /* #endregion status-column */
     "progress" INTEGER NOT NULL DEFAULT 0,
     "output_path" TEXT,
     "error" TEXT,
