@@ -4,7 +4,10 @@
 //   2. a container runtime (Docker, Podman) is up -> testcontainers starts throwaway ones
 //   3. servers answer on the default local ports -> use those
 //   4. otherwise                                  -> NoServicesError, naming every way to fix it
+import { existsSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { NoServicesError } from './errors.ts';
 
 /** Image tags for the container path, pinned in one place. */
@@ -95,10 +98,36 @@ function portOpen(host: string, port: number, timeoutMs = 500): Promise<boolean>
   });
 }
 
+/**
+ * Could a container runtime be there at all? testcontainers finds one through DOCKER_HOST, its
+ * ~/.testcontainers.properties, or a socket in a few known places. When none of those exists we can
+ * say no without loading testcontainers, which costs about a second on every test run.
+ * Elsewhere than Linux and macOS (Windows named pipes) the answer is always "maybe".
+ */
+export function mightHaveContainerRuntime(
+  env: Record<string, string | undefined>,
+  exists: (file: string) => boolean,
+  platform: string = process.platform,
+  home: string = os.homedir(),
+  uid: number = process.getuid?.() ?? 0,
+): boolean {
+  if (platform !== 'linux' && platform !== 'darwin') return true;
+  if (env.DOCKER_HOST || env.TESTCONTAINERS_HOST_OVERRIDE) return true;
+  return [
+    path.join(home, '.testcontainers.properties'),
+    '/var/run/docker.sock',
+    ...(env.XDG_RUNTIME_DIR ? [path.join(env.XDG_RUNTIME_DIR, 'docker.sock')] : []),
+    path.join(home, '.docker', 'run', 'docker.sock'),
+    path.join(home, '.docker', 'desktop', 'docker.sock'),
+    `/run/user/${uid}/docker.sock`,
+  ].some(exists);
+}
+
 export const realProbes = (env: Record<string, string | undefined> = process.env): ServiceProbes => ({
   env,
   async containerRuntimeAvailable() {
     if (env.WORKBOOK_NO_CONTAINERS === '1') return false;
+    if (!mightHaveContainerRuntime(env, existsSync)) return false;
     try {
       const { getContainerRuntimeClient } = await import('testcontainers');
       await getContainerRuntimeClient();
