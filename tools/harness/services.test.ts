@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { NoServicesError } from './errors.ts';
-import { describeServices, findServices, IMAGES, LOCAL_DEFAULTS, redact, ServiceSource, type ServiceProbes, type Services } from './services.ts';
+import { describeServices, findServices, IMAGES, LOCAL_DEFAULTS, mightHaveContainerRuntime, redact, ServiceSource, type ServiceProbes, type Services } from './services.ts';
 
 const containers: Services = {
   source: ServiceSource.TESTCONTAINERS,
@@ -107,5 +107,32 @@ describe('describeServices and redact', () => {
 
   test('an unparseable URL is not printed at all', () => {
     expect(redact('not a url with password')).toBe('<unparseable url>');
+  });
+});
+
+describe('mightHaveContainerRuntime', () => {
+  const none = () => false;
+
+  test('no DOCKER_HOST, no properties file and no socket: no runtime, without loading testcontainers', () => {
+    expect(mightHaveContainerRuntime({}, none, 'linux', '/home/ann', 1000)).toBe(false);
+  });
+
+  test.each([
+    ['/var/run/docker.sock'],
+    ['/home/ann/.docker/run/docker.sock'],
+    ['/home/ann/.docker/desktop/docker.sock'],
+    ['/run/user/1000/docker.sock'],
+    ['/home/ann/.testcontainers.properties'],
+    ['/run/xdg/docker.sock'],
+  ])('%s is a maybe', (file) => {
+    expect(mightHaveContainerRuntime({ XDG_RUNTIME_DIR: '/run/xdg' }, (f) => f === file, 'linux', '/home/ann', 1000)).toBe(true);
+  });
+
+  test('DOCKER_HOST (Podman, a remote engine) is a maybe', () => {
+    expect(mightHaveContainerRuntime({ DOCKER_HOST: 'unix:///run/podman/podman.sock' }, none, 'linux', '/home/ann', 1000)).toBe(true);
+  });
+
+  test('on Windows testcontainers decides (named pipes are not files)', () => {
+    expect(mightHaveContainerRuntime({}, none, 'win32', 'C:\\Users\\ann', 0)).toBe(true);
   });
 });
