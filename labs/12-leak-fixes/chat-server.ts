@@ -1,0 +1,282 @@
+// A small chat server: rooms, messages, typing indicators, direct messages and server-wide
+// announcements. Room events travel through Redis pub/sub, so several instances could share rooms.
+//
+// It works: every feature does what it should. But each connection leaves something behind when
+// it goes, and the server keeps it forever. The leaks are marked 🐨 LEAK 1 … 6 (LEAK 2 is in
+// room-registry.ts); each has its own test in leaks.test.ts, so you can fix them one at a time.
+//
+// The Redis clients and the announcement bus are the caller's: the server only adds and removes
+// its own listeners on them, and never closes them.
+import { randomUUID } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RedisClientType } from 'redis';
+import { WebSocket, WebSocketServer } from 'ws';
+import { roomChannel } from './channels.ts';
+import { NotInRoomError, UnknownClientError } from './errors.ts';
+import { CloseCode, encode, parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.ts';
+import { RoomRegistry } from './room-registry.ts';
+
+/** Events on the process-wide announcement bus. */
+export interface AnnouncementEvents {
+  announce: [text: string];
+}
+export type Announcements = EventEmitter<AnnouncementEvents>;
+
+type Publisher = Pick<RedisClientType, 'publish'>;
+type Subscriber = Pick<RedisClientType, 'subscribe' | 'unsubscribe' | 'getPubSubListeners'>;
+
+export interface ChatServerOptions {
+  /** Publishes room events. Owned by the caller. */
+  publisher: Publisher;
+  /** A client dedicated to SUBSCRIBE (e.g. `publisher.duplicate()`). Owned by the caller. */
+  subscriber: Subscriber;
+  /** Put in front of every Redis channel name. */
+  prefix: string;
+  /** A process-wide bus: every `announce` event is sent to every connected client. Owned by the caller. */
+  announcements: Announcements;
+  /** How often each connection is pinged; a peer that missed the previous pong is terminated. @default 30000 */
+  heartbeatMs?: number;
+  /** How long "typing…" lasts after a client's last `typing` message. @default 3000 */
+  typingMs?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** @default 0 (any free port) */
+  port?: number;
+}
+
+/** What the server holds right now. Every number is counted from the real structure, not tracked on the side. */
+export interface ChatStats {
+  /** Open sockets, as `ws` itself tracks them (`wss.clients`). */
+  sockets: number;
+  /** Entries in the client directory. */
+  clients: number;
+  /** Entries in the room map, empty rooms included. */
+  rooms: number;
+  /** Memberships across every room. */
+  memberships: number;
+  /** Listeners for `announce` on the shared bus (everyone's, not only this server's). */
+  announceListeners: number;
+  /** Message listeners the subscriber client holds on this server's room channels. */
+  roomListeners: number;
+}
+
+export interface ChatServer {
+  readonly port: number;
+  /** `ws://host:port` */
+  readonly url: string;
+  /** The ws server, for diagnostics (e.g. watching `connection` events). */
+  readonly wss: WebSocketServer;
+  stats(): ChatStats;
+  /** Closes every socket with 1001, releases what they held, stops listening. Idempotent. */
+  close(): Promise<void>;
+}
+
+interface Client {
+  readonly id: string;
+  readonly ws: WebSocket;
+  /** Rooms this client joined. */
+  readonly rooms: Set<string>;
+  /** The running "typing…" timer per room. */
+  readonly typing: Map<string, NodeJS.Timeout>;
+  /** The exact functions registered on the bus and on Redis: removing a listener needs the same reference. */
+  readonly onAnnounce: (text: string) => void;
+  readonly deliver: (message: string) => void;
+  heartbeat: NodeJS.Timeout | undefined;
+  alive: boolean;
+  /** Messages from one socket are handled one after the other, in order. */
+  inbox: Promise<void>;
+}
+
+function send(ws: WebSocket, message: ServerMessage): void {
+  if (ws.readyState === WebSocket.OPEN) ws.send(encode(message));
+}
+
+function errorReply(error: unknown): ServerMessage {
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
+    return { type: 'error', code: error.code, message: error.message };
+  }
+  return { type: 'error', code: 'INTERNAL', message: 'The server could not handle this message' };
+}
+
+export async function createChatServer(options: ChatServerOptions): Promise<ChatServer> {
+  const { publisher, subscriber, prefix, announcements } = options;
+  const heartbeatMs = options.heartbeatMs ?? 30_000;
+  const typingMs = options.typingMs ?? 3_000;
+
+  const clients = new Map<string, Client>();
+  const rooms = new RoomRegistry<string>();
+  const http = createServer((_req, res) => res.writeHead(426, { connection: 'close' }).end('WebSocket only\n'));
+  const wss = new WebSocketServer({ server: http });
+
+  async function joinRoom(client: Client, room: string): Promise<void> {
+    if (!rooms.join(room, client.id)) return; // already in: joining twice is harmless
+    client.rooms.add(room);
+    await subscriber.subscribe(roomChannel(prefix, room), client.deliver);
+  }
+
+  /** Takes `client` out of `room`. False if it was not in. */
+  async function leaveRoom(client: Client, room: string): Promise<boolean> {
+    if (!rooms.leave(room, client.id)) return false;
+    client.rooms.delete(room);
+    // 🐨 LEAK 3 (timers): a "typing…" timer may still run for this room. Clear it and delete it
+    //    from `client.typing`.
+    // 🐨 LEAK 4 (subscriptions): joinRoom() subscribed `client.deliver` to the room's channel.
+    //    Unsubscribe that same function from that channel (both arguments!) and await it.
+    return true;
+  }
+
+  async function leaveAll(client: Client): Promise<void> {
+    await Promise.all([...client.rooms].map((room) => leaveRoom(client, room)));
+  }
+
+  function requireMember(client: Client, room: string): string {
+    if (!rooms.has(room, client.id)) throw new NotInRoomError(room);
+    return roomChannel(prefix, room);
+  }
+
+  async function startTyping(client: Client, room: string): Promise<void> {
+    const channel = requireMember(client, room);
+    const running = client.typing.get(room);
+    if (running) {
+      running.refresh(); // still typing: push the end back
+      return;
+    }
+    const timer = setTimeout(() => {
+      client.typing.delete(room);
+      publisher.publish(channel, encode({ type: 'typing', room, from: client.id, typing: false })).catch(() => {
+        // Redis is unreachable: the indicator simply stays until the next message.
+      });
+    }, typingMs);
+    client.typing.set(room, timer);
+    await publisher.publish(channel, encode({ type: 'typing', room, from: client.id, typing: true }));
+  }
+
+  async function handle(client: Client, message: ClientMessage): Promise<void> {
+    switch (message.type) {
+      case 'join':
+        await joinRoom(client, message.room);
+        send(client.ws, { type: 'joined', room: message.room });
+        return;
+      case 'leave':
+        if (!(await leaveRoom(client, message.room))) throw new NotInRoomError(message.room);
+        send(client.ws, { type: 'left', room: message.room });
+        return;
+      case 'say': {
+        const channel = requireMember(client, message.room);
+        await publisher.publish(channel, encode({ type: 'message', room: message.room, from: client.id, text: message.text }));
+        return;
+      }
+      case 'typing':
+        await startTyping(client, message.room);
+        return;
+      case 'direct': {
+        const to = clients.get(message.to);
+        if (!to) throw new UnknownClientError(message.to);
+        send(to.ws, { type: 'direct', from: client.id, text: message.text });
+        return;
+      }
+    }
+  }
+
+  wss.on('connection', (ws) => {
+    const client: Client = {
+      id: randomUUID(),
+      ws,
+      rooms: new Set(),
+      typing: new Map(),
+      onAnnounce: (text) => send(ws, { type: 'announcement', text }),
+      deliver: (message) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(message);
+      },
+      heartbeat: undefined,
+      alive: true,
+      inbox: Promise.resolve(),
+    };
+    clients.set(client.id, client);
+    announcements.on('announce', client.onAnnounce);
+
+    client.heartbeat = setInterval(() => {
+      if (!client.alive) {
+        ws.terminate(); // missed a pong: the peer is gone without a close frame
+        return;
+      }
+      client.alive = false;
+      ws.ping();
+    }, heartbeatMs);
+    ws.on('pong', () => {
+      client.alive = true;
+    });
+
+    ws.on('message', (data, isBinary) => {
+      client.inbox = client.inbox
+        .then(() => handle(client, parseClientMessage(data, isBinary)))
+        .catch((error: unknown) => send(ws, errorReply(error)));
+    });
+    ws.on('error', () => {
+      // A protocol error or a reset: ws closes the socket and emits 'close', where cleanup happens.
+    });
+
+    ws.on('close', () => {
+      // 🐨 LEAK 1 (listeners): the shared bus still holds `client.onAnnounce`, and through it this
+      //    socket. Remove that exact function from `announcements`.
+      // 🐨 LEAK 3 (timers): stop this connection's heartbeat interval.
+      // 🐨 LEAK 5 (directory): take this client out of the `clients` map.
+
+      // Leave the rooms after the messages already received: a join may still be subscribing.
+      client.inbox = client.inbox.then(() => leaveAll(client)).catch(() => {
+        // Only fails if the subscriber was closed by its owner, which dropped the subscriptions anyway.
+      });
+    });
+
+    send(ws, { type: 'welcome', id: client.id });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const { port, address } = http.address() as AddressInfo;
+
+  let closing: Promise<void> | undefined;
+  async function shutDown(): Promise<void> {
+    // 🐨 LEAK 6 (close): wss.close() calls back only once every socket has closed, and nothing
+    //    closes them: with anyone connected, this never settles. First keep a copy of the
+    //    connected clients (`[...clients.values()]`), then close every socket in `wss.clients`
+    //    with CloseCode.GOING_AWAY.
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    // 🐨 LEAK 6: each 'close' handler queued its cleanup (leave rooms, unsubscribe) on its
+    //    client's `inbox`. Await the `inbox` of every client in your copy before going on.
+    await new Promise<void>((resolve, reject) => http.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  return {
+    port,
+    url: `ws://${address}:${port}`,
+    wss,
+    stats() {
+      let roomListeners = 0;
+      const ours = roomChannel(prefix, '');
+      for (const [channel, listeners] of subscriber.getPubSubListeners('CHANNELS')) {
+        if (channel.startsWith(ours)) roomListeners += listeners.strings.size + listeners.buffers.size;
+      }
+      return {
+        sockets: wss.clients.size,
+        clients: clients.size,
+        rooms: rooms.size,
+        memberships: rooms.memberships,
+        announceListeners: announcements.listenerCount('announce'),
+        roomListeners,
+      };
+    },
+    close() {
+      // 🐨 LEAK 6: a second close() closes the HTTP server again and rejects. Keep the first
+      //    call's promise in `closing` and return it on every call.
+      return shutDown();
+    },
+  };
+}

@@ -1,0 +1,461 @@
+// Each describe block drives many short-lived connections (connect, join, maybe type or leave,
+// disconnect) through a fresh server, then counts what is left. One block per leak, in the order
+// of the 🐨 LEAK markers in chat-server.ts and room-registry.ts.
+//
+// Counts are kept small enough for the whole file to run in a few seconds: a leak of one object
+// per connection shows after a few hundred connections as clearly as after a million.
+import { EventEmitter } from 'node:events';
+import type { RedisClientType } from 'redis';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import WebSocket from 'ws';
+import { useRedis } from '../../tools/harness/test-env.ts';
+import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
+import { roomChannel, roomChannelPattern } from './channels.ts';
+import { createChatServer, type AnnouncementEvents, type ChatServer, type ChatStats } from './chat-server.ts';
+import { activeResources, forceGc, liveHeapAfterGc } from './leak-probes.ts';
+import { CloseCode, type ClientMessage, type ServerMessage } from './protocol.ts';
+
+const redis = useRedis();
+
+/** Connections per leak test. */
+const CYCLES = 200;
+/** Connections in the heap test, after WARMUP connections that let one-time allocations happen. */
+const HEAP_CYCLES = 500;
+const WARMUP = 200;
+/**
+ * Heap growth allowed per connection in the heap test. Any one leak that keeps a closed socket
+ * reachable costs about 5 KB per connection here; the fixed server stays under 0.5 KB.
+ */
+const HEAP_BYTES_PER_CYCLE = 2048;
+/** Connections open at once while cycling. */
+const CONCURRENCY = 16;
+/** Distinct rooms the cycling connections spread over. */
+const ROOMS = 20;
+/** Time allowed for the server to finish releasing things after the last socket closed. */
+const SETTLE_MS = 2000;
+
+const SERVER_FILE = 'labs/12-leak-fixes/chat-server.ts';
+
+// ---- a server with its own bus and subscriber, torn down after the test ---------------------------
+
+interface Rig {
+  server: ChatServer;
+  bus: EventEmitter<AnnouncementEvents>;
+  subscriber: RedisClientType;
+  /** activeResources() after the subscriber connected, just before the server started listening. */
+  resourcesBeforeServer: Record<string, number>;
+}
+
+async function startRig(options: { heartbeatMs?: number } = {}): Promise<Rig> {
+  const subscriber = redis.client.duplicate();
+  subscriber.on('error', () => {});
+  await subscriber.connect();
+  const bus = new EventEmitter<AnnouncementEvents>();
+  // More listeners than this is what a leak looks like: Node warns about it on the starter.
+  bus.setMaxListeners(CONCURRENCY + 4);
+  const resourcesBeforeServer = activeResources();
+  const server = await createChatServer({
+    publisher: redis.client,
+    subscriber,
+    prefix: redis.prefix,
+    announcements: bus,
+    typingMs: 60_000, // long enough that no typing timer ends by itself during a test
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+  });
+  onTestFinished(async () => {
+    for (const ws of server.wss.clients) ws.terminate();
+    // A starter's close() may hang or reject: the LEAK 6 tests report that, teardown just moves on.
+    await withDeadline(server.close(), 2000, 'close()').catch(() => {});
+    subscriber.destroy();
+  });
+  return { server, bus, subscriber, resourcesBeforeServer };
+}
+
+// ---- test clients -------------------------------------------------------------------------------
+
+/** A long-lived test client that records every message it receives. */
+class Peer {
+  readonly received: ServerMessage[] = [];
+  #waiters = new Set<() => void>();
+  closeCode: number | undefined;
+
+  private constructor(
+    readonly ws: WebSocket,
+    readonly id: string,
+  ) {}
+
+  static async connect(url: string, options: { autoPong?: boolean } = {}): Promise<Peer> {
+    const ws = new WebSocket(url, options);
+    ws.on('error', () => {});
+    const welcome = await withDeadline(
+      new Promise<ServerMessage>((resolve, reject) => {
+        ws.once('message', (data) => resolve(JSON.parse(String(data)) as ServerMessage));
+        ws.once('close', () => reject(new Error('closed before the welcome message')));
+      }),
+      2000,
+      'the server did not send { type: "welcome" } after connecting',
+    );
+    if (welcome.type !== 'welcome') throw new Error(`expected a welcome message first, got ${JSON.stringify(welcome)}`);
+    const peer = new Peer(ws, welcome.id);
+    ws.on('message', (data) => {
+      peer.received.push(JSON.parse(String(data)) as ServerMessage);
+      for (const wake of peer.#waiters) wake();
+    });
+    ws.on('close', (code) => {
+      peer.closeCode = code;
+      for (const wake of peer.#waiters) wake();
+    });
+    onTestFinished(() => ws.terminate());
+    return peer;
+  }
+
+  send(message: ClientMessage): void {
+    this.ws.send(JSON.stringify(message));
+  }
+
+  /** Removes and returns the first received message that matches, waiting for it if needed. */
+  async next<T extends ServerMessage['type']>(type: T, what: string, match: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true) {
+    const find = () => {
+      const i = this.received.findIndex((m) => m.type === type && match(m as Extract<ServerMessage, { type: T }>));
+      return i === -1 ? undefined : (this.received.splice(i, 1)[0] as Extract<ServerMessage, { type: T }>);
+    };
+    let wake = () => {};
+    const arrived = new Promise<Extract<ServerMessage, { type: T }>>((resolve, reject) => {
+      wake = () => {
+        const found = find();
+        if (found) {
+          this.#waiters.delete(wake); // before the next message arrives, or it would take that one too
+          resolve(found);
+        } else if (this.closeCode !== undefined) reject(new Error(`the socket closed (code ${this.closeCode}) while waiting for ${what}`));
+      };
+      this.#waiters.add(wake);
+      wake();
+    });
+    try {
+      return await withDeadline(arrived, 2000, `waiting for ${what}`);
+    } finally {
+      this.#waiters.delete(wake);
+    }
+  }
+
+  /** Sends a join and waits for the server to confirm it. */
+  async join(room: string): Promise<void> {
+    this.send({ type: 'join', room });
+    await this.next('joined', `{ type: "joined", room: "${room}" }`, (m) => m.room === room);
+  }
+
+  async closed(): Promise<number> {
+    if (this.closeCode !== undefined) return this.closeCode;
+    const [code] = (await withDeadline(EventEmitter.once(this.ws, 'close'), 2000, 'the socket to close')) as [number];
+    return code;
+  }
+}
+
+/**
+ * One short-lived connection: connect, send `messages`, wait until the server answered every
+ * join and leave among them (or for the welcome if there are none), disconnect, wait for the
+ * socket to close. Returns the client's id.
+ */
+function cycle(url: string, messages: ClientMessage[]): Promise<string> {
+  const acks = messages.filter((m) => m.type === 'join' || m.type === 'leave').length;
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    let id = '';
+    let acked = 0;
+    ws.on('open', () => {
+      for (const m of messages) ws.send(JSON.stringify(m));
+    });
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data)) as ServerMessage;
+      if (m.type === 'welcome') {
+        id = m.id;
+        if (acks === 0) ws.close(CloseCode.NORMAL);
+      } else if (m.type === 'joined' || m.type === 'left') {
+        if (++acked === acks) ws.close(CloseCode.NORMAL);
+      } else if (m.type === 'error') reject(new Error(`the server answered ${JSON.stringify(m)}`));
+    });
+    ws.on('error', reject);
+    ws.on('close', () => resolve(id));
+  });
+}
+
+/** Runs `count` cycles, CONCURRENCY at a time; cycle `i` sends `plan(i)`. Returns the clients' ids. */
+async function runCycles(server: ChatServer, count: number, plan: (i: number) => ClientMessage[]): Promise<string[]> {
+  const ids: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      ids.push(await cycle(server.url, plan(i)));
+    }
+  };
+  await withDeadline(Promise.all(Array.from({ length: CONCURRENCY }, worker)), 15_000, `${count} connect/disconnect cycles`);
+  return ids;
+}
+
+const room = (i: number) => `room-${i % ROOMS}`;
+
+/** Waits until the server has seen every cycling socket close (ws's own count, which no leak can fake). */
+async function socketsClosed(server: ChatServer, stillOpen: number): Promise<void> {
+  await waitFor(() => server.stats().sockets === stillOpen, {
+    timeoutMs: SETTLE_MS,
+    message: `the server still tracks ${server.stats().sockets} open sockets, expected ${stillOpen}`,
+  });
+}
+
+/** Polls `probe` until it returns `expected` or the deadline passes, then asserts it (with `message`). */
+async function eventually<T>(probe: () => T | Promise<T>, expected: T, message: string): Promise<void> {
+  const same = async () => JSON.stringify(await probe()) === JSON.stringify(expected);
+  await waitFor(same, { timeoutMs: SETTLE_MS }).catch(() => {});
+  expect(await probe(), message).toEqual(expected);
+}
+
+/**
+ * Pending timers in the process. The test runner has a few of its own that come and go (its RPC
+ * calls time out), so a test compares with a baseline and allows no more than that.
+ */
+const timeouts = () => activeResources().Timeout ?? 0;
+
+async function timersBackTo(baseline: number, message: string): Promise<void> {
+  await waitFor(() => timeouts() <= baseline, { timeoutMs: SETTLE_MS }).catch(() => {});
+  expect(timeouts(), message).toBeLessThanOrEqual(baseline);
+}
+const statsLine = (s: ChatStats) => Object.entries(s).map(([k, v]) => `${k}=${v}`).join(', ');
+
+// ---- the leaks ----------------------------------------------------------------------------------
+
+describe('LEAK 1: listeners on the shared bus', () => {
+  test(`after ${CYCLES} connections came and went, the bus holds only the live client's listener`, async () => {
+    const { server, bus } = await startRig();
+    const live = await Peer.connect(server.url);
+
+    await runCycles(server, CYCLES, () => []);
+    await socketsClosed(server, 1);
+
+    expect(
+      bus.listenerCount('announce'),
+      `🚨 one client is still connected, so the announcements bus should hold exactly 1 'announce' listener. ` +
+        `Every closed connection left its own behind: remove client.onAnnounce in the 'close' handler of ${SERVER_FILE} (LEAK 1)`,
+    ).toBe(1);
+    expect(server.stats().announceListeners, 'stats().announceListeners should count the real listeners').toBe(1);
+    bus.emit('announce', 'maintenance at noon');
+    expect(await live.next('announcement', 'the announcement'), '🚨 the live client should still get announcements').toEqual({
+      type: 'announcement',
+      text: 'maintenance at noon',
+    });
+  });
+});
+
+describe('LEAK 2: empty rooms', () => {
+  test(`rooms whose last member left or disconnected are deleted from the room map`, async () => {
+    const { server } = await startRig();
+    const live = await Peer.connect(server.url);
+    await live.join('lobby');
+
+    // Even cycles leave their room before disconnecting, odd ones just disconnect.
+    await runCycles(server, CYCLES, (i) =>
+      i % 2 === 0 ? [{ type: 'join', room: `solo-${i}` }, { type: 'leave', room: `solo-${i}` }] : [{ type: 'join', room: `solo-${i}` }],
+    );
+    await socketsClosed(server, 1);
+    await eventually(() => server.stats().memberships, 1, 'only the live client should still be a member of a room');
+
+    expect(
+      server.stats().rooms,
+      `🚨 only "lobby" still has a member, so the room map should hold 1 room, not one per room ever used. ` +
+        `Delete a room when its last member leaves: RoomRegistry.leave() in labs/12-leak-fixes/room-registry.ts (LEAK 2)`,
+    ).toBe(1);
+  });
+});
+
+describe('LEAK 3: timers', () => {
+  test(`after ${CYCLES} connections that joined and typed came and went, no heartbeat or typing timer is left`, async () => {
+    const { server } = await startRig();
+    const baseline = timeouts();
+
+    await runCycles(server, CYCLES, (i) => [
+      { type: 'join', room: room(i) },
+      { type: 'typing', room: room(i) },
+      { type: 'join', room: 'lobby' },
+    ]);
+    await socketsClosed(server, 0);
+
+    await timersBackTo(
+      baseline,
+      `🚨 process.getActiveResourcesInfo() should list no more Timeouts than before the connections (${baseline}). ` +
+        `Each closed connection left its heartbeat interval and its typing timer running: ` +
+        `clearInterval in the 'close' handler and clearTimeout in leaveRoom() of ${SERVER_FILE} (LEAK 3)`,
+    );
+  });
+
+  test('peers that stop answering pings are terminated by the heartbeat, and their intervals go with them', async () => {
+    const { server } = await startRig({ heartbeatMs: 25 });
+    const baseline = timeouts();
+
+    const silent = await Promise.all([1, 2, 3, 4, 5].map(() => Peer.connect(server.url, { autoPong: false })));
+    const codes = await Promise.all(silent.map((peer) => peer.closed()));
+    await socketsClosed(server, 0);
+
+    expect(codes, 'the heartbeat should terminate peers that missed a pong (abnormal closure, 1006)').toEqual([1006, 1006, 1006, 1006, 1006]);
+    await timersBackTo(
+      baseline,
+      `🚨 the terminated connections' heartbeat intervals should be cleared: clearInterval in the 'close' handler of ${SERVER_FILE} (LEAK 3)`,
+    );
+  });
+});
+
+describe('LEAK 4: Redis subscriptions', () => {
+  test('leaving a room or disconnecting unsubscribes from its channel, and only the last member out unsubscribes', async () => {
+    const { server } = await startRig();
+    const [alice, bob] = await Promise.all([Peer.connect(server.url), Peer.connect(server.url)]);
+    await Promise.all([alice.join('lobby'), bob.join('lobby')]);
+
+    // Every third cycle leaves its room before disconnecting; all of them also join the lobby.
+    await runCycles(server, CYCLES, (i) => [
+      { type: 'join', room: 'lobby' },
+      { type: 'join', room: room(i) },
+      ...(i % 3 === 0 ? [{ type: 'leave' as const, room: room(i) }] : []),
+    ]);
+    await socketsClosed(server, 2);
+
+    const lobby = roomChannel(redis.prefix, 'lobby');
+    await eventually(
+      () => redis.client.pubSubChannels(roomChannelPattern(redis.prefix)),
+      [lobby],
+      `🚨 PUBSUB CHANNELS should list only the lobby's channel (two clients are still in it); the rooms everyone left ` +
+        `are still subscribed. Unsubscribe client.deliver from the room's channel in leaveRoom() of ${SERVER_FILE} (LEAK 4)`,
+    );
+    expect(await redis.client.pubSubNumSub([lobby, roomChannel(redis.prefix, room(0))])).toEqual({
+      [lobby]: 1,
+      [roomChannel(redis.prefix, room(0))]: 0,
+    });
+    expect(server.stats().roomListeners, 'the subscriber should hold one message listener per remaining member (alice, bob)').toBe(2);
+    bob.send({ type: 'say', room: 'lobby', text: 'one' });
+    bob.send({ type: 'say', room: 'lobby', text: 'two' });
+    const first = await alice.next('message', 'bob\'s first message in the lobby');
+    const second = await alice.next('message', 'bob\'s second message in the lobby');
+    expect(
+      [first.text, second.text],
+      '🚨 alice should still get every lobby message, once: unsubscribe only the leaving client\'s listener, not the whole channel',
+    ).toEqual(['one', 'two']);
+  });
+});
+
+describe('LEAK 5: the client directory', () => {
+  test('a closed connection leaves the directory, so a direct message to it is refused', async () => {
+    const { server } = await startRig();
+    const [alice, bob] = await Promise.all([Peer.connect(server.url), Peer.connect(server.url)]);
+
+    const gone = await runCycles(server, CYCLES, () => []);
+    await socketsClosed(server, 2);
+
+    expect(
+      server.stats().clients,
+      `🚨 two clients are connected, so the directory should hold 2 entries; each entry keeps its socket alive. ` +
+        `Delete the client from \`clients\` in the 'close' handler of ${SERVER_FILE} (LEAK 5)`,
+    ).toBe(2);
+    alice.send({ type: 'direct', to: gone[0]!, text: 'are you there?' });
+    const error = await alice.next('error', 'an error reply to a direct message for a client that left');
+    expect(error.code, 'a direct message to a client that left should be refused with UNKNOWN_CLIENT').toBe('UNKNOWN_CLIENT');
+    alice.send({ type: 'direct', to: bob.id, text: 'hi bob' });
+    expect(await bob.next('direct', 'alice\'s direct message')).toEqual({ type: 'direct', from: alice.id, text: 'hi bob' });
+  });
+});
+
+describe('LEAK 6: close()', () => {
+  test('close() with clients connected closes them with 1001, stops listening, leaves no socket open, and can be called twice', async () => {
+    const rig = await startRig();
+    const { server } = rig;
+    const peers = await Promise.all([1, 2, 3].map(() => Peer.connect(server.url)));
+    await Promise.all(peers.map((p, i) => p.join(`room-${i}`)));
+
+    await withDeadline(
+      server.close(),
+      2000,
+      `🚨 close() should resolve while clients are connected: close every socket in wss.clients with CloseCode.GOING_AWAY first (LEAK 6 in ${SERVER_FILE})`,
+    );
+
+    expect(await Promise.all(peers.map((p) => p.closed())), 'every client should be closed with 1001 (going away)').toEqual([1001, 1001, 1001]);
+    const tcp = (resources: Record<string, number>) => ({ sockets: resources.TCPSocketWrap ?? 0, servers: resources.TCPServerWrap ?? 0 });
+    await eventually(
+      () => tcp(activeResources()),
+      tcp(rig.resourcesBeforeServer),
+      'after close() the process should have the TCP sockets and servers it had before the chat server started',
+    );
+    await expect(
+      withDeadline(server.close(), 2000, 'a second close()'),
+      `🚨 close() should be idempotent: return the first call's promise from \`closing\` (LEAK 6 in ${SERVER_FILE})`,
+    ).resolves.toBeUndefined();
+  });
+
+  test('close() resolves only after every connection released its Redis subscriptions (needs LEAK 4 fixed too)', async () => {
+    const { server } = await startRig();
+    const peers = await Promise.all([1, 2, 3].map(() => Peer.connect(server.url)));
+    await Promise.all(peers.map((p, i) => p.join(`room-${i}`)));
+
+    await withDeadline(server.close(), 2000, `close() did not resolve with clients connected (LEAK 6 in ${SERVER_FILE})`);
+
+    expect(
+      server.stats().roomListeners,
+      `🚨 when close() resolves, every subscription should be released: await each client's \`inbox\` after wss.close() (LEAK 6 in ${SERVER_FILE})`,
+    ).toBe(0);
+    expect(await redis.client.pubSubChannels(roomChannelPattern(redis.prefix)), 'no room channel should be subscribed after close()').toEqual([]);
+  });
+});
+
+describe('all fixed: memory', () => {
+  test(`the live heap after a forced GC grows by less than ${HEAP_BYTES_PER_CYCLE} bytes per connection over ${HEAP_CYCLES} connections`, async () => {
+    const { server } = await startRig();
+    const plan = (i: number): ClientMessage[] => [
+      { type: 'join', room: room(i) },
+      { type: 'typing', room: room(i) },
+      { type: 'join', room: 'lobby' },
+    ];
+    await runCycles(server, WARMUP, plan);
+    await socketsClosed(server, 0);
+    const before = await liveHeapAfterGc();
+
+    await runCycles(server, HEAP_CYCLES, plan);
+    await socketsClosed(server, 0);
+
+    const budget = HEAP_CYCLES * HEAP_BYTES_PER_CYCLE;
+    let growth = 0;
+    await waitFor(
+      async () => {
+        growth = (await liveHeapAfterGc()) - before;
+        return growth < budget;
+      },
+      { timeoutMs: SETTLE_MS, intervalMs: 50 },
+    ).catch(() => {});
+    expect(
+      growth,
+      `🚨 the heap grew by ${Math.round(growth / 1024)} KB (${Math.round(growth / HEAP_CYCLES)} bytes per connection) after a forced GC, ` +
+        `so closed connections are still reachable. Server state now: ${statsLine(server.stats())}. ` +
+        `Fix LEAK 1-5 first, then take two heap snapshots and compare them (see the lesson)`,
+    ).toBeLessThan(budget);
+  });
+
+  test(`every server-side socket is garbage-collected once it has closed`, async () => {
+    const { server } = await startRig();
+    const refs: Array<WeakRef<WebSocket>> = [];
+    server.wss.on('connection', (ws) => refs.push(new WeakRef(ws)));
+
+    await runCycles(server, CYCLES, (i) => [
+      { type: 'join', room: room(i) },
+      { type: 'typing', room: room(i) },
+      { type: 'join', room: 'lobby' },
+    ]);
+    await socketsClosed(server, 0);
+
+    const alive = async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      forceGc();
+      return refs.filter((ref) => ref.deref() !== undefined).length;
+    };
+    await eventually(
+      alive,
+      0,
+      `🚨 of ${CYCLES} closed server-side sockets, these are still reachable after a forced GC. ` +
+        `Something long-lived still references them: a bus listener, an interval, a Redis listener, the directory (LEAK 1, 3, 4, 5)`,
+    );
+  });
+});

@@ -1,0 +1,292 @@
+// A small chat server: rooms, messages, typing indicators, direct messages and server-wide
+// announcements. Room events travel through Redis pub/sub, so several instances could share rooms.
+//
+// Every resource below has exactly one owner, and the owner releases it:
+//
+//   resource                               owner        released in
+//   'announce' listener on the shared bus  connection   its 'close' handler
+//   heartbeat interval                     connection   its 'close' handler
+//   typing timer (one per room)            membership   leaveRoom()
+//   Redis subscription listener            membership   leaveRoom()
+//   client directory entry                 connection   its 'close' handler
+//   room map entry                         RoomRegistry leave(), when the room is left empty
+//   sockets, the ws and HTTP servers       the server   close()
+//
+// The Redis clients and the announcement bus are the caller's: the server only adds and removes
+// its own listeners on them, and never closes them.
+import { randomUUID } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RedisClientType } from 'redis';
+import { WebSocket, WebSocketServer } from 'ws';
+import { roomChannel } from './channels.ts';
+import { NotInRoomError, UnknownClientError } from './errors.ts';
+import { CloseCode, encode, parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.ts';
+import { RoomRegistry } from './room-registry.ts';
+
+/** Events on the process-wide announcement bus. */
+export interface AnnouncementEvents {
+  announce: [text: string];
+}
+export type Announcements = EventEmitter<AnnouncementEvents>;
+
+type Publisher = Pick<RedisClientType, 'publish'>;
+type Subscriber = Pick<RedisClientType, 'subscribe' | 'unsubscribe' | 'getPubSubListeners'>;
+
+export interface ChatServerOptions {
+  /** Publishes room events. Owned by the caller. */
+  publisher: Publisher;
+  /** A client dedicated to SUBSCRIBE (e.g. `publisher.duplicate()`). Owned by the caller. */
+  subscriber: Subscriber;
+  /** Put in front of every Redis channel name. */
+  prefix: string;
+  /** A process-wide bus: every `announce` event is sent to every connected client. Owned by the caller. */
+  announcements: Announcements;
+  /** How often each connection is pinged; a peer that missed the previous pong is terminated. @default 30000 */
+  heartbeatMs?: number;
+  /** How long "typing…" lasts after a client's last `typing` message. @default 3000 */
+  typingMs?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** @default 0 (any free port) */
+  port?: number;
+}
+
+/** What the server holds right now. Every number is counted from the real structure, not tracked on the side. */
+export interface ChatStats {
+  /** Open sockets, as `ws` itself tracks them (`wss.clients`). */
+  sockets: number;
+  /** Entries in the client directory. */
+  clients: number;
+  /** Entries in the room map, empty rooms included. */
+  rooms: number;
+  /** Memberships across every room. */
+  memberships: number;
+  /** Listeners for `announce` on the shared bus (everyone's, not only this server's). */
+  announceListeners: number;
+  /** Message listeners the subscriber client holds on this server's room channels. */
+  roomListeners: number;
+}
+
+export interface ChatServer {
+  readonly port: number;
+  /** `ws://host:port` */
+  readonly url: string;
+  /** The ws server, for diagnostics (e.g. watching `connection` events). */
+  readonly wss: WebSocketServer;
+  stats(): ChatStats;
+  /** Closes every socket with 1001, releases what they held, stops listening. Idempotent. */
+  close(): Promise<void>;
+}
+
+interface Client {
+  readonly id: string;
+  readonly ws: WebSocket;
+  /** Rooms this client joined. */
+  readonly rooms: Set<string>;
+  /** The running "typing…" timer per room. */
+  readonly typing: Map<string, NodeJS.Timeout>;
+  /** The exact functions registered on the bus and on Redis: removing a listener needs the same reference. */
+  readonly onAnnounce: (text: string) => void;
+  readonly deliver: (message: string) => void;
+  heartbeat: NodeJS.Timeout | undefined;
+  alive: boolean;
+  /** Messages from one socket are handled one after the other, in order. */
+  inbox: Promise<void>;
+}
+
+function send(ws: WebSocket, message: ServerMessage): void {
+  if (ws.readyState === WebSocket.OPEN) ws.send(encode(message));
+}
+
+function errorReply(error: unknown): ServerMessage {
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
+    return { type: 'error', code: error.code, message: error.message };
+  }
+  return { type: 'error', code: 'INTERNAL', message: 'The server could not handle this message' };
+}
+
+export async function createChatServer(options: ChatServerOptions): Promise<ChatServer> {
+  const { publisher, subscriber, prefix, announcements } = options;
+  const heartbeatMs = options.heartbeatMs ?? 30_000;
+  const typingMs = options.typingMs ?? 3_000;
+
+  const clients = new Map<string, Client>();
+  const rooms = new RoomRegistry<string>();
+  const http = createServer((_req, res) => res.writeHead(426, { connection: 'close' }).end('WebSocket only\n'));
+  const wss = new WebSocketServer({ server: http });
+
+  async function joinRoom(client: Client, room: string): Promise<void> {
+    if (!rooms.join(room, client.id)) return; // already in: joining twice is harmless
+    client.rooms.add(room);
+    await subscriber.subscribe(roomChannel(prefix, room), client.deliver);
+  }
+
+  // #region leave-room
+  /** Takes `client` out of `room` and releases what the membership held. False if it was not in. */
+  async function leaveRoom(client: Client, room: string): Promise<boolean> {
+    if (!rooms.leave(room, client.id)) return false;
+    client.rooms.delete(room);
+    clearTimeout(client.typing.get(room));
+    client.typing.delete(room);
+    // The same `deliver` reference that subscribe() got: node-redis removes exactly that listener,
+    // and sends UNSUBSCRIBE only when no other member on this server still listens to the room.
+    await subscriber.unsubscribe(roomChannel(prefix, room), client.deliver);
+    return true;
+  }
+  // #endregion leave-room
+
+  async function leaveAll(client: Client): Promise<void> {
+    await Promise.all([...client.rooms].map((room) => leaveRoom(client, room)));
+  }
+
+  function requireMember(client: Client, room: string): string {
+    if (!rooms.has(room, client.id)) throw new NotInRoomError(room);
+    return roomChannel(prefix, room);
+  }
+
+  async function startTyping(client: Client, room: string): Promise<void> {
+    const channel = requireMember(client, room);
+    const running = client.typing.get(room);
+    if (running) {
+      running.refresh(); // still typing: push the end back
+      return;
+    }
+    const timer = setTimeout(() => {
+      client.typing.delete(room);
+      publisher.publish(channel, encode({ type: 'typing', room, from: client.id, typing: false })).catch(() => {
+        // Redis is unreachable: the indicator simply stays until the next message.
+      });
+    }, typingMs);
+    client.typing.set(room, timer);
+    await publisher.publish(channel, encode({ type: 'typing', room, from: client.id, typing: true }));
+  }
+
+  async function handle(client: Client, message: ClientMessage): Promise<void> {
+    switch (message.type) {
+      case 'join':
+        await joinRoom(client, message.room);
+        send(client.ws, { type: 'joined', room: message.room });
+        return;
+      case 'leave':
+        if (!(await leaveRoom(client, message.room))) throw new NotInRoomError(message.room);
+        send(client.ws, { type: 'left', room: message.room });
+        return;
+      case 'say': {
+        const channel = requireMember(client, message.room);
+        await publisher.publish(channel, encode({ type: 'message', room: message.room, from: client.id, text: message.text }));
+        return;
+      }
+      case 'typing':
+        await startTyping(client, message.room);
+        return;
+      case 'direct': {
+        const to = clients.get(message.to);
+        if (!to) throw new UnknownClientError(message.to);
+        send(to.ws, { type: 'direct', from: client.id, text: message.text });
+        return;
+      }
+    }
+  }
+
+  wss.on('connection', (ws) => {
+    const client: Client = {
+      id: randomUUID(),
+      ws,
+      rooms: new Set(),
+      typing: new Map(),
+      onAnnounce: (text) => send(ws, { type: 'announcement', text }),
+      deliver: (message) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(message);
+      },
+      heartbeat: undefined,
+      alive: true,
+      inbox: Promise.resolve(),
+    };
+    clients.set(client.id, client);
+    announcements.on('announce', client.onAnnounce);
+
+    client.heartbeat = setInterval(() => {
+      if (!client.alive) {
+        ws.terminate(); // missed a pong: the peer is gone without a close frame
+        return;
+      }
+      client.alive = false;
+      ws.ping();
+    }, heartbeatMs);
+    ws.on('pong', () => {
+      client.alive = true;
+    });
+
+    ws.on('message', (data, isBinary) => {
+      client.inbox = client.inbox
+        .then(() => handle(client, parseClientMessage(data, isBinary)))
+        .catch((error: unknown) => send(ws, errorReply(error)));
+    });
+    ws.on('error', () => {
+      // A protocol error or a reset: ws closes the socket and emits 'close', where cleanup happens.
+    });
+
+    // #region release
+    ws.on('close', () => {
+      announcements.off('announce', client.onAnnounce);
+      clearInterval(client.heartbeat);
+      clients.delete(client.id);
+      // Leave the rooms after the messages already received: a join may still be subscribing.
+      client.inbox = client.inbox.then(() => leaveAll(client)).catch(() => {
+        // Only fails if the subscriber was closed by its owner, which dropped the subscriptions anyway.
+      });
+    });
+    // #endregion release
+
+    send(ws, { type: 'welcome', id: client.id });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const { port, address } = http.address() as AddressInfo;
+
+  // #region close
+  let closing: Promise<void> | undefined;
+  async function shutDown(): Promise<void> {
+    const connected = [...clients.values()];
+    for (const ws of wss.clients) ws.close(CloseCode.GOING_AWAY, 'server shutting down');
+    // Calls back once every socket has closed (ws counts them in wss.clients).
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    // Each 'close' handler queued its cleanup (leave rooms, unsubscribe) on the client's inbox.
+    await Promise.all(connected.map((client) => client.inbox));
+    await new Promise<void>((resolve, reject) => http.close((error) => (error ? reject(error) : resolve())));
+  }
+  // #endregion close
+
+  return {
+    port,
+    url: `ws://${address}:${port}`,
+    wss,
+    stats() {
+      let roomListeners = 0;
+      const ours = roomChannel(prefix, '');
+      for (const [channel, listeners] of subscriber.getPubSubListeners('CHANNELS')) {
+        if (channel.startsWith(ours)) roomListeners += listeners.strings.size + listeners.buffers.size;
+      }
+      return {
+        sockets: wss.clients.size,
+        clients: clients.size,
+        rooms: rooms.size,
+        memberships: rooms.memberships,
+        announceListeners: announcements.listenerCount('announce'),
+        roomListeners,
+      };
+    },
+    close() {
+      closing ??= shutDown();
+      return closing;
+    },
+  };
+}
