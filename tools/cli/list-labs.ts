@@ -11,17 +11,18 @@ const PART_TITLE: Record<Part, Record<Lang, string>> = {
   [Part.PIPELINE]: { en: 'Pipeline and scaling', ko: '파이프라인과 확장' },
 };
 
-export function statusText(progress: Progress, id: string): string {
+export function statusText(progress: Progress, id: string, lang: Lang = 'en'): string {
   const entry = progress.labs[id];
+  const ko = lang === 'ko';
   switch (statusOf(entry)) {
     case LabStatus.NOT_STARTED:
-      return style.dim('· not started');
+      return style.dim(ko ? '· 시작 전' : '· not started');
     case LabStatus.DONE:
-      return style.green(`✓ done (${entry?.total ?? 0} tests)`);
+      return style.green(ko ? `✓ 완료 (테스트 ${entry?.total ?? 0}개)` : `✓ done (${entry?.total ?? 0} tests)`);
     case LabStatus.FAILING:
-      return style.yellow(`✗ failing ${entry?.failed ?? 0} of ${entry?.total ?? 0}`);
+      return style.yellow(ko ? `✗ ${entry?.total ?? 0}개 중 ${entry?.failed ?? 0}개 실패` : `✗ failing ${entry?.failed ?? 0} of ${entry?.total ?? 0}`);
     case LabStatus.BROKEN:
-      return style.red('! could not run last time (run it again to see why)');
+      return style.red(ko ? '! 지난번에 실행하지 못함 (다시 실행하면 이유가 나옵니다)' : '! could not run last time (run it again to see why)');
   }
 }
 
@@ -47,14 +48,18 @@ export function formatLabList(labs: LabMeta[], progress: Progress, lang: Lang): 
       part = lab.part;
       out.push(style.bold(PART_TITLE[part][lang]));
     }
-    out.push(`  ${lab.id.slice(0, 2)}  ${padEnd(lab.title[lang], width)}${statusText(progress, lab.id)}`);
+    out.push(`  ${lab.id.slice(0, 2)}  ${padEnd(lab.title[lang], width)}${statusText(progress, lab.id, lang)}`);
   }
-  out.push('', `${progressBar(done, labs.length)} ${done} of ${labs.length} labs done (${pct}%)`);
+  const ko = lang === 'ko';
+  out.push('', `${progressBar(done, labs.length)} ${ko ? `실습 ${labs.length}개 중 ${done}개 완료` : `${done} of ${labs.length} labs done`} (${pct}%)`);
   const next = nextLab(labs, progress);
+  const lesson = (id: string) => (ko ? `docs/ko/labs/${id}.md` : `docs/labs/${id}.md`);
   out.push(
     next
-      ? `Next: ${style.cyan(`npm run lab -- ${next.id.slice(0, 2)}`)}   lesson: docs/labs/${next.id}.md   all commands: npm run lab -- --help`
-      : style.green('Every lab is done. `npm start` runs the whole system.'),
+      ? ko
+        ? `다음: ${style.cyan(`npm run lab -- ${next.id.slice(0, 2)}`)}   강의: ${lesson(next.id)}   전체 명령: npm run lab -- --help`
+        : `Next: ${style.cyan(`npm run lab -- ${next.id.slice(0, 2)}`)}   lesson: ${lesson(next.id)}   all commands: npm run lab -- --help`
+      : style.green(ko ? '모든 실습을 마쳤습니다. `npm start`로 전체 시스템을 실행해 보세요.' : 'Every lab is done. `npm start` runs the whole system.'),
   );
   return out.join('\n');
 }
