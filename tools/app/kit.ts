@@ -1,0 +1,59 @@
+// Helpers for the app's tests: start the finished system on port 0 against this file's database
+// and Redis prefix, and talk to its API.
+import { randomBytes } from 'node:crypto';
+import { createApp, DEMO_LOGIN, hashPassword, type AppOptions, type StartedApp } from '../../solutions/app/index.ts';
+import type { PrismaClient } from '../db/prisma.ts';
+import type { TestDatabase, TestRedis } from '../harness/test-env.ts';
+
+export { DEMO_LOGIN };
+
+export function startTestApp(db: TestDatabase, redis: TestRedis, options: Partial<AppOptions> = {}): Promise<StartedApp> {
+  return createApp({ databaseUrl: db.url, redisUrl: redis.url, redisPrefix: redis.prefix, port: 0, ...options });
+}
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface RequestOptions {
+  token?: string;
+  /** Sent as JSON unless `rawBody` is given. */
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export async function request<T = Record<string, unknown>>(app: StartedApp, method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined = options.rawBody;
+  if (body === undefined && options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${app.url}${path}`, { method, headers, body, signal: AbortSignal.timeout(10_000) });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers };
+}
+
+/** Logs in and returns the session token; fails the test with the server's answer otherwise. */
+export async function login(app: StartedApp, credentials: { email: string; password: string } = DEMO_LOGIN): Promise<string> {
+  const res = await request<{ token: string }>(app, 'POST', '/api/login', { body: credentials });
+  if (res.status !== 201) throw new Error(`login as ${credentials.email} answered ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.token;
+}
+
+/** A second user with a real password and one project, video and job of their own. */
+export async function createOtherUser(prisma: PrismaClient) {
+  const suffix = randomBytes(4).toString('hex');
+  const password = `pw-${suffix}`;
+  const user = await prisma.user.create({
+    data: { email: `other-${suffix}@example.test`, name: `Other ${suffix}`, passwordHash: await hashPassword(password) },
+  });
+  const project = await prisma.project.create({ data: { ownerId: user.id, name: 'other' } });
+  const video = await prisma.video.create({ data: { projectId: project.id, title: 'Other clip', sourcePath: `media/${suffix}.mp4` } });
+  const job = await prisma.job.create({ data: { videoId: video.id, ownerId: user.id, kind: 'thumbnail' } });
+  return { user, email: user.email, password, project, video, job };
+}

@@ -1,0 +1,110 @@
+// The app's WebSocket side: lab 07's server behind the app's own port, and job progress pushed
+// to the owner's sockets only.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, handshakeStatus, requestTicket, type TestClient } from '../../labs/07-websocket-server/test-kit.ts';
+import { DEMO_USER } from '../../solutions/03-prisma-schema/index.ts';
+import { parseNotification, type JobProgressNotification, type StartedApp } from '../../solutions/app/index.ts';
+import { useDatabase, useRedis } from '../harness/test-env.ts';
+import { createOtherUser, login, request, startTestApp } from './kit.ts';
+
+const db = useDatabase();
+const redis = useRedis();
+
+let app: StartedApp;
+let token: string;
+const open: TestClient[] = [];
+
+beforeAll(async () => {
+  app = await startTestApp(db, redis, { simulate: { stepMs: 5, stepPercent: 20 } });
+  token = await login(app);
+});
+
+afterAll(async () => {
+  await Promise.all(open.map((c) => c.close()));
+  await app?.close();
+});
+
+/** A socket through the app's public port, the way the dashboard opens it: ticket first, Origin set. */
+async function connectAs(sessionToken: string): Promise<TestClient & { welcome: { userId: number } }> {
+  const { status, body } = await requestTicket(app.url, sessionToken);
+  expect(status, 'POST /ws-ticket on the app should answer 201').toBe(201);
+  const client = await connect(app.wsUrl, { ticket: body.ticket as string, origin: app.url });
+  open.push(client);
+  return client;
+}
+
+/** Reads dms until the notifier reports `jobId` finished; returns every progress notification for it. */
+async function progressUntilDone(client: TestClient, jobId: number): Promise<JobProgressNotification[]> {
+  const seen: JobProgressNotification[] = [];
+  for (;;) {
+    const message = await client.next<{ type: string; from?: number; text?: string }>(`progress of job ${jobId}`, 5000);
+    if (message.type !== 'dm') continue;
+    expect(message.from, 'notifications come from the notifier user only').toBe(app.notifierId);
+    const notification = parseNotification(message.text!);
+    if (notification?.jobId !== jobId) continue;
+    seen.push(notification);
+    if (notification.status === 'completed') return seen;
+  }
+}
+
+describe('handshake through the app', () => {
+  it('upgrades with a ticket from POST /ws-ticket and welcomes the ticket\'s user', async () => {
+    const me = await request<{ user: { id: number } }>(app, 'GET', '/api/me', { token });
+
+    const client = await connectAs(token);
+
+    expect(client.welcome.userId).toBe(me.body.user.id);
+  });
+
+  it('refuses before the upgrade: no ticket 401, a reused ticket 401, a foreign Origin 403, another path 404', async () => {
+    const { body } = await requestTicket(app.url, token);
+    const first = await connect(app.wsUrl, { ticket: body.ticket as string, origin: app.url });
+    open.push(first);
+
+    expect(await handshakeStatus(app.wsUrl, { origin: app.url })).toBe(401);
+    expect(await handshakeStatus(app.wsUrl, { ticket: body.ticket as string, origin: app.url }), 'a ticket works once').toBe(401);
+    const fresh = await requestTicket(app.url, token);
+    expect(await handshakeStatus(app.wsUrl, { ticket: fresh.body.ticket as string, origin: 'https://evil.example' })).toBe(403);
+    expect(await handshakeStatus(app.wsUrl.replace(/\/ws$/, '/chat'), { origin: app.url })).toBe(404);
+  });
+
+  it('answers POST /ws-ticket without a token with 401 missing_credential', async () => {
+    const res = await request(app, 'POST', '/ws-ticket');
+
+    expect([res.status, res.body.error]).toEqual([401, 'missing_credential']);
+  });
+});
+
+describe('job progress', () => {
+  it('pushes a simulated job\'s progress to every tab of its owner, ending with completed at 100', async () => {
+    const job = await db.prisma.job.findFirstOrThrow({ where: { kind: 'thumbnail', status: 'pending', owner: { email: DEMO_USER.email } } });
+    const tab1 = await connectAs(token);
+    const tab2 = await connectAs(token);
+
+    const started = await request(app, 'POST', `/api/jobs/${job.id}/simulate`, { token });
+    const [seen1, seen2] = await Promise.all([progressUntilDone(tab1, job.id), progressUntilDone(tab2, job.id)]);
+
+    expect(started.status).toBe(202);
+    for (const seen of [seen1, seen2]) {
+      const percents = seen.map((n) => n.progress);
+      expect(percents, 'progress never goes backwards').toEqual([...percents].sort((a, b) => a - b));
+      expect(seen.at(-1)).toEqual({ type: 'job.progress', jobId: job.id, status: 'completed', progress: 100 });
+    }
+  });
+
+  it('sends nothing to another user while the owner\'s job runs', async () => {
+    const other = await createOtherUser(db.prisma);
+    const owner = await connectAs(token);
+    const stranger = await connectAs(await login(app, other));
+    const job = await db.prisma.job.findFirstOrThrow({ where: { kind: 'transcode-720p', owner: { email: DEMO_USER.email } } });
+
+    await request(app, 'POST', `/api/jobs/${job.id}/simulate`, { token });
+    await progressUntilDone(owner, job.id);
+    // Everything the server wrote to the stranger before this pong arrives first (one TCP stream).
+    stranger.send({ type: 'ping', id: 'barrier' });
+    const beforePong: unknown[] = [];
+    for (let m = await stranger.next<{ type: string }>('the pong'); m.type !== 'pong'; m = await stranger.next('the pong')) beforePong.push(m);
+
+    expect(beforePong, 'the stranger must receive no progress at all').toEqual([]);
+  });
+});

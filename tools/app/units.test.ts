@@ -1,0 +1,66 @@
+// The app's pure parts, with plain values: routing, passwords, notifications, the upgrade head.
+import { describe, expect, it } from 'vitest';
+import { DEMO_USER } from '../../solutions/03-prisma-schema/index.ts';
+import { DEMO_LOGIN, hashPassword, matchRoute, parseId, parseNotification, upgradeRequestHead, verifyPassword, type Route } from '../../solutions/app/index.ts';
+
+describe('router', () => {
+  const routes: Route<string>[] = [
+    { method: 'GET', path: '/api/jobs', handler: 'list' },
+    { method: 'POST', path: '/api/jobs/:id/simulate', handler: 'simulate' },
+  ];
+
+  it('matches a path with parameters and tells 404 from 405', () => {
+    expect(matchRoute(routes, 'POST', '/api/jobs/12/simulate')).toEqual({ kind: 'found', handler: 'simulate', params: { id: '12' } });
+    expect(matchRoute(routes, 'HEAD', '/api/jobs')).toMatchObject({ kind: 'found', handler: 'list' });
+    expect(matchRoute(routes, 'DELETE', '/api/jobs')).toEqual({ kind: 'method_not_allowed', allow: ['GET'] });
+    expect(matchRoute(routes, 'GET', '/api/jobs/12')).toEqual({ kind: 'not_found' });
+    expect(matchRoute(routes, 'POST', '/api/jobs/%E0%A4%A/simulate'), 'a broken %-escape is no match, not a crash').toEqual({ kind: 'not_found' });
+  });
+
+  it('accepts only positive 32-bit integer ids', () => {
+    expect(['1', '2147483647', '0', '-1', '01', '1.5', '2147483648', 'abc', ''].map(parseId)).toEqual([1, 2147483647, null, null, null, null, null, null, null]);
+  });
+});
+
+describe('passwords', () => {
+  it('verifies the seeded demo hash with the demo password, and nothing else', async () => {
+    expect(await verifyPassword(DEMO_LOGIN.password, DEMO_USER.passwordHash)).toBe(true);
+    expect(await verifyPassword('demo-password ', DEMO_USER.passwordHash)).toBe(false);
+    expect(await verifyPassword(DEMO_LOGIN.password, '!'), 'a record in another format never matches').toBe(false);
+  });
+
+  it('hashes with a random salt: two hashes of one password differ and both verify', async () => {
+    const [a, b] = await Promise.all([hashPassword('s3cret'), hashPassword('s3cret')]);
+
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^scrypt\$[\w-]+\$[\w-]{43}$/);
+    expect([await verifyPassword('s3cret', a), await verifyPassword('s3cret', b)]).toEqual([true, true]);
+  });
+});
+
+describe('notifications', () => {
+  it('parses a job.progress notification and rejects anything else without throwing', () => {
+    expect(parseNotification('{"type":"job.progress","jobId":3,"status":"processing","progress":40}')).toEqual({
+      type: 'job.progress',
+      jobId: 3,
+      status: 'processing',
+      progress: 40,
+    });
+    for (const text of ['hello', '{"type":"job.progress","jobId":3,"status":"done","progress":40}', '{"type":"job.progress","jobId":3,"status":"processing","progress":140}', 'null']) {
+      expect(parseNotification(text), text).toBeNull();
+    }
+  });
+});
+
+describe('upgrade forwarding', () => {
+  it('rebuilds the request head exactly, headers in their order and case', () => {
+    const head = upgradeRequestHead({
+      method: 'GET',
+      url: '/ws?ticket=abc',
+      httpVersion: '1.1',
+      rawHeaders: ['Host', 'localhost:3000', 'Upgrade', 'websocket', 'Origin', 'http://localhost:3000'],
+    });
+
+    expect(head).toBe('GET /ws?ticket=abc HTTP/1.1\r\nHost: localhost:3000\r\nUpgrade: websocket\r\nOrigin: http://localhost:3000\r\n\r\n');
+  });
+});
