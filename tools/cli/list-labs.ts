@@ -2,7 +2,7 @@
 import type { Lang } from './args.ts';
 import { Part, type LabMeta } from '../labs/meta.ts';
 import { LabStatus, statusOf, type Progress } from './progress.ts';
-import { padEnd, style } from './style.ts';
+import { columns, padEnd, style } from './style.ts';
 
 const PART_TITLE: Record<Part, Record<Lang, string>> = {
   [Part.POSTGRES]: { en: 'PostgreSQL and Prisma', ko: 'PostgreSQL과 Prisma' },
@@ -40,15 +40,15 @@ export function formatLabList(labs: LabMeta[], progress: Progress, lang: Lang): 
   if (labs.length === 0) return 'No labs yet: labs/NN-topic/lab.json files appear here as labs are added.';
   const done = labs.filter((lab) => statusOf(progress.labs[lab.id]) === LabStatus.DONE).length;
   const pct = Math.round((done / labs.length) * 100);
-  const width = Math.max(...labs.map((lab) => [...lab.title[lang]].length)) + 4;
+  const width = Math.max(...labs.map((lab) => columns(lab.title[lang]))) + 3;
   const out = [style.bold(lang === 'ko' ? '실시간 백엔드 워크북' : 'Realtime backend workbook'), ''];
-  let part: Part | undefined;
-  for (const lab of labs) {
-    if (lab.part !== part) {
-      part = lab.part;
-      out.push(style.bold(PART_TITLE[part][lang]));
+  // Grouped by part, parts in the order they first appear (as in the docs sidebar).
+  const parts = [...new Set(labs.map((lab) => lab.part))];
+  for (const part of parts) {
+    out.push(style.bold(PART_TITLE[part][lang]));
+    for (const lab of labs.filter((l) => l.part === part)) {
+      out.push(`  ${lab.id.slice(0, 2)}  ${padEnd(lab.title[lang], width)}${statusText(progress, lab.id, lang)}`);
     }
-    out.push(`  ${lab.id.slice(0, 2)}  ${padEnd(lab.title[lang], width)}${statusText(progress, lab.id, lang)}`);
   }
   const ko = lang === 'ko';
   out.push('', `${progressBar(done, labs.length)} ${ko ? `실습 ${labs.length}개 중 ${done}개 완료` : `${done} of ${labs.length} labs done`} (${pct}%)`);

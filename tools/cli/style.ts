@@ -35,8 +35,11 @@ export function clip(text: string, max: number): string {
   return lines.length <= max ? text : [...lines.slice(0, max), `… (${lines.length - max} more lines)`].join('\n');
 }
 
+/** Terminal columns `text` takes: East Asian wide characters (Hangul, CJK) take two. */
+export function columns(text: string): number {
+  return [...text].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/.test(ch) ? 2 : 1), 0);
+}
+
 export function padEnd(text: string, width: number): string {
-  // East Asian wide characters take two columns in a terminal.
-  const columns = [...text].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/.test(ch) ? 2 : 1), 0);
-  return text + ' '.repeat(Math.max(0, width - columns));
+  return text + ' '.repeat(Math.max(0, width - columns(text)));
 }
