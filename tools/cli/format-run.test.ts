@@ -1,0 +1,74 @@
+import { describe, expect, test } from 'vitest';
+import { ProblemKind, TestState, type RunReport, type TestOutcome } from '../runner/results.ts';
+import { formatFailure, formatProblem, formatRun, verdictOf } from './format-run.ts';
+
+// Under vitest stdout is not a terminal, so the output has no colour codes.
+const options = { learnerFiles: ['labs/01-a/users.ts', 'labs/01-a/posts.ts'], importsOf: () => ['labs/01-a/users.ts'] };
+const failed = (failure: TestOutcome['failure']): TestOutcome => ({
+  lab: '01-a',
+  file: 'labs/01-a/users.test.ts',
+  name: 'renames',
+  fullName: 'CRUD > renames',
+  group: 'CRUD',
+  state: TestState.FAILED,
+  line: 12,
+  durationMs: 3,
+  failure,
+});
+
+describe('formatFailure', () => {
+  test('names the behaviour, shows expected vs actual and the file to open', () => {
+    const text = formatFailure(failed({ message: 'renameUser should return the row', expected: "'Ann'", actual: 'undefined', source: { file: 'labs/01-a/users.ts', line: 42, column: 3 }, testLine: 30 }), 1, options);
+
+    expect(text.split('\n')).toEqual([
+      '1) CRUD › renames',
+      '   renameUser should return the row',
+      "   expected: 'Ann'",
+      '   actual:   undefined',
+      '   open: labs/01-a/users.ts:42   test: labs/01-a/users.test.ts:30',
+    ]);
+  });
+
+  test('without a stack frame in a lab file, it names the learner files the test imports', () => {
+    expect(formatFailure(failed({ message: 'column "email" does not exist' }), 2, options)).toContain('open: labs/01-a/users.ts   test: labs/01-a/users.test.ts:12');
+  });
+
+  test('multi-line values come as a diff', () => {
+    const text = formatFailure(failed({ message: 'rows differ', expected: '[\n  1,\n]', actual: '[\n  2,\n]', diff: '- Expected\n+ Received\n\n  [\n-   1,\n+   2,\n  ]' }), 1, options);
+
+    expect(text).toContain('   -   1,\n   +   2,');
+    expect(text).not.toContain('expected:');
+  });
+
+  test('says when a beforeAll hook kept the test from running', () => {
+    expect(formatFailure(failed({ message: 'not implemented yet', inHook: true }), 1, options)).toContain('a beforeAll hook of this test threw');
+  });
+});
+
+describe('problems and verdicts', () => {
+  const report = (over: Partial<RunReport>): RunReport => ({ project: 'starter', root: '/book', tests: [], problems: [], durationMs: 1, ...over });
+
+  test('a set-up problem says it is not a verdict on the code', () => {
+    const text = formatProblem({ kind: ProblemKind.SETUP, lab: null, message: 'Redis at redis://127.0.0.1:6379 did not answer' });
+
+    expect(text).toContain('The test harness could not start');
+    expect(text).toContain('not a verdict on your code');
+    expect(text).toContain('npm run lab -- doctor');
+  });
+
+  test('a file that does not load is not a failed test', () => {
+    expect(formatProblem({ kind: ProblemKind.LOAD, lab: '01-a', file: 'labs/01-a/users.test.ts', message: 'SyntaxError' })).toContain('this is not a failed test');
+  });
+
+  test('verdictOf: problems make the run broken; failures alone do not', () => {
+    expect(verdictOf(report({ problems: [{ kind: ProblemKind.SETUP, lab: null, message: 'x' }] }))).toEqual({ passed: 0, failed: 0, total: 0, broken: true });
+    expect(verdictOf(report({ tests: [failed({ message: 'x' })] }))).toEqual({ passed: 0, failed: 1, total: 1, broken: false });
+  });
+
+  test('formatRun lists every test, then the details of the first failures', () => {
+    const text = formatRun(report({ tests: [{ ...failed(undefined), state: TestState.PASSED, name: 'creates', fullName: 'CRUD > creates' }, failed({ message: 'boom' })] }), options);
+
+    expect(text).toContain('labs/01-a/users.test.ts\n  ✓ CRUD › creates\n  ✗ CRUD › renames');
+    expect(text).toContain('1) CRUD › renames\n   boom');
+  });
+});
