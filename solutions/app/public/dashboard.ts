@@ -2,7 +2,8 @@
 // It logs in, draws the user's projects, videos and jobs, and keeps one WebSocket open with lab
 // 08's client; a job's progress bar moves when a `job.progress` notification for it arrives.
 import { ChatClient, ticketConnector } from '../../08-websocket-client/index.ts';
-import { parseNotification } from '../notifications.ts';
+import type { JobStatus } from '../../../generated/prisma/enums.ts';
+import { isFinal, parseNotification } from '../notifications.ts';
 
 // ---- what the API sends (dates and bigints arrive as strings) ---------------------------------
 
@@ -146,8 +147,10 @@ function applyJob(row: HTMLElement, job: Pick<JobCard, 'status' | 'progress'> & 
   bar.setAttribute('aria-valuenow', String(job.progress));
   bar.querySelector<HTMLElement>('div')!.style.width = `${job.progress}%`;
   row.querySelector('.pct')!.textContent = `${job.progress}%`;
+  // A running job's button stays off until its final state; a job a list says is "processing"
+  // may have been interrupted long ago (lab 09 recovers those), so the button stays usable there.
   const button = row.querySelector<HTMLButtonElement>('.simulate');
-  if (button) button.disabled = job.status === 'processing';
+  if (button && isFinal(job.status as JobStatus)) button.disabled = false;
   if (job.error !== undefined) {
     const detail = row.querySelector<HTMLElement>('.detail')!;
     detail.textContent = job.error ?? '';
@@ -222,7 +225,10 @@ function connect(me: Me): void {
     const notification = parseNotification(text);
     if (notification?.type !== 'job.progress') return;
     const row = rowOf(notification.jobId);
-    if (row) applyJob(row, notification);
+    if (!row) return;
+    applyJob(row, notification);
+    const button = row.querySelector<HTMLButtonElement>('.simulate');
+    if (button && notification.status === 'processing') button.disabled = true; // running right now (maybe started in another tab)
   });
   setConnection('connecting', 'connecting…');
   void client.start();

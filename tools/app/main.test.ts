@@ -1,0 +1,52 @@
+// `npm start` as a process: it starts against DATABASE_URL/REDIS_URL, seeds an empty database,
+// prints where it runs, answers the API, and exits 0 on SIGINT after a graceful shutdown.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../labs/meta.ts';
+import { useDatabase, useRedis } from '../harness/test-env.ts';
+import { waitFor, withDeadline } from '../testing/wait.ts';
+
+const db = useDatabase();
+const redis = useRedis();
+
+describe('npm start', () => {
+  it('starts, seeds, serves the demo login, and exits 0 on SIGINT', async () => {
+    // What `npm start` runs (package.json: "tsx solutions/app/main.ts"), minus npm itself.
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'solutions/app/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    try {
+      const url = await waitFor(() => /is running at (http:\/\/\S+)/.exec(output)?.[1], {
+        timeoutMs: 45_000,
+        intervalMs: 50,
+        message: `npm start never printed its URL. Output so far:\n${output}`,
+      });
+
+      expect(output).toContain('Demo data   seeded: 3 videos, 5 jobs');
+      expect(output).toContain('Log in as   demo@video-editor.dev / demo-password');
+      const login = await fetch(`${url}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'demo@video-editor.dev', password: 'demo-password' }),
+      });
+      expect(login.status, 'the printed login must work').toBe(201);
+
+      child.kill('SIGINT');
+      const [code, signal] = await withDeadline(exited, 15_000, `npm start did not exit after SIGINT. Output:\n${output}`);
+
+      expect({ code, signal }, `exit status after SIGINT. Output:\n${output}`).toEqual({ code: 0, signal: null });
+      expect(output).toContain('SIGINT: shutting down');
+      expect(output).toContain('stopped');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+});
