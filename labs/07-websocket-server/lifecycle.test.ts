@@ -140,6 +140,7 @@ describe('backpressure', () => {
     expect(closed.code).toBe(CloseCode.SLOW_CONSUMER);
     sender.send({ type: 'ping' });
     expect(await sender.next(), 'the sender is unaffected').toEqual({ type: 'pong' });
+    await waitFor(() => server!.stats().connections === 1, { message: 'the slow consumer should leave the registry once closed' });
   });
 });
 

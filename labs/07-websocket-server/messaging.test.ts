@@ -218,5 +218,7 @@ describe('bad input', () => {
     expect(delivered.map((m) => m.text)).toEqual(['spam 0', 'spam 1']);
     expect(await bob.next(), 'bob keeps working').toMatchObject({ type: 'message', text: 'calm' });
     expect(bob.pending, 'nothing past the limit may reach the room').toEqual([]);
+    await waitFor(() => server!.stats().connections === 1, { message: 'the closed flooder should leave the registry' });
+    expect(server!.stats(), 'no state left behind by the flooder').toEqual({ connections: 1, users: 1, rooms: 1 });
   });
 });
