@@ -9,7 +9,6 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startChatServer, type ChatServer } from '../../solutions/07-websocket-server/index.ts';
-import { ROOT } from '../../tools/labs/meta.ts';
 import { useDatabase, useRedis } from '../../tools/harness/test-env.ts';
 import { connect, createSession, type TestClient } from '../07-websocket-server/test-kit.ts';
 
@@ -42,9 +41,11 @@ if (!executablePath) console.warn('[lab 08] No Chromium found: set CHROMIUM_PATH
 
 /** The lab's client for a browser: the learner's files or the reference, like every other import here. */
 async function bundleClient(): Promise<string> {
-  const side = inject('workbook').project === 'solution' ? 'solutions' : 'labs';
+  // Relative to this test file, not to the workbook root: the grader runs these tests in a
+  // workspace of its own, with the graded files next to this test.
+  const dir = inject('workbook').project === 'solution' ? path.join(import.meta.dirname, '../../solutions/08-websocket-client') : import.meta.dirname;
   const result = await build({
-    stdin: { contents: "export * from './index.ts';", resolveDir: path.join(ROOT, side, '08-websocket-client'), loader: 'ts' },
+    stdin: { contents: "export * from './index.ts';", resolveDir: dir, loader: 'ts' },
     bundle: true,
     format: 'iife',
     globalName: 'Lab08',
