@@ -11,14 +11,15 @@ import WebSocket from 'ws';
 import { useRedis } from '../../tools/harness/test-env.ts';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import { roomChannel, roomChannelPattern } from './channels.ts';
+import { churn } from './connection-churn.ts';
 import { createChatServer, type AnnouncementEvents, type ChatServer, type ChatStats } from './chat-server.ts';
 import { activeResources, forceGc, liveHeapAfterGc } from './leak-probes.ts';
-import { CloseCode, type ClientMessage, type ServerMessage } from './protocol.ts';
+import { type ClientMessage, type ServerMessage } from './protocol.ts';
 
 const redis = useRedis();
 
 /** Connections per leak test. */
-const CYCLES = 200;
+const CYCLES = 100;
 /** Connections in the heap test, after WARMUP connections that let one-time allocations happen. */
 const HEAP_CYCLES = 500;
 const WARMUP = 200;
@@ -151,46 +152,9 @@ class Peer {
   }
 }
 
-/**
- * One short-lived connection: connect, send `messages`, wait until the server answered every
- * join and leave among them (or for the welcome if there are none), disconnect, wait for the
- * socket to close. Returns the client's id.
- */
-function cycle(url: string, messages: ClientMessage[]): Promise<string> {
-  const acks = messages.filter((m) => m.type === 'join' || m.type === 'leave').length;
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    let id = '';
-    let acked = 0;
-    ws.on('open', () => {
-      for (const m of messages) ws.send(JSON.stringify(m));
-    });
-    ws.on('message', (data) => {
-      const m = JSON.parse(String(data)) as ServerMessage;
-      if (m.type === 'welcome') {
-        id = m.id;
-        if (acks === 0) ws.close(CloseCode.NORMAL);
-      } else if (m.type === 'joined' || m.type === 'left') {
-        if (++acked === acks) ws.close(CloseCode.NORMAL);
-      } else if (m.type === 'error') reject(new Error(`the server answered ${JSON.stringify(m)}`));
-    });
-    ws.on('error', reject);
-    ws.on('close', () => resolve(id));
-  });
-}
-
-/** Runs `count` cycles, CONCURRENCY at a time; cycle `i` sends `plan(i)`. Returns the clients' ids. */
-async function runCycles(server: ChatServer, count: number, plan: (i: number) => ClientMessage[]): Promise<string[]> {
-  const ids: string[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      ids.push(await cycle(server.url, plan(i)));
-    }
-  };
-  await withDeadline(Promise.all(Array.from({ length: CONCURRENCY }, worker)), 15_000, `${count} connect/disconnect cycles`);
-  return ids;
+/** Runs `count` short-lived clients (CONCURRENCY at a time); client `i` sends `plan(i)`. Returns their ids. */
+function runCycles(server: ChatServer, count: number, plan: (i: number) => ClientMessage[]): Promise<string[]> {
+  return withDeadline(churn(server.url, count, plan, { concurrency: CONCURRENCY }), 15_000, `${count} connect/disconnect cycles`);
 }
 
 const room = (i: number) => `room-${i % ROOMS}`;
@@ -321,8 +285,9 @@ describe('LEAK 4: Redis subscriptions', () => {
     await eventually(
       () => redis.client.pubSubChannels(roomChannelPattern(redis.prefix)),
       [lobby],
-      `🚨 PUBSUB CHANNELS should list only the lobby's channel (two clients are still in it); the rooms everyone left ` +
-        `are still subscribed. Unsubscribe client.deliver from the room's channel in leaveRoom() of ${SERVER_FILE} (LEAK 4)`,
+      `🚨 PUBSUB CHANNELS should list exactly the lobby's channel: alice and bob are still in the lobby, every other room is empty. ` +
+        `Rooms listed that everyone left: unsubscribe in leaveRoom() of ${SERVER_FILE} (LEAK 4). ` +
+        `Lobby missing: you unsubscribed the whole channel; pass client.deliver too, so only that listener goes`,
     );
     expect(await redis.client.pubSubNumSub([lobby, roomChannel(redis.prefix, room(0))])).toEqual({
       [lobby]: 1,
