@@ -44,14 +44,25 @@ video-editor v1.3 is running at ${app.url}
   Stop with   Ctrl+C
 `);
 
-let stopping = false;
+// One Ctrl+C can arrive twice: the terminal signals the whole process group, and tsx (which runs
+// `npm start`) relays the signal to this process again when it does not hear back within 30 ms.
+// So a repeat within a second is the same request; a later one means "stop waiting".
+const REPEAT_WINDOW_MS = 1000;
+const SHUTDOWN_DEADLINE_MS = 10_000;
+let stoppingSince: number | undefined;
+
 async function stop(signal: NodeJS.Signals): Promise<void> {
-  if (stopping) {
+  if (stoppingSince !== undefined) {
+    if (Date.now() - stoppingSince < REPEAT_WINDOW_MS) return;
     console.error(`${signal} again: exiting without waiting`);
     process.exit(1);
   }
-  stopping = true;
+  stoppingSince = Date.now();
   console.log(`${signal}: shutting down (sockets get 1001, then the clients close)`);
+  setTimeout(() => {
+    console.error(`shutdown took longer than ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting anyway`);
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS).unref();
   try {
     await app.close();
   } catch (error) {
