@@ -176,9 +176,9 @@ export class ChatServer {
     socket.on('error', ignoreSocketError);
     void this.authenticate(req).then(
       ({ user, via }) => {
-        socket.off('error', ignoreSocketError);
         if (this.closing) return reject(socket, new ShuttingDownError());
         if (socket.destroyed) return; // the client gave up while we were checking
+        socket.off('error', ignoreSocketError); // from here on, ws owns the socket and its errors
         this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, user, via));
       },
       (error: unknown) => {
