@@ -1,6 +1,8 @@
 // A chat client for the lab 07 protocol that survives a flaky network: it reconnects with
 // backoff, re-authenticates, rejoins its rooms, queues while offline and notices a dead link.
 // It talks to a `WebSocketLike`, so the same class runs in Node (ws) and in a browser.
+// It imports lab 07's protocol.ts directly, not its index.ts: the browser bundle must not pull in
+// the Node server (node:http, ws, Prisma).
 import { CloseCode, encode, parseServerMessage, type ClientMessage, type ErrorCode } from '../07-websocket-server/protocol.ts';
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import { Emitter } from './emitter.ts';
