@@ -80,11 +80,13 @@ async function solutionStage(labs: LabMeta[]): Promise<{ stage: StageResult; rep
   const errors: string[] = [];
   for (const p of report.problems) {
     console.log(formatProblem(p));
-    errors.push(`solutions: ${p.kind} problem${p.file ? ` in ${p.file}` : ''}: ${p.message.split('\n')[0]}`);
+    errors.push(`solutions: ${p.kind} problem in ${p.file ?? p.lab ?? 'an unknown file'}: ${p.message.split('\n')[0]}`);
   }
   for (const c of labCounts(report, labs)) {
-    const ok = c.failed === 0 && c.total > 0;
-    console.log(`  ${ok ? mark.pass() : mark.fail()} ${c.lab.padEnd(26)} ${c.passed} of ${c.total} pass${c.skipped ? `, ${c.skipped} skipped` : ''}`);
+    const labProblems = report.problems.filter((p) => p.lab === c.lab).length;
+    const ok = c.failed === 0 && c.total > 0 && labProblems === 0;
+    const note = labProblems ? style.red(` (and ${labProblems} error(s) outside the tests, above)`) : '';
+    console.log(`  ${ok ? mark.pass() : mark.fail()} ${c.lab.padEnd(26)} ${c.passed} of ${c.total} pass${c.skipped ? `, ${c.skipped} skipped` : ''}${note}`);
     if (c.total === 0) errors.push(`solutions: ${c.lab} ran no test`);
   }
   const failed = report.tests.filter((t) => t.state === TestState.FAILED);
@@ -108,13 +110,16 @@ async function starterStage(labs: LabMeta[], solution: RunReport): Promise<Stage
   // A crash is not a failing test: the starter must load and fail test by test.
   for (const p of report.problems) {
     console.log(formatProblem(p));
-    errors.push(`starters: ${p.kind} problem${p.file ? ` in ${p.file}` : ''}: ${p.message.split('\n')[0]}`);
+    errors.push(`starters: ${p.kind} problem in ${p.file ?? p.lab ?? 'an unknown file'}: ${p.message.split('\n')[0]}`);
   }
   const solutionCounts = labCounts(solution, labs);
   for (const c of labCounts(report, labs)) {
     const expected = solutionCounts.find((s) => s.lab === c.lab)?.total ?? 0;
-    const ok = c.passed === 0 && c.total > 0 && c.total === expected;
-    const note = c.total !== expected ? style.red(` (the solution run has ${expected} tests)`) : '';
+    const labProblems = report.problems.filter((p) => p.lab === c.lab).length;
+    const ok = c.passed === 0 && c.total > 0 && c.total === expected && labProblems === 0;
+    const note =
+      (c.total !== expected ? style.red(` (the solution run has ${expected} tests)`) : '') +
+      (labProblems ? style.red(` (and ${labProblems} error(s) outside the tests, above)`) : '');
     console.log(`  ${ok ? mark.pass() : mark.fail()} ${c.lab.padEnd(26)} ${c.failed} of ${c.total} fail on the starter${note}`);
     if (c.total !== expected) errors.push(`starters: ${c.lab} ran ${c.total} tests on the starter but ${expected} on the solution`);
   }

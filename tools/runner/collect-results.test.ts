@@ -125,6 +125,16 @@ describe('collectResults', () => {
   test('errors outside any test are reported as unhandled problems', () => {
     const { problems } = collectResults([], [{ message: "Unhandled 'error' event", stacks: [at('labs/07-ws/server.ts', 3)] }], root);
 
-    expect(problems).toEqual([{ kind: ProblemKind.UNHANDLED, lab: null, message: "Unhandled 'error' event", where: ['labs/07-ws/server.ts:3:3'] }]);
+    expect(problems).toEqual([{ kind: ProblemKind.UNHANDLED, lab: '07-ws', message: "Unhandled 'error' event", where: ['labs/07-ws/server.ts:3:3'] }]);
+  });
+
+  test('an unhandled error names the test file and test that were running', () => {
+    const error = { message: 'Not implemented yet: reconnect', VITEST_TEST_PATH: `${root}/labs/08-client/client.test.ts`, VITEST_TEST_NAME: 'reconnects' };
+
+    const { problems } = collectResults([], [error], root);
+
+    expect(problems).toEqual([
+      { kind: ProblemKind.UNHANDLED, lab: '08-client', file: 'labs/08-client/client.test.ts', message: 'Not implemented yet: reconnect\n(thrown while "reconnects" was running)' },
+    ]);
   });
 });

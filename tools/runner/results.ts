@@ -241,8 +241,12 @@ export function collectResults(
   }
 
   for (const error of unhandledErrors) {
-    const testFile = (error as { testPath?: string }).testPath;
-    problems.push(problemFrom(ProblemKind.UNHANDLED, error, root, testFile ? relativeTo(root, testFile) : undefined));
+    // vitest tags an error with the test file (and test) that was running when it was thrown.
+    const tags = error as { VITEST_TEST_PATH?: string; VITEST_TEST_NAME?: string };
+    const problem = problemFrom(ProblemKind.UNHANDLED, error, root, tags.VITEST_TEST_PATH ? relativeTo(root, tags.VITEST_TEST_PATH) : undefined);
+    problem.lab ??= labOf(problem.where?.[0] ?? '');
+    if (tags.VITEST_TEST_NAME) problem.message = `${problem.message}\n(thrown while "${tags.VITEST_TEST_NAME}" was running)`;
+    problems.push(problem);
   }
   return { tests, problems };
 }
