@@ -196,6 +196,7 @@ export const GUIDE_PAGES: ReadonlyArray<{ slug: string; title: Localized }> = [
   { slug: 'how-labs-work', title: { en: 'How a lab works', ko: '실습 진행 방식' } },
   { slug: 'commands', title: { en: 'Commands', ko: '명령어' } },
   { slug: 'services', title: { en: 'Services and troubleshooting', ko: '서비스와 문제 해결' } },
+  { slug: 'the-system', title: { en: 'The finished system', ko: '완성된 시스템' } },
   { slug: 'instructors', title: { en: 'For instructors', ko: '강사용 안내' } },
   { slug: 'writing-labs', title: { en: 'Writing a lab', ko: '실습 만들기' } },
 ];

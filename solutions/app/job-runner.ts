@@ -22,6 +22,7 @@ export interface JobState {
   progress: number;
 }
 
+// #region seam
 export interface JobRunner {
   /** Shown in logs and by `npm start`, e.g. `simulated`. */
   readonly name: string;
@@ -38,3 +39,4 @@ export interface ProgressNotifier {
   notify(ownerId: number, notification: JobProgressNotification): void;
   close(): Promise<void>;
 }
+// #endregion seam
