@@ -101,7 +101,9 @@ async function grade(command: GradeCommand): Promise<number> {
 }
 
 try {
-  const command = parseGradeArgs(process.argv.slice(2), process.cwd(), ROOT);
+  // npm runs scripts from the package root; INIT_CWD is where the user typed the command, so
+  // `--dir ../student` means what they meant.
+  const command = parseGradeArgs(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd(), ROOT);
   if (command.kind === 'help') console.log(GRADE_HELP);
   else process.exitCode = await grade(command);
 } catch (error) {
