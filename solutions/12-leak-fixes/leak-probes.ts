@@ -5,6 +5,7 @@ import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
+// #region resources
 /**
  * The process's active resources by type, e.g. `{ TCPSocketWrap: 3, TCPServerWrap: 1, Timeout: 2 }`.
  * A `Timeout` is a pending setTimeout or setInterval (unref'd ones are not listed); a `TCPSocketWrap`
@@ -16,7 +17,9 @@ export function activeResources(): Record<string, number> {
   for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
   return counts;
 }
+// #endregion resources
 
+// #region gc
 let gc: (() => void) | undefined;
 
 /**
@@ -52,7 +55,9 @@ export async function liveHeapAfterGc(): Promise<number> {
   }
   return bytes;
 }
+// #endregion gc
 
+// #region snapshot
 /**
  * Writes a heap snapshot (open it in Chrome DevTools → Memory → Load) and returns its path.
  * Taking one pauses the process and needs about twice the heap in memory: never in production.
@@ -60,3 +65,4 @@ export async function liveHeapAfterGc(): Promise<number> {
 export function writeHeapSnapshot(label: string, dir = os.tmpdir()): string {
   return v8.writeHeapSnapshot(path.join(dir, `${label}-${process.pid}-${Date.now()}.heapsnapshot`));
 }
+// #endregion snapshot
