@@ -167,7 +167,11 @@ async function start(
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   const server = http.createServer((req, res) => void ready.then(() => handle(req, res)));
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void ready.then(() => onUpgrade(req, socket, head)));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // node:http hands an upgraded socket over without an 'error' listener: a reset would crash us.
+    socket.on('error', () => socket.destroy());
+    void ready.then(() => onUpgrade(req, socket, head));
+  });
   server.on('clientError', (_error, socket) => socket.destroy());
   const address = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const serverClosed = new Promise<void>((resolve) => server.once('close', () => resolve()));
