@@ -23,7 +23,8 @@ export interface RunLabOptions {
 
 function header(lab: LabMeta, target: Target, lang: Lang): string {
   const whose = target === Target.SOLUTION ? `the reference solution (${solutionDirOf(lab)}/)` : `your files (${labDirOf(lab)}/)`;
-  return `${style.bold(`Lab ${lab.id.slice(0, 2)} · ${lab.title[lang]}`)}: testing ${whose}`;
+  const lesson = lang === 'ko' ? `docs/ko/labs/${lab.id}.md` : `docs/labs/${lab.id}.md`;
+  return `${style.bold(`Lab ${lab.id.slice(0, 2)} · ${lab.title[lang]}`)}: testing ${whose}\n${style.dim(`lesson: ${lesson} (or npm run docs:dev)`)}`;
 }
 
 export function verdictLine(lab: LabMeta, target: Target, verdict: Verdict, seconds: string, firstFile?: string): string {
