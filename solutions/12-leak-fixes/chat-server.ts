@@ -117,11 +117,13 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const http = createServer((_req, res) => res.writeHead(426, { connection: 'close' }).end('WebSocket only\n'));
   const wss = new WebSocketServer({ server: http });
 
+  // #region join-room
   async function joinRoom(client: Client, room: string): Promise<void> {
     if (!rooms.join(room, client.id)) return; // already in: joining twice is harmless
     client.rooms.add(room);
     await subscriber.subscribe(roomChannel(prefix, room), client.deliver);
   }
+  // #endregion join-room
 
   // #region leave-room
   /** Takes `client` out of `room` and releases what the membership held. False if it was not in. */
@@ -191,6 +193,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   }
 
   wss.on('connection', (ws) => {
+    // #region connect
     const client: Client = {
       id: randomUUID(),
       ws,
@@ -218,6 +221,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     ws.on('pong', () => {
       client.alive = true;
     });
+    // #endregion connect
 
     ws.on('message', (data, isBinary) => {
       client.inbox = client.inbox
