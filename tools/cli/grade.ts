@@ -13,7 +13,7 @@ import { Target } from '../vitest/target-plugin.ts';
 import { parseGradeArgs, UsageError, type GradeCommand } from './args.ts';
 import { formatProblem } from './format-run.ts';
 import { GRADE_HELP } from './help.ts';
-import { style } from './style.ts';
+import { exitWhenFlushed, style } from './style.ts';
 
 /**
  * A test file that did not load ran no test, so the run alone cannot say how many points it
@@ -110,4 +110,4 @@ try {
   console.error(error instanceof UsageError ? `${style.red('Error:')} ${error.message}\nSee \`npm run grade -- --help\`.` : error);
   process.exitCode = 1;
 }
-process.exit();
+exitWhenFlushed();

@@ -9,7 +9,7 @@ import { formatLabList } from './list-labs.ts';
 import { ProgressStore } from './progress.ts';
 import { resetLab } from './reset.ts';
 import { ExitCode, runLab, watchLab } from './run-lab.ts';
-import { style } from './style.ts';
+import { exitWhenFlushed, style } from './style.ts';
 
 function labOrExplain(query: string): LabMeta {
   const lab = findLab(query, ROOT);
@@ -69,5 +69,4 @@ try {
     process.exitCode = ExitCode.CANNOT_RUN;
   }
 }
-// Vitest, pg and redis may leave sockets or timers behind once the verdict is printed: do not wait for them.
-if (!process.argv.includes('--watch') && !process.argv.includes('-w')) process.exit();
+if (!process.argv.includes('--watch') && !process.argv.includes('-w')) exitWhenFlushed();

@@ -43,3 +43,12 @@ export function columns(text: string): number {
 export function padEnd(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - columns(text)));
 }
+
+/**
+ * Exits once stdout and stderr have flushed. Vitest, pg and redis can leave sockets or timers
+ * behind after the verdict is printed, so the CLIs exit explicitly; on macOS a piped stdout is
+ * asynchronous, and a bare process.exit() could cut the last lines (the counts) off.
+ */
+export function exitWhenFlushed(): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit()));
+}

@@ -16,7 +16,7 @@ import { parseTestAllArgs, UsageError } from './args.ts';
 import { formatFailure, formatProblem } from './format-run.ts';
 import { TEST_ALL_HELP } from './help.ts';
 import { labImportsOf, learnerFilesOf } from './lab-files.ts';
-import { mark, style } from './style.ts';
+import { exitWhenFlushed, mark, style } from './style.ts';
 
 export interface StageResult {
   name: string;
@@ -212,4 +212,4 @@ try {
   console.error(error instanceof UsageError ? `Error: ${error.message}` : error);
   process.exitCode = 1;
 }
-process.exit();
+exitWhenFlushed();
