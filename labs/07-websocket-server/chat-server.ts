@@ -1,5 +1,6 @@
-// The I/O edge: one HTTP server, `ws` in noServer mode, and the wiring between sockets and the
-// pure modules (protocol, handshake, registry, rate-limit, backpressure) and the auth module.
+// The I/O edge: one HTTP server (its own, or one it is attached to), `ws` in noServer mode, and the
+// wiring between sockets and the pure modules (protocol, handshake, registry, rate-limit,
+// backpressure) and the auth module.
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +29,12 @@ export interface ChatServerOptions {
   keyPrefix: string;
   /** @default silentLogger */
   logger?: Logger;
+  /**
+   * Attach to this HTTP server instead of creating one: the chat server adds an 'upgrade' listener
+   * (removed again by close()) and leaves listening, other requests (POST /ws-ticket included) and
+   * closing the server to its owner. `host` and `port` are then ignored.
+   */
+  server?: http.Server;
   /** @default '127.0.0.1' */
   host?: string;
   /** 0 picks a free port. @default 0 */
@@ -78,7 +85,7 @@ export interface ConnectionInfo {
   closing: boolean;
 }
 
-/** Starts listening; resolves once the port is bound. */
+/** Starts listening (or attaches to `options.server`); resolves once the port is bound. */
 export async function startChatServer(options: ChatServerOptions): Promise<ChatServer> {
   const server = new ChatServer(options);
   await server.listening;
@@ -86,9 +93,12 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
 }
 
 export class ChatServer {
-  /** Resolves once the HTTP server is listening. */
+  /** Resolves once the HTTP server is listening (at once when attached to the caller's server). */
   readonly listening: Promise<void>;
   private readonly http: http.Server;
+  /** False when attached to a server someone else owns: close() then leaves it open. */
+  private readonly ownsHttp: boolean;
+  private readonly upgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head);
   private readonly wss: WebSocketServer;
   private readonly auth: SessionAuth;
   private readonly registry = new ConnectionRegistry<Connection>();
@@ -117,22 +127,27 @@ export class ChatServer {
     this.now = options.now ?? Date.now;
 
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 16 * 1024 });
-    this.http = http.createServer((req, res) => {
-      this.onRequest(req, res).catch((error: unknown) => {
-        this.log.warn('http.failed', { path: pathOf(req.url), error: errorName(error) });
-        if (!res.headersSent) respond(res, 500, { error: new InternalServerError().code });
+    this.ownsHttp = options.server === undefined;
+    this.http =
+      options.server ??
+      http.createServer((req, res) => {
+        this.onRequest(req, res).catch((error: unknown) => {
+          this.log.warn('http.failed', { path: pathOf(req.url), error: errorName(error) });
+          if (!res.headersSent) respond(res, 500, { error: new InternalServerError().code });
+        });
       });
-    });
-    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+    this.http.on('upgrade', this.upgradeListener);
     this.heartbeat = setInterval(() => this.tick(), options.heartbeatIntervalMs ?? 30_000);
-    this.listening = new Promise((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-        this.http.off('error', reject);
-        this.bound = this.http.address() as AddressInfo;
-        resolve();
-      });
-    });
+    this.listening = this.ownsHttp
+      ? new Promise((resolve, reject) => {
+          this.http.once('error', reject);
+          this.http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+            this.http.off('error', reject);
+            this.bound = this.http.address() as AddressInfo;
+            resolve();
+          });
+        })
+      : Promise.resolve(); // the owner listens when it wants to
   }
 
   /** The bound port (still readable after close()). */
@@ -152,6 +167,10 @@ export class ChatServer {
   }
 
   private address(): AddressInfo {
+    if (!this.bound && !this.ownsHttp) {
+      const address = this.http.address(); // the owner's server: listening whenever its owner says
+      if (address !== null && typeof address === 'object') this.bound = address;
+    }
     if (!this.bound) throw new Error('The server is not listening yet: await startChatServer() or server.listening.');
     return this.bound;
   }
@@ -268,6 +287,19 @@ export class ChatServer {
     throw new Error('Not implemented yet: ChatServer.broadcast (labs/07-websocket-server/chat-server.ts)');
   }
 
+  /**
+   * A push from the server side (e.g. `{ type: 'event', name, data }`) to every open socket of one
+   * user, as essential traffic: the backpressure policy still applies. Returns how many sockets it
+   * went to (0: the user is not connected; the caller decides whether that matters).
+   */
+  sendToUser(userId: number, message: ServerMessage): number {
+    const targets = [...this.registry.connectionsOf(userId)];
+    if (this.closing || targets.length === 0) return 0;
+    const frame = Buffer.from(encode(message));
+    for (const target of targets) this.send(target, frame, true);
+    return targets.length;
+  }
+
   private reply(conn: Connection, message: ServerMessage): void {
     this.send(conn, Buffer.from(encode(message)), true);
   }
@@ -322,7 +354,10 @@ export class ChatServer {
     }
   }
 
-  /** Graceful shutdown: stop accepting, close every socket with 1001, stop the heartbeat. Idempotent. */
+  /**
+   * Graceful shutdown: stop accepting, close every socket with 1001, stop the heartbeat. Idempotent.
+   * An attached server is left to its owner: only our 'upgrade' listener comes off it.
+   */
   close(): Promise<void> {
     this.closed ??= this.shutdown();
     return this.closed;
@@ -331,10 +366,11 @@ export class ChatServer {
   private async shutdown(): Promise<void> {
     this.closing = true;
     // TODO: stop the heartbeat (clearInterval).
-    const httpClosed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.http.off('upgrade', this.upgradeListener);
+    const httpClosed = this.ownsHttp ? new Promise<void>((resolve) => this.http.close(() => resolve())) : Promise.resolve();
     // TODO: close every socket in this.wss.clients with CloseCode.GOING_AWAY and wait for all of them
     //       (closeWithin terminates the ones that do not answer within this.shutdownTimeoutMs).
-    this.http.closeAllConnections(); // idle keep-alive HTTP clients of /ws-ticket
+    if (this.ownsHttp) this.http.closeAllConnections(); // idle keep-alive HTTP clients of /ws-ticket
     await httpClosed;
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }

@@ -55,6 +55,7 @@ export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
 const CLIENT_TYPES: ReadonlySet<string> = new Set(ClientMessageSchema.options.map((o) => o.shape.type.value));
 
+const EventName = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 _ . : -');
 const ErrorCodeSchema = z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]);
 
 /** Everything the server sends. The lab 08 client validates incoming frames with it. */
@@ -66,10 +67,14 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('dm'), from: z.number().int(), text: z.string(), id: RequestId }),
   z.object({ type: z.literal('pong'), id: RequestId }),
   z.object({ type: z.literal('error'), code: ErrorCodeSchema, message: z.string(), id: RequestId }),
+  /** A push from the application on the server (ChatServer.sendToUser), e.g. `job.progress`. */
+  z.object({ type: z.literal('event'), name: EventName, data: z.json() }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 export type ServerMessageType = ServerMessage['type'];
 export type ErrorReply = Extract<ServerMessage, { type: 'error' }>;
+/** What the application pushes: a name to dispatch on and any JSON value. */
+export type ServerEvent = Extract<ServerMessage, { type: 'event' }>;
 
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; error: ErrorReply };
 

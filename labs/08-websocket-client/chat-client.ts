@@ -49,6 +49,8 @@ export interface ChatClientEvents {
   open: { userId: number; connectionId: string; reconnected: boolean };
   message: { room: string; from: number; text: string; id?: string | undefined };
   dm: { from: number; text: string; id?: string | undefined };
+  /** A push from the application on the server (lab 07's `sendToUser`): dispatch on `name`, validate `data`. */
+  event: { name: string; data: unknown };
   joined: { room: string };
   left: { room: string };
   /** An error reply from the server; the connection is still open. */
@@ -190,6 +192,8 @@ export class ChatClient extends Emitter<ChatClientEvents> {
         return this.emit('message', { room: message.room, from: message.from, text: message.text, id: message.id });
       case 'dm':
         return this.emit('dm', { from: message.from, text: message.text, id: message.id });
+      case 'event':
+        return this.emit('event', { name: message.name, data: message.data });
       case 'joined':
       case 'left':
         return this.emit(message.type, { room: message.room });

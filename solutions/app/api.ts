@@ -24,8 +24,6 @@ export interface ApiDeps {
   videos: VideoStore;
   /** Runs POST /api/jobs/:id/simulate; undefined turns the route off. */
   runner: JobRunner | undefined;
-  /** The user whose dms carry notifications (see notifier.ts). */
-  notifierId: number;
   /** Where the browser opens its WebSocket. */
   wsPath: string;
   sessionTtlMs: number;
@@ -100,7 +98,7 @@ export function apiRoutes(deps: ApiDeps): Route<Handler>[] {
         if (!user) throw new InvalidCredentialError(); // deleted since the session was cached
         return json(200, {
           user: { id: user.id, email: user.email, name: user.name },
-          realtime: { path: deps.wsPath, notifierId: deps.notifierId },
+          realtime: { path: deps.wsPath },
           features: { simulate: deps.runner !== undefined },
         });
       },

@@ -2,14 +2,13 @@
 //
 //   app server (PORT) ── GET /, /dashboard.js ........ the dashboard page
 //     │                ── /api/*, POST /ws-ticket ...... api.ts (lab 04 queries, lab 06 caches, lab 07 auth)
-//     │                ── GET /ws (Upgrade) ─forward─▶ lab 07 ChatServer (127.0.0.1, private port)
-//     │                                                     ▲ dm(owner, progress)
-//     └ JobRunner (simulated; lab 09: ffmpeg + BullMQ) ─▶ ChatNotifier (lab 08 client, system user)
+//     │                ── GET /ws (Upgrade) ........... lab 07 ChatServer, attached to this server
+//     │                                                     ▲ sendToUser(owner, event job.progress)
+//     └ JobRunner (simulated; lab 09: ffmpeg + BullMQ) ─▶ chatNotifier (notifier.ts)
 //
 // createApp owns every client, server and timer it creates and closes them in reverse order.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { createClient } from 'redis';
 import { DEMO_USER, seedDemo, type SeedSummary } from '../03-prisma-schema/index.ts';
 import type { RedisClient } from '../05-redis-structures/index.ts';
@@ -25,7 +24,7 @@ import {
   VideoStore,
   type CacheLogger,
 } from '../06-redis-caching/index.ts';
-import { pathOf, SessionAuth, silentLogger, startChatServer, type Logger, type RateLimitOptions } from '../07-websocket-server/index.ts';
+import { pathOf, SessionAuth, silentLogger, startChatServer, type Logger } from '../07-websocket-server/index.ts';
 import { ensureDatabase } from '../../tools/db/admin.ts';
 import { migrate, type MigrateResult } from '../../tools/db/migrations.ts';
 import { createPrismaClient, type PrismaClient } from '../../tools/db/prisma.ts';
@@ -34,10 +33,9 @@ import { loadDashboard } from './dashboard-assets.ts';
 import { MethodNotAllowedError, RouteNotFoundError, ShuttingDownError } from './errors.ts';
 import { toApiError, writeError, writeReply } from './http-json.ts';
 import type { JobRunner } from './job-runner.ts';
-import { startChatNotifier } from './notifier.ts';
+import { chatNotifier } from './notifier.ts';
 import { matchRoute } from './router.ts';
 import { SimulatedJobRunner, type SimulationOptions } from './simulated-runner.ts';
-import { UpgradeForwarder } from './ws-proxy.ts';
 
 export interface AppOptions {
   /** The app's database. Created if missing; pending migrations are applied at start. */
@@ -78,8 +76,6 @@ export interface StartedApp {
   readonly migrations: MigrateResult;
   /** What the demo seed wrote, or null if the database already had users. */
   readonly seeded: SeedSummary | null;
-  /** The system user whose dms carry job progress. */
-  readonly notifierId: number;
   /** The job runner's name, or null when simulate is off. */
   readonly runner: string | null;
   /** Graceful shutdown: stop accepting, stop jobs, close sockets with 1001, close every client. Idempotent. */
@@ -90,9 +86,6 @@ export const WS_PATH = '/ws';
 
 /** The seeded demo account. The password is what the seed's hash was made from (lab 03's seed-data.ts). */
 export const DEMO_LOGIN = { email: DEMO_USER.email, password: 'demo-password' } as const;
-
-/** Lab 07's per-socket limits, stated here because the notifier paces itself below them. */
-const CHAT_RATE_LIMIT: RateLimitOptions = { capacity: 20, refillPerSecond: 10, maxViolations: 10 };
 
 /** Closers in creation order; run() closes them in reverse, keeps going past a failure, then reports it. */
 class Closers {
@@ -160,18 +153,13 @@ async function start(
 
   // #region http
   // The server listens before the rest exists (the chat server needs its port for the origin
-  // allow-list); requests that arrive meanwhile wait for `ready`.
+  // allow-list); requests that arrive meanwhile wait for `ready`. The chat server attaches its
+  // 'upgrade' listener in the same tick as the listen callback, before any connection is read.
   let routes: ReturnType<typeof apiRoutes> = [];
-  let forwarder: UpgradeForwarder | undefined;
   let closing = false;
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   const server = http.createServer((req, res) => void ready.then(() => handle(req, res)));
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    // node:http hands an upgraded socket over without an 'error' listener: a reset would crash us.
-    socket.on('error', () => socket.destroy());
-    void ready.then(() => onUpgrade(req, socket, head));
-  });
   server.on('clientError', (_error, socket) => socket.destroy());
   const address = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const serverClosed = new Promise<void>((resolve) => server.once('close', () => resolve()));
@@ -179,7 +167,6 @@ async function start(
     server.close();
     // The chat server has closed its sockets by now: cut what is left (idle keep-alives, a slow client).
     server.closeAllConnections();
-    forwarder?.destroyAll();
     await serverClosed;
   });
 
@@ -199,32 +186,24 @@ async function start(
       writeError(res, error);
     }
   }
-
-  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (closing || !forwarder) return refuseUpgrade(socket, 503, new ShuttingDownError().code);
-    if (pathOf(req.url) !== WS_PATH) return refuseUpgrade(socket, 404, new RouteNotFoundError().code);
-    forwarder.forward(req, socket, head);
-  }
   // #endregion http
 
   // #region websocket
   const url = publicUrl(address);
   const auth = new SessionAuth({ prisma, redis, keyPrefix: prefix });
+  // Lab 07's server on the app's own port: it answers every upgrade (404 for another path, 503
+  // once closing) and close() takes its listener off again; the app keeps owning `server`.
   const chat = await startChatServer({
+    server,
+    path: WS_PATH,
     prisma,
     redis,
     keyPrefix: prefix,
     logger: log,
-    host: '127.0.0.1',
-    port: 0,
     allowedOrigins: [...ownOrigins(address), ...(options.allowedOrigins ?? [])],
-    rateLimit: CHAT_RATE_LIMIT,
   });
   closers.defer(() => chat.close());
-  forwarder = new UpgradeForwarder({ host: '127.0.0.1', port: chat.port });
-
-  const notifier = await startChatNotifier({ prisma, wsUrl: chat.wsUrl, logger: log });
-  closers.defer(() => notifier.close());
+  const notifier = chatNotifier(chat);
   // #endregion websocket
 
   // #region runner
@@ -241,7 +220,6 @@ async function start(
     users: new UserStore(userCache, keys, prismaUserSource(prisma)),
     videos: new VideoStore(videoCache, keys, prismaVideoSource(prisma)),
     runner,
-    notifierId: notifier.userId,
     wsPath: WS_PATH,
     sessionTtlMs: options.sessionTtlMs ?? 7 * 24 * 60 * 60 * 1000,
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,
@@ -255,14 +233,13 @@ async function start(
     wsUrl: `${url.replace(/^http/, 'ws')}${WS_PATH}`,
     migrations,
     seeded,
-    notifierId: notifier.userId,
     runner: runner?.name ?? null,
     close() {
       // #region close
       closed ??= (async () => {
         closing = true; // new requests get 503 shutting_down from here on
         server.close(); // and no new connections are accepted
-        await closers.run(); // runner, notifier, chat (1001), http, caches, Redis, Prisma
+        await closers.run(); // runner, chat (1001), http, caches, Redis, Prisma
       })();
       return closed;
       // #endregion close
@@ -292,14 +269,6 @@ function publicUrl({ address, port, family }: AddressInfo): string {
 function ownOrigins(address: AddressInfo): string[] {
   const loopback = ['localhost', '127.0.0.1', '[::1]'].map((host) => `http://${host}:${address.port}`);
   return [...new Set([publicUrl(address), ...loopback])];
-}
-
-function refuseUpgrade(socket: Duplex, status: number, code: string): void {
-  const body = JSON.stringify({ error: code });
-  socket.end(
-    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
 }
 
 /** Logs Redis going away and coming back once each, not every failed reconnect attempt. */

@@ -2,9 +2,8 @@
 export { createApp, DEMO_LOGIN, WS_PATH, type AppOptions, type StartedApp } from './app.ts';
 export * from './errors.ts';
 export type { JobRef, JobRunner, JobState, ProgressNotifier } from './job-runner.ts';
-export { ChatNotifier, NOTIFIER_USER, startChatNotifier, type ChatNotifierOptions, type NotifierStats } from './notifier.ts';
+export { chatNotifier } from './notifier.ts';
 export * from './notifications.ts';
 export { hashPassword, verifyPassword } from './password.ts';
 export { matchPath, matchRoute, parseId, type Route, type RouteMatch } from './router.ts';
 export { SimulatedJobRunner, type SimulationOptions } from './simulated-runner.ts';
-export { upgradeRequestHead } from './ws-proxy.ts';

@@ -1,13 +1,13 @@
 // App-level messages the server pushes to a user's sockets. Pure, and safe to bundle for the
 // browser: the dashboard parses them with the same schema the server encodes them with.
 //
-// Lab 07's protocol has no "server event" message, and the lab 08 client drops frames it does
-// not know. So a notification travels inside lab 07's `dm` (which reaches every socket of exactly
-// one user): `{ "type": "dm", "from": <notifier user id>, "text": "<this JSON>" }`. The server
-// stamps `from` itself, so the page trusts a dm only when `from` is the notifier's id: no other
-// user can forge one.
+// A notification travels as lab 07's `event` message, which only the server can send
+// (ChatServer.sendToUser), to every socket of exactly one user:
+// `{ "type": "event", "name": "job.progress", "data": { "jobId": 3, "status": "processing", "progress": 40 } }`.
+// No client can forge one: clients have no message type that makes the server emit an `event`.
 import { z } from 'zod';
 import { JobStatus } from '../../generated/prisma/enums.ts';
+import type { ServerEvent } from '../07-websocket-server/protocol.ts';
 
 // #region job-progress
 export const JobProgressNotification = z.object({
@@ -23,16 +23,16 @@ export type JobProgressNotification = z.infer<typeof JobProgressNotification>;
 export const Notification = z.discriminatedUnion('type', [JobProgressNotification]);
 export type Notification = z.infer<typeof Notification>;
 
-export const encodeNotification = (notification: Notification): string => JSON.stringify(notification);
+/** The lab 07 `event` that carries a notification: its `type` becomes the event's name. */
+export function toEvent({ type, ...data }: Notification): ServerEvent {
+  return { type: 'event', name: type, data };
+}
 
-/** The notification in a dm's text, or null if the text is anything else. Never throws. */
-export function parseNotification(text: string): Notification | null {
-  try {
-    const parsed = Notification.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+/** The notification an event carries, or null if it is any other event. Never throws. */
+export function parseNotification(event: { name: string; data: unknown }): Notification | null {
+  if (typeof event.data !== 'object' || event.data === null || Array.isArray(event.data)) return null;
+  const parsed = Notification.safeParse({ ...event.data, type: event.name });
+  return parsed.success ? parsed.data : null;
 }
 
 /** A job that will not move again: its last update must always be delivered. */

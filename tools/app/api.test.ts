@@ -68,13 +68,13 @@ describe('login', () => {
 });
 
 describe('who am I', () => {
-  it('GET /api/me returns the user, where notifications come from, and the features', async () => {
+  it('GET /api/me returns the user, where the WebSocket lives, and the features', async () => {
     const res = await request(app, 'GET', '/api/me', { token });
 
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       user: { id: expect.any(Number), email: DEMO_USER.email, name: DEMO_USER.name },
-      realtime: { path: '/ws', notifierId: app.notifierId },
+      realtime: { path: '/ws' },
       features: { simulate: true },
     });
     const userId = (res.body.user as { id: number }).id;

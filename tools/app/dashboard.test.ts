@@ -92,9 +92,9 @@ describe('dashboard', () => {
     const seen = (await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).map(Number);
     expect(seen.some((v) => v > 0 && v < 100), `the bar should pass through intermediate values, saw ${seen.join(', ')}`).toBe(true);
     const pushed = frames
-      .map((f) => JSON.parse(f) as { type: string; from?: number; text?: string })
-      .filter((m) => m.type === 'dm' && m.from === app.notifierId)
-      .map((m) => parseNotification(m.text!))
+      .map((f) => JSON.parse(f) as { type: string; name?: string; data?: unknown })
+      .filter((m) => m.type === 'event')
+      .map((m) => parseNotification({ name: m.name!, data: m.data }))
       .filter((n) => n?.jobId === job.id);
     expect(pushed.at(-1), 'the final state arrived over the WebSocket').toEqual({ type: 'job.progress', jobId: job.id, status: 'completed', progress: 100 });
     expect(await page.textContent(`${row} .pct`)).toBe('100%');

@@ -1,5 +1,5 @@
-// The app's WebSocket side: lab 07's server behind the app's own port, and job progress pushed
-// to the owner's sockets only.
+// The app's WebSocket side: lab 07's server attached to the app's own port, and job progress
+// pushed (ChatServer.sendToUser) to the owner's sockets only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, handshakeStatus, requestTicket, type TestClient } from '../../labs/07-websocket-server/test-kit.ts';
 import { DEMO_USER } from '../../solutions/03-prisma-schema/index.ts';
@@ -33,14 +33,14 @@ async function connectAs(sessionToken: string): Promise<TestClient & { welcome: 
   return client;
 }
 
-/** Reads dms until the notifier reports `jobId` finished; returns every progress notification for it. */
+/** Reads events until the server reports `jobId` finished; returns every progress notification for it. */
 async function progressUntilDone(client: TestClient, jobId: number): Promise<JobProgressNotification[]> {
   const seen: JobProgressNotification[] = [];
   for (;;) {
-    const message = await client.next<{ type: string; from?: number; text?: string }>(`progress of job ${jobId}`, 5000);
-    if (message.type !== 'dm') continue;
-    expect(message.from, 'notifications come from the notifier user only').toBe(app.notifierId);
-    const notification = parseNotification(message.text!);
+    const message = await client.next<{ type: string; name?: string; data?: unknown }>(`progress of job ${jobId}`, 5000);
+    if (message.type !== 'event') continue;
+    expect(message.name, 'progress arrives as { type: "event", name: "job.progress", data }').toBe('job.progress');
+    const notification = parseNotification({ name: message.name!, data: message.data });
     if (notification?.jobId !== jobId) continue;
     seen.push(notification);
     if (notification.status === 'completed') return seen;

@@ -1,7 +1,7 @@
-// The app's pure parts, with plain values: routing, passwords, notifications, the upgrade head.
+// The app's pure parts, with plain values: routing, passwords, notifications.
 import { describe, expect, it } from 'vitest';
 import { DEMO_USER } from '../../solutions/03-prisma-schema/index.ts';
-import { DEMO_LOGIN, hashPassword, matchRoute, parseId, parseNotification, upgradeRequestHead, verifyPassword, type Route } from '../../solutions/app/index.ts';
+import { DEMO_LOGIN, hashPassword, matchRoute, parseId, parseNotification, toEvent, verifyPassword, type Route } from '../../solutions/app/index.ts';
 
 describe('router', () => {
   const routes: Route<string>[] = [
@@ -39,28 +39,24 @@ describe('passwords', () => {
 });
 
 describe('notifications', () => {
-  it('parses a job.progress notification and rejects anything else without throwing', () => {
-    expect(parseNotification('{"type":"job.progress","jobId":3,"status":"processing","progress":40}')).toEqual({
-      type: 'job.progress',
-      jobId: 3,
-      status: 'processing',
-      progress: 40,
-    });
-    for (const text of ['hello', '{"type":"job.progress","jobId":3,"status":"done","progress":40}', '{"type":"job.progress","jobId":3,"status":"processing","progress":140}', 'null']) {
-      expect(parseNotification(text), text).toBeNull();
-    }
+  it('travels as a lab 07 event named after its type, and parses back', () => {
+    const event = toEvent({ type: 'job.progress', jobId: 3, status: 'processing', progress: 40 });
+
+    expect(event).toEqual({ type: 'event', name: 'job.progress', data: { jobId: 3, status: 'processing', progress: 40 } });
+    expect(parseNotification(event)).toEqual({ type: 'job.progress', jobId: 3, status: 'processing', progress: 40 });
   });
-});
 
-describe('upgrade forwarding', () => {
-  it('rebuilds the request head exactly, headers in their order and case', () => {
-    const head = upgradeRequestHead({
-      method: 'GET',
-      url: '/ws?ticket=abc',
-      httpVersion: '1.1',
-      rawHeaders: ['Host', 'localhost:3000', 'Upgrade', 'websocket', 'Origin', 'http://localhost:3000'],
-    });
-
-    expect(head).toBe('GET /ws?ticket=abc HTTP/1.1\r\nHost: localhost:3000\r\nUpgrade: websocket\r\nOrigin: http://localhost:3000\r\n\r\n');
+  it('rejects any other event without throwing', () => {
+    const events = [
+      { name: 'chat.hello', data: { jobId: 3, status: 'processing', progress: 40 } },
+      { name: 'job.progress', data: { jobId: 3, status: 'done', progress: 40 } },
+      { name: 'job.progress', data: { jobId: 3, status: 'processing', progress: 140 } },
+      { name: 'job.progress', data: null },
+      { name: 'job.progress', data: 'hello' },
+      { name: 'job.progress', data: [3] },
+    ];
+    for (const event of events) {
+      expect(parseNotification(event), JSON.stringify(event)).toBeNull();
+    }
   });
 });

@@ -31,7 +31,7 @@ interface Project {
 }
 interface Me {
   user: { id: number; email: string; name: string };
-  realtime: { path: string; notifierId: number };
+  realtime: { path: string };
   features: { simulate: boolean };
 }
 
@@ -219,10 +219,9 @@ function connect(me: Me): void {
   });
   client.on('reconnecting', ({ attempt }) => setConnection('reconnecting', `reconnecting (attempt ${attempt})…`));
   client.on('giveup', () => setConnection('offline'));
-  client.on('dm', ({ from, text }) => {
-    // Only the notifier's dms are notifications; the server stamps `from`, so nobody can fake it.
-    if (from !== me.realtime.notifierId) return;
-    const notification = parseNotification(text);
+  // Events come from the server only (ChatServer.sendToUser): no other user can send one.
+  client.on('event', (event) => {
+    const notification = parseNotification(event);
     if (notification?.type !== 'job.progress') return;
     const row = rowOf(notification.jobId);
     if (!row) return;
