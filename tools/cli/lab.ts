@@ -32,8 +32,8 @@ async function main(argv: string[]): Promise<number> {
       const lab = labOrExplain(command.lab);
       const options = { root: ROOT, lab, target: command.target, lang: command.lang, store };
       if (command.watch) {
-        await watchLab({ ...options, poll: command.poll });
-        return new Promise<number>(() => {}); // runs until Ctrl-C
+        await watchLab({ ...options, poll: command.poll }); // resolves only when it could not start
+        return ExitCode.CANNOT_RUN;
       }
       return runLab(options);
     }
@@ -69,4 +69,5 @@ try {
     process.exitCode = ExitCode.CANNOT_RUN;
   }
 }
-if (!process.argv.includes('--watch') && !process.argv.includes('-w')) exitWhenFlushed();
+// Reached when the command is done (a watch that started never gets here).
+exitWhenFlushed();

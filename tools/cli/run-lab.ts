@@ -4,7 +4,7 @@ import type { LabMeta } from '../labs/meta.ts';
 import { runVitest, watchVitest } from '../runner/run-vitest.ts';
 import type { RunReport } from '../runner/results.ts';
 import type { Lang } from './args.ts';
-import { formatRun, verdictOf, type Verdict } from './format-run.ts';
+import { formatProblem, formatRun, verdictOf, type Verdict } from './format-run.ts';
 import { labDirOf, labImportsOf, learnerFilesOf, solutionDirOf } from './lab-files.ts';
 import { afterRun, ProgressStore } from './progress.ts';
 import { mark, style } from './style.ts';
@@ -89,12 +89,13 @@ export async function runLab(options: RunLabOptions): Promise<ExitCode> {
   return exitCodeOf(verdict);
 }
 
-export async function watchLab(options: RunLabOptions & { poll: boolean }): Promise<void> {
+/** Resolves with false when watching could not start (the problem is printed), else never. */
+export async function watchLab(options: RunLabOptions & { poll: boolean }): Promise<boolean> {
   const print = options.print ?? ((text: string) => console.log(text));
   print(header(options.lab, options.target, options.lang));
   const waiting = () =>
     print(style.dim(`\nWatching for changes${options.poll ? ' (polling every 300 ms)' : ''}: save a file to re-run, Ctrl-C to stop.`));
-  await watchVitest({
+  const problem = await watchVitest({
     root: options.root,
     project: options.target,
     filters: [`${labDirOf(options.lab)}/`],
@@ -109,4 +110,7 @@ export async function watchLab(options: RunLabOptions & { poll: boolean }): Prom
       waiting();
     },
   });
+  if (!problem) return new Promise<boolean>(() => {}); // watching until Ctrl-C
+  print(`\n${formatProblem(problem)}\n${mark.fail()} ${style.red('Watching could not start: fix the problem above, then run the command again.')}`);
+  return false;
 }

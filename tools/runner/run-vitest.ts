@@ -103,14 +103,25 @@ export async function runVitest(options: RunOptions): Promise<RunReport> {
   return report ?? { project: options.project, root: options.root, tests: [], problems: [], durationMs: Date.now() - started };
 }
 
-/** Runs, then re-runs on every change until the process is stopped (Ctrl-C). */
-export async function watchVitest(options: WatchOptions): Promise<void> {
-  const reporter = reporterFor(options, options.onRunEnd, options.onRerun);
+/**
+ * Runs, then re-runs on every change until the process is stopped (Ctrl-C).
+ * Resolves with null once watching, or with the problem that kept vitest from starting.
+ */
+export async function watchVitest(options: WatchOptions): Promise<Problem | null> {
+  // The first run's report waits until start() succeeds: when global setup fails, vitest still
+  // ends an empty run, and "no tests" would be the wrong thing to tell the learner.
+  let started = false;
+  let first: RunReport | undefined;
+  const reporter = reporterFor(options, (report) => (started ? options.onRunEnd(report) : (first = report)), options.onRerun);
+  let vitest: Awaited<ReturnType<typeof create>> | undefined;
   try {
-    const vitest = await create(options, reporter, true, options.poll);
+    vitest = await create(options, reporter, true, options.poll);
     await vitest.start(options.filters ?? []);
+    started = true;
+    if (first) options.onRunEnd(first);
+    return null;
   } catch (error) {
-    options.onRunEnd({ project: options.project, root: options.root, tests: [], problems: [setupProblem(error)], durationMs: 0 });
-    throw error;
+    await vitest?.close().catch(() => {});
+    return setupProblem(error);
   }
 }
