@@ -1,8 +1,10 @@
 // ChatClient against scripted sockets: every reconnect decision, with no server and no sleeps.
+// Everything here happens in memory within milliseconds, so a short deadline keeps a broken
+// client's failures quick without making a working one flaky.
 import { describe, expect, test } from 'vitest';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import { ChatClient, ClientState, type ChatClientEvents, type ChatClientOptions } from './chat-client.ts';
-import { fakeConnector } from './fake-socket.ts';
+import { FAKE_DEADLINE_MS, fakeConnector } from './fake-socket.ts';
 
 function setup(options: Partial<ChatClientOptions> = {}) {
   const fake = fakeConnector();
@@ -11,14 +13,21 @@ function setup(options: Partial<ChatClientOptions> = {}) {
   for (const type of ['open', 'message', 'dm', 'joined', 'left', 'error', 'close', 'reconnecting', 'giveup'] as const) {
     client.on(type, (event) => events.push({ type, event }));
   }
-  const next = <K extends keyof ChatClientEvents>(type: K) => withDeadline(client.once(type), 3000, `the client should emit "${type}"`);
+  const next = <K extends keyof ChatClientEvents>(type: K) => withDeadline(client.once(type), FAKE_DEADLINE_MS, `the client should emit "${type}"`);
   return { fake, client, events, next };
+}
+
+/** start() resolves on the server's welcome; a client that never handles it would hang the test without this deadline. */
+function opening(client: ChatClient) {
+  const opened = withDeadline(client.start(), FAKE_DEADLINE_MS, 'start() should resolve once the server\'s welcome arrives (chat-client.ts, case "welcome")');
+  opened.catch(() => {}); // a test that fails before awaiting it has already said why
+  return opened;
 }
 
 describe('connecting and sending', () => {
   test('messages sent before the welcome are queued, then sent in order after the joins', async () => {
     const { fake, client } = setup();
-    const opened = client.start();
+    const opened = opening(client);
     client.join('r');
 
     const results = [client.say('r', 'one'), client.say('r', 'two'), client.dm(7, 'three')];
@@ -52,7 +61,7 @@ describe('connecting and sending', () => {
 
   test('server frames become typed events; frames outside the protocol are ignored', async () => {
     const { fake, client, events } = setup();
-    const opened = client.start();
+    const opened = opening(client);
     const socket = await fake.socket(0);
     socket.open();
     await opened;
@@ -75,7 +84,7 @@ describe('connecting and sending', () => {
 describe('reconnecting', () => {
   test('a lost connection is retried with exponential backoff and full jitter', async () => {
     const { fake, client, events } = setup();
-    const opened = client.start();
+    const opened = opening(client);
     (await fake.socket(0)).open();
     await opened;
 
@@ -99,7 +108,7 @@ describe('reconnecting', () => {
 
   test('after a reconnect it rejoins its rooms (not the ones it left) and counts attempts from zero again', async () => {
     const { fake, client, events, next } = setup();
-    const opened = client.start();
+    const opened = opening(client);
     const first = await fake.socket(0);
     first.open();
     await opened;
@@ -124,7 +133,7 @@ describe('reconnecting', () => {
 
   test('gives up after maxAttempts failed attempts in a row', async () => {
     const { fake, client, next } = setup({ maxAttempts: 3 });
-    const opened = client.start();
+    const opened = opening(client);
     (await fake.socket(0)).open();
     await opened;
     const gaveUp = next('giveup');
@@ -153,21 +162,21 @@ describe('reconnecting', () => {
     const opened = client.start();
     (await fake.socket(0)).open();
 
-    expect((await withDeadline(opened, 3000, 'open after two failed ticket requests')).userId).toBe(1);
+    expect((await withDeadline(opened, FAKE_DEADLINE_MS, 'open after two failed ticket requests')).userId).toBe(1);
     expect(calls).toBe(3);
     client.close();
   });
 
   test('close codes 4001 (session expired) and 1000 are final; close() stops for good', async () => {
     const expired = setup();
-    const opened = expired.client.start();
+    const opened = opening(expired.client);
     (await expired.fake.socket(0)).open();
     await opened;
     const gaveUp = expired.next('giveup');
     (await expired.fake.socket(0)).serverClose(4001, 'session expired');
 
     const manual = setup();
-    const opened2 = manual.client.start();
+    const opened2 = opening(manual.client);
     const socket = await manual.fake.socket(0);
     socket.open();
     await opened2;
@@ -185,7 +194,7 @@ describe('reconnecting', () => {
 describe('dead connection', () => {
   test('pings after intervalMs of silence and reconnects when nothing answers within timeoutMs', async () => {
     const { fake, client, next } = setup({ heartbeat: { intervalMs: 20, timeoutMs: 20 } });
-    const opened = client.start();
+    const opened = opening(client);
     const silent = await fake.socket(0);
     silent.open();
     await opened;
@@ -202,7 +211,7 @@ describe('dead connection', () => {
 
   test('any frame from the server counts as a sign of life', async () => {
     const { fake, client, events } = setup({ heartbeat: { intervalMs: 30, timeoutMs: 30 } });
-    const opened = client.start();
+    const opened = opening(client);
     const socket = await fake.socket(0);
     socket.open();
     await opened;

@@ -52,6 +52,9 @@ export class FakeSocket implements WebSocketLike {
   }
 }
 
+/** How long a test waits for something a fake socket makes happen (all in memory: milliseconds). */
+export const FAKE_DEADLINE_MS = 1000;
+
 /** A `connect` option that hands out FakeSockets and lets the test await each one. */
 export function fakeConnector() {
   const sockets: FakeSocket[] = [];
@@ -70,7 +73,7 @@ export function fakeConnector() {
         const check = (s: FakeSocket) => (sockets[n] === s ? resolve(s) : waiters.push(check));
         waiters.push(check);
       }),
-      3000,
+      FAKE_DEADLINE_MS,
       `the client should open a new socket (${what})`,
     );
   };
