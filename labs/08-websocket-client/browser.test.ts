@@ -1,12 +1,12 @@
 // The same client in headless Chromium: native WebSocket, ticket auth, and a server restart.
 // The client is bundled with esbuild for the browser, served from a tiny static server, and
 // driven with playwright-core. Set CHROMIUM_PATH if your Chromium lives elsewhere.
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_MISSING, findChromium, launchChromium } from '../../tools/testing/chromium.ts';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startChatServer, type ChatServer } from '../../solutions/07-websocket-server/index.ts';
 import { useDatabase, useRedis } from '../../tools/harness/test-env.ts';
@@ -15,29 +15,8 @@ import { connect, createSession, type TestClient } from '../07-websocket-server/
 const db = useDatabase();
 const redis = useRedis();
 
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function findChromium(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-  try {
-    candidates.push(chromium.executablePath());
-  } catch {
-    // playwright-core without a downloaded browser
-  }
-  return candidates.find((p): p is string => !!p && existsSync(p));
-}
-
 const executablePath = findChromium();
-if (!executablePath) console.warn('[lab 08] No Chromium found: set CHROMIUM_PATH (or apt-get install chromium) to run the browser test.');
+if (!executablePath) console.warn(`[lab 08] The browser test is skipped. ${CHROMIUM_MISSING}`);
 
 /** The lab's client for a browser: the learner's files or the reference, like every other import here. */
 async function bundleClient(): Promise<string> {
@@ -79,7 +58,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => staticServer!.listen(0, '127.0.0.1', resolve));
   staticOrigin = `http://127.0.0.1:${(staticServer.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath, args: CHROMIUM_FLAGS });
+  browser = await launchChromium(executablePath);
   page = await browser.newPage();
   page.on('pageerror', (error) => console.error('[browser]', error.message));
 }, 60_000);

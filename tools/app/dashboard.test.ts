@@ -1,8 +1,8 @@
 // The dashboard in headless Chromium: log in as the demo user, see the demo jobs, start a
 // simulated job and watch its progress bar reach 100 % over the WebSocket, then see the page
 // notice the server going away. Screenshot: /tmp/dashboard.png.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../testing/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER } from '../../solutions/03-prisma-schema/index.ts';
 import { parseNotification, type StartedApp } from '../../solutions/app/index.ts';
@@ -12,17 +12,6 @@ import { DEMO_LOGIN, startTestApp } from './kit.ts';
 const db = useDatabase();
 const redis = useRedis();
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = '/tmp/dashboard.png';
 
 let app: StartedApp;
@@ -32,9 +21,8 @@ let page: Page;
 const frames: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
   app = await startTestApp(db, redis, { simulate: { stepMs: 80, stepPercent: 10 } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
   page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => void frames.push(payload.toString())));
 });

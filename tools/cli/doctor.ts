@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pingPostgres, pingRedis } from '../harness/reachability.ts';
 import { IMAGES, LOCAL_DEFAULTS, realProbes, redact, type ServiceProbes } from '../harness/services.ts';
+import { findChromium } from '../testing/chromium.ts';
 import { indent, mark, style } from './style.ts';
 
 export const CheckLevel = { OK: 'ok', WARN: 'warn', FAIL: 'fail' } as const;
@@ -74,7 +75,6 @@ function firstLine(command: string, args: string[]): string | null {
   return (result.stdout || result.stderr).split('\n')[0]?.trim() ?? '';
 }
 
-export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
 
 async function runChecks(root: string, env: NodeJS.ProcessEnv): Promise<Check[]> {
   const checks: Check[] = [];
@@ -113,7 +113,7 @@ async function runChecks(root: string, env: NodeJS.ProcessEnv): Promise<Check[]>
       : { name: 'ffmpeg', level: CheckLevel.WARN, detail: `${ffmpeg ? 'ffprobe' : 'ffmpeg'} not found (lab 09 needs ffmpeg and ffprobe)`, fix: 'Debian/Ubuntu: sudo apt-get install -y ffmpeg · macOS: brew install ffmpeg · Windows: winget install ffmpeg' },
   );
 
-  const chromium = [env.CHROMIUM_PATH, ...CHROMIUM_CANDIDATES].find((p): p is string => !!p && existsSync(p));
+  const chromium = findChromium(env);
   checks.push(
     chromium
       ? { name: 'Chromium', level: CheckLevel.OK, detail: chromium }

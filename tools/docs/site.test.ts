@@ -2,46 +2,18 @@
 // Builds the site once into a temp folder (the same build as `npm run docs:build`, so a dead link
 // or a broken `<<<` import fails here too), serves it, and drives Debian's Chromium through
 // playwright-core.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../testing/chromium.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GUIDE_PAGES, Lang, LOCALE_BASE, labRows, lessonFile, PARTS } from '../../docs/.vitepress/labs.ts';
 import { listLabs } from '../labs/meta.ts';
-import { waitFor } from '../testing/wait.ts';
 import { buildSite } from './build-site.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = '/tmp/docs-home.png';
-
-/** On the workbook's machines Chromium is installed by apt in the background; wait for it to finish. */
-async function waitForChromium(): Promise<void> {
-  const aptLog = '/tmp/apt.log';
-  if (existsSync(aptLog)) {
-    await waitFor(() => readFileSync(aptLog, 'utf8').trimEnd().endsWith('done'), {
-      timeoutMs: 300_000,
-      intervalMs: 500,
-      message: `${aptLog} did not end with "done": the Chromium install is still running or failed`,
-    });
-  }
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not at ${CHROMIUM}. Install it (\`apt-get install -y chromium\`), or set CHROMIUM_PATH to a Chromium binary.`,
-    );
-  }
-}
 
 interface SidebarGroup {
   title: string;
@@ -94,9 +66,9 @@ describe('docs site in a browser', () => {
 
   beforeAll(async () => {
     outDir = path.join(mkdtempSync(path.join(tmpdir(), 'wb-docs-')), 'dist');
-    await Promise.all([buildSite(outDir), waitForChromium()]);
+    await buildSite(outDir);
     server = await serveStatic(outDir);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('console', (msg) => {
       // A failed request is reported below, with its URL.
