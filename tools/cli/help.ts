@@ -54,11 +54,12 @@ export const TEST_ALL_HELP = `Realtime backend workbook: self-test
 
 Usage: npm test [-- --skip-docs]
 
-  1. the workbook's own tests (vitest project "tools")
-  2. every lab against its reference solution: every test must pass
-  3. every lab against its untouched starter: every test must FAIL (a test that passes on the
+  1. npm run docs:build (skipped with a notice while docs/.vitepress/config.ts does not exist);
+     the browser test of the site in step 2 then serves this build
+  2. the workbook's own tests (vitest project "tools")
+  3. every lab against its reference solution: every test must pass
+  4. every lab against its untouched starter: every test must FAIL (a test that passes on the
      starter checks nothing the learner does)
-  4. npm run docs:build (skipped with a notice while docs/.vitepress/config.ts does not exist)
 
 Exit code 0 only when all four hold.
 `;

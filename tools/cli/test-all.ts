@@ -1,9 +1,10 @@
 // `npm test`: the workbook checks itself.
-//   1. tools     the workbook's own tests (CLI, grader, harness, migrations)
-//   2. solutions every lab's tests against the reference: all must pass
-//   3. starters  every lab's tests against the untouched starter: all must FAIL (a test that
+//   1. docs      the VitePress build (dead links and missing code regions fail it); runs first so
+//                the site's browser test in the tools stage serves this build
+//   2. tools     the workbook's own tests (CLI, grader, harness, migrations)
+//   3. solutions every lab's tests against the reference: all must pass
+//   4. starters  every lab's tests against the untouched starter: all must FAIL (a test that
 //                passes there checks nothing the learner does), and fail as tests, not by crashing
-//   4. docs      the VitePress build (dead links and missing code regions fail it)
 // The last lines are the counts; the exit code is non-zero on any problem.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { listLabs, ROOT, type LabMeta } from '../labs/meta.ts';
 import { runVitest } from '../runner/run-vitest.ts';
 import { tallyByLab, TestState, type RunReport, type TestOutcome } from '../runner/results.ts';
+import { DOCS_DIST_ENV } from '../docs/build-site.ts';
 import { Target } from '../vitest/target-plugin.ts';
 import { parseTestAllArgs, UsageError } from './args.ts';
 import { formatFailure, formatProblem } from './format-run.ts';
@@ -186,12 +188,17 @@ async function main(argv: string[]): Promise<number> {
   }
   for (const folder of labFoldersWithoutMeta(ROOT)) setupErrors.push(`labs: ${folder} has no lab.json`);
 
+  // The docs are built first so that the browser test of the site (in the tools stage) can load
+  // this very build instead of building the site a second time.
+  const docs = command.skipDocs
+    ? { name: 'docs', summary: 'skipped (--skip-docs)', passed: 0, failed: 0, errors: [] }
+    : await docsStage();
+  if (docs.summary === 'built') process.env[DOCS_DIST_ENV] = path.join(ROOT, 'docs', '.vitepress', 'dist');
   stages.push(await toolsStage());
   const { stage, report } = await solutionStage(labs);
   stages.push(stage);
   stages.push(await starterStage(labs, report));
-  if (command.skipDocs) stages.push({ name: 'docs', summary: 'skipped (--skip-docs)', passed: 0, failed: 0, errors: [] });
-  else stages.push(await docsStage());
+  stages.push(docs);
 
   const errors = [...setupErrors, ...stages.flatMap((s) => s.errors)];
   const passed = stages.reduce((n, s) => n + s.passed, 0);

@@ -11,6 +11,9 @@ import { ROOT } from '../labs/meta.ts';
 
 const run = promisify(execFile);
 
+/** Set by `npm test` after its own docs build: the browser test then serves that build instead of building again. */
+export const DOCS_DIST_ENV = 'WORKBOOK_DOCS_DIST';
+
 const BUILD_SCRIPT = `
 const { build } = await import('vitepress');
 await build('docs', {

@@ -10,7 +10,7 @@ import { launchChromium } from '../testing/chromium.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GUIDE_PAGES, Lang, LOCALE_BASE, labRows, lessonFile, PARTS } from '../../docs/.vitepress/labs.ts';
 import { listLabs } from '../labs/meta.ts';
-import { buildSite } from './build-site.ts';
+import { buildSite, DOCS_DIST_ENV } from './build-site.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
 
 const SCREENSHOT = '/tmp/docs-home.png';
@@ -65,8 +65,13 @@ describe('docs site in a browser', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    outDir = path.join(mkdtempSync(path.join(tmpdir(), 'wb-docs-')), 'dist');
-    await buildSite(outDir);
+    const prebuilt = process.env[DOCS_DIST_ENV];
+    if (prebuilt) {
+      outDir = prebuilt;
+    } else {
+      outDir = path.join(mkdtempSync(path.join(tmpdir(), 'wb-docs-')), 'dist');
+      await buildSite(outDir);
+    }
     server = await serveStatic(outDir);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -85,7 +90,8 @@ describe('docs site in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    if (outDir) rmSync(path.dirname(outDir), { recursive: true, force: true });
+    // Only a build this test made itself is removed; a prebuilt one belongs to whoever built it.
+    if (outDir && !process.env[DOCS_DIST_ENV]) rmSync(path.dirname(outDir), { recursive: true, force: true });
   });
 
   // Vue logs a hydration mismatch (server HTML != client render) as a console error.
