@@ -3,19 +3,11 @@ import { summaryLine, TestState } from '../runner/results.ts';
 import type { Problem } from '../runner/results.ts';
 import type { EditedTests } from './integrity.ts';
 import { hasEdits } from './integrity.ts';
-import type { GradedTest } from './score.ts';
+import type { LabScore } from './score.ts';
 
-export interface LabGrade {
+export interface LabGrade extends LabScore {
   id: string;
   title: string;
-  passed: number;
-  failed: number;
-  total: number;
-  earned: number;
-  possible: number;
-  /** 0..1 */
-  score: number;
-  tests: GradedTest[];
   /** Problems other than failed tests: a file that did not load, an error outside any test. */
   problems: Problem[];
 }
