@@ -7,14 +7,15 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 // Three projects share one config:
 //   starter  - every lab's tests against the learner's files (labs/)
 //   solution - the same tests against the reference files (solutions/)
-//   tools    - the workbook's own tests (CLI, harness, grader)
+//   tools    - the workbook's own tests (CLI, harness, grader, the data layer in prisma/)
+//   app      - the finished system's tests, beside it in solutions/app/tests
 // `npm run lab -- NN` picks the project and the lab folder; `npm test` runs all three.
 const labProject = (target: Target) => ({
   plugins: [labTargetPlugin({ target, root })],
   test: {
     name: target,
     include: ['labs/*/**/*.test.ts'],
-    globalSetup: ['tools/harness/global-setup.ts'],
+    globalSetup: ['tools/testing/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },
@@ -29,7 +30,16 @@ export default defineConfig({
         test: {
           name: 'tools',
           include: ['tools/**/*.test.ts', 'prisma/**/*.test.ts'],
-          globalSetup: ['tools/harness/global-setup.ts'],
+          globalSetup: ['tools/testing/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'app',
+          include: ['solutions/app/tests/*.test.ts'],
+          globalSetup: ['tools/testing/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

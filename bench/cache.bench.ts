@@ -8,7 +8,7 @@
 // The ratio of "cache-aside hit" to "raw GET" is the price of the pattern's safety features.
 import { createClient } from 'redis';
 import { defineBench } from '../tools/bench/context.ts';
-import { createPrismaClient } from '../tools/db/prisma.ts';
+import { createPrismaClient } from '../prisma/client.ts';
 import type { RedisClient } from '../solutions/05-redis-structures/index.ts';
 import { Cache, CachedVideo, cacheKeys, prismaVideoSource, VideoStore } from '../solutions/06-redis-caching/index.ts';
 

@@ -1,7 +1,7 @@
 // Lab 11 in numbers: the N+1 feed and resolvers against their fixed versions, for N = 10, 100, 1000.
 // Query counts come from Prisma's query events (exact, the same on every machine); wall times are
 // measured side by side in one run, so read the ratio more than the milliseconds.
-import { createPrismaClient } from '../tools/db/prisma.ts';
+import { createPrismaClient } from '../prisma/client.ts';
 import { defineBench } from '../tools/bench/context.ts';
 import { createFeedData } from '../solutions/11-n-plus-one/fixtures.ts';
 import { createQueryCounter, jobCards, jobCardsNaive, projectFeed, projectFeedNaive } from '../solutions/11-n-plus-one/index.ts';

@@ -15,7 +15,7 @@ import { createClient, type RedisClientType } from 'redis';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startChatServer, type ChatServer } from '../solutions/07-websocket-server/index.ts';
 import { defineBench } from '../tools/bench/context.ts';
-import { createPrismaClient, type PrismaClient } from '../tools/db/prisma.ts';
+import { createPrismaClient, type PrismaClient } from '../prisma/client.ts';
 import { ROOT } from '../tools/labs/meta.ts';
 import { withDeadline } from '../tools/testing/wait.ts';
 

@@ -1,9 +1,8 @@
 // npm run db:seed (and `npx prisma db seed`, through prisma.config.ts): the demo data, idempotently.
 // The seed itself is lab 03's reference solution, so what the learner writes is what the app runs.
 import { seedDemo } from '../solutions/03-prisma-schema/index.ts';
-import { createPrismaClient } from '../tools/db/prisma.ts';
-import { defaultDatabaseUrl } from '../tools/db/urls.ts';
-import { redact } from '../tools/harness/services.ts';
+import { createPrismaClient } from './client.ts';
+import { defaultDatabaseUrl, redact } from './urls.ts';
 
 const url = defaultDatabaseUrl();
 const prisma = createPrismaClient(url);

@@ -1,6 +1,6 @@
 // CRUD on users and posts, a JOIN and a GROUP BY ... HAVING, through the functions in users.ts and posts.ts.
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { useDatabase } from '../../tools/harness/test-env.ts';
+import { useDatabase } from '../../tools/testing/test-env.ts';
 import { DuplicateEmailError, UserNotFoundError } from './errors.ts';
 import { authorsWithAtLeast, createPost, listPostsWithAuthors } from './posts.ts';
 import { applySchema } from './schema.ts';

@@ -1,6 +1,6 @@
 // The DDL in schema.ts: constraints and indexes, checked with plain SQL (no lab functions involved).
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { useDatabase } from '../../tools/harness/test-env.ts';
+import { useDatabase } from '../../tools/testing/test-env.ts';
 import { applySchema } from './schema.ts';
 
 const db = useDatabase({ template: 'empty' });

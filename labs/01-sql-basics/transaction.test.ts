@@ -1,7 +1,7 @@
 // withTransaction (transaction.ts) and signUpWithFirstPost (sign-up.ts): all or nothing.
 import pg from 'pg';
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { useDatabase } from '../../tools/harness/test-env.ts';
+import { useDatabase } from '../../tools/testing/test-env.ts';
 import { withDeadline } from '../../tools/testing/wait.ts';
 import { DuplicateEmailError } from './errors.ts';
 import { applySchema } from './schema.ts';

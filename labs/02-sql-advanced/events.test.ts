@@ -1,6 +1,6 @@
 // recordEvent and findEventsContaining (events.ts): JSONB in, JSONB containment out.
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { useDatabase } from '../../tools/harness/test-env.ts';
+import { useDatabase } from '../../tools/testing/test-env.ts';
 import { findEventsContaining, recordEvent, type JsonObject } from './events.ts';
 import { applySchema } from './schema.ts';
 

@@ -1,7 +1,7 @@
 // EXPLAIN on the queries your functions send: on a table big enough, the planner should pick your indexes.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Queryable } from '../../solutions/01-sql-basics/index.ts';
-import { useDatabase } from '../../tools/harness/test-env.ts';
+import { useDatabase } from '../../tools/testing/test-env.ts';
 import { findEventsContaining } from './events.ts';
 import { listPostsByKeyset } from './pagination.ts';
 import { applySchema } from './schema.ts';

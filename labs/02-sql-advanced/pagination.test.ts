@@ -1,6 +1,6 @@
 // listPostsByOffset and listPostsByKeyset (pagination.ts): order, ties, and rows arriving mid-way.
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { useDatabase } from '../../tools/harness/test-env.ts';
+import { useDatabase } from '../../tools/testing/test-env.ts';
 import { InvalidCursorError } from './errors.ts';
 import { listPostsByKeyset, listPostsByOffset } from './pagination.ts';
 import { applySchema } from './schema.ts';

@@ -1,6 +1,6 @@
 // searchPosts (search.ts) over the generated tsvector column (schema.ts).
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { useDatabase } from '../../tools/harness/test-env.ts';
+import { useDatabase } from '../../tools/testing/test-env.ts';
 import { applySchema } from './schema.ts';
 import { searchPosts } from './search.ts';
 

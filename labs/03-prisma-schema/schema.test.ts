@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { checkDrift, type DatamodelModel, type DriftProblem, formatDrift, readDatamodel } from '../../tools/db/drift.ts';
-import { migrate, readMigrations } from '../../tools/db/migrations.ts';
-import { useDatabase } from '../../tools/harness/test-env.ts';
+import { migrate, readMigrations } from '../../prisma/migrate.ts';
+import { useDatabase } from '../../tools/testing/test-env.ts';
 import { MIGRATIONS_DIR, SCHEMA_FILE } from './index.ts';
 
 const db = useDatabase({ template: 'empty' });

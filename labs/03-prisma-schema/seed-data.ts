@@ -1,7 +1,7 @@
 // The demo data `npm run db:seed` puts in the database. Plain values only: seed.ts decides how they
 // are written. Every row has a natural key (email, project name, source path, job kind, post title,
 // event type), which is what makes a second run find the row instead of adding another one.
-import type { Prisma } from '../../tools/db/prisma.ts';
+import type { Prisma } from '../../prisma/client.ts';
 
 export const DEMO_USER = {
   email: 'demo@video-editor.dev',

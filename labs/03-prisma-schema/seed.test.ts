@@ -1,7 +1,7 @@
 // Lab 03, part 3: the seed (seed.ts). It runs on the project's real schema (prisma/schema.prisma,
 // migrated by the harness), like `npm run db:seed` does.
 import { beforeEach, describe, expect, test } from 'vitest';
-import { useDatabase } from '../../tools/harness/test-env.ts';
+import { useDatabase } from '../../tools/testing/test-env.ts';
 import { seedDemo } from './index.ts';
 
 const db = useDatabase();

@@ -1,6 +1,6 @@
 // Lab 04: CRUD on users, a user with their latest posts, and sessions (users.ts, sessions.ts).
 import { beforeEach, describe, expect, test } from 'vitest';
-import { useDatabase } from '../../tools/harness/test-env.ts';
+import { useDatabase } from '../../tools/testing/test-env.ts';
 import {
   createSession,
   createUser,

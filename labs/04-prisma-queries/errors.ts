@@ -1,7 +1,7 @@
 // Lab 04's failures, one class each, with a machine-readable `code` for the HTTP layer to map.
 // Prisma reports database errors as PrismaClientKnownRequestError with its own codes (P2002, P2025);
 // the two predicates below are the only place that knows those codes.
-import { Prisma } from '../../tools/db/prisma.ts';
+import { Prisma } from '../../prisma/client.ts';
 
 export class EmailTakenError extends Error {
   readonly code = 'EMAIL_TAKEN';

@@ -1,6 +1,6 @@
 // Raw SQL through Prisma: the tagged template (safe) against string building (unsafe), and an
 // aggregate whose COUNT comes back as a BigInt.
-import type { PrismaClient } from '../../tools/db/prisma.ts';
+import type { PrismaClient } from '../../prisma/client.ts';
 
 export interface UserName {
   id: number;

@@ -1,6 +1,6 @@
 // Lab 04: case-insensitive search (search.ts) and raw SQL (raw.ts).
 import { beforeEach, describe, expect, test } from 'vitest';
-import { useDatabase } from '../../tools/harness/test-env.ts';
+import { useDatabase } from '../../tools/testing/test-env.ts';
 import { findUsersByName, findUsersByNameUnsafe, postCountsByAuthor, searchPosts, toJson } from './index.ts';
 
 const db = useDatabase();

@@ -1,6 +1,6 @@
 // Sessions: create one per login, and delete the expired ones in one statement.
 import { randomBytes } from 'node:crypto';
-import type { PrismaClient } from '../../tools/db/prisma.ts';
+import type { PrismaClient } from '../../prisma/client.ts';
 
 export interface NewSession {
   token: string;

@@ -1,6 +1,6 @@
 // Lab 04: an interactive transaction (transactions.ts): the user and the first post, both or neither.
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { useDatabase } from '../../tools/harness/test-env.ts';
+import { useDatabase } from '../../tools/testing/test-env.ts';
 import { createUserWithFirstPost, EmailTakenError } from './index.ts';
 
 const db = useDatabase();

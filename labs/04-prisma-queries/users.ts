@@ -1,6 +1,6 @@
 // CRUD on users, plus "a user with their latest published posts". Every function selects the
 // columns it returns: the password hash never leaves this module.
-import type { Prisma, PrismaClient } from '../../tools/db/prisma.ts';
+import type { Prisma, PrismaClient } from '../../prisma/client.ts';
 import { EmailTakenError, isRecordNotFound, isUniqueViolation, UserNotFoundError } from './errors.ts';
 
 export interface NewUser {

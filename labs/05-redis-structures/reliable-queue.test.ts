@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import { useRedis } from '../../tools/harness/test-env.ts';
+import { useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import type { RedisClient, RedisContext } from './context.ts';
 import { ErrorCode } from './errors.ts';

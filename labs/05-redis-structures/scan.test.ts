@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { useRedis } from '../../tools/harness/test-env.ts';
+import { useRedis } from '../../tools/testing/test-env.ts';
 import type { RedisClient, RedisContext } from './context.ts';
 import { keyspace } from './keys.ts';
 import { deleteMatching, findKeys, scanKeys } from './scan.ts';

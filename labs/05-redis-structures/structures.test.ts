@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { useRedis } from '../../tools/harness/test-env.ts';
+import { useRedis } from '../../tools/testing/test-env.ts';
 import type { RedisContext } from './context.ts';
 import { ErrorCode } from './errors.ts';
 import { addTags, commonTags, hasTag, tagsOf } from './tags.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { useRedis } from '../../tools/harness/test-env.ts';
+import { useRedis } from '../../tools/testing/test-env.ts';
 import { cacheClientOptions } from './client-options.ts';
 import { decodeEntry, encodeEntry, entrySchema } from './entry.ts';
 import { cacheKeys, lockKeyFor } from './keys.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { useDatabase, useRedis } from '../../tools/harness/test-env.ts';
+import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { Cache, type CacheOptions } from './cache.ts';
 import { cacheKeys } from './keys.ts';
 import { CachedUser, CachedVideo } from './records.ts';

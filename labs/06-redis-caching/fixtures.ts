@@ -1,7 +1,7 @@
 // Test fixtures for lab 06 (not part of the lab: you don't edit this file).
 // Rows made with Prisma, a source that counts database reads, a logger that records, a gate.
 import { randomUUID } from 'node:crypto';
-import type { PrismaClient } from '../../tools/db/prisma.ts';
+import type { PrismaClient } from '../../prisma/client.ts';
 import type { CacheLogger } from './cache.ts';
 import type { Source } from './sources.ts';
 

@@ -1,6 +1,6 @@
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { useDatabase, useRedis } from '../../tools/harness/test-env.ts';
+import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { TcpProxy } from '../../tools/testing/tcp-proxy.ts';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import type { RedisClient } from '../../solutions/05-redis-structures/index.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { useDatabase, useRedis } from '../../tools/harness/test-env.ts';
+import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor } from '../../tools/testing/wait.ts';
 import { Cache } from './cache.ts';
 import { cacheKeys } from './keys.ts';

@@ -1,6 +1,6 @@
 // The database side of the cache: where a miss is loaded from and where writes go.
 // An interface, so a test (or the benchmark) can wrap `findById` to count database reads.
-import type { PrismaClient } from '../../tools/db/prisma.ts';
+import type { PrismaClient } from '../../prisma/client.ts';
 import type { CachedUser, CachedVideo, UserUpdate, VideoUpdate } from './records.ts';
 
 export interface Source<T, Update> {

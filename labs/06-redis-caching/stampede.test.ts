@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { useDatabase, useRedis } from '../../tools/harness/test-env.ts';
+import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor } from '../../tools/testing/wait.ts';
 import type { RedisClient } from '../../solutions/05-redis-structures/index.ts';
 import { Cache } from './cache.ts';

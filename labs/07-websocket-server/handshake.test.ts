@@ -1,6 +1,6 @@
 // Authentication happens in the HTTP upgrade handler: a refused client never gets a WebSocket.
 import { afterEach, describe, expect, test } from 'vitest';
-import { useDatabase, useRedis } from '../../tools/harness/test-env.ts';
+import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor } from '../../tools/testing/wait.ts';
 import { startChatServer, type ChatServer, type ChatServerOptions } from './chat-server.ts';
 import { sessionCacheKey, ticketKey } from './keys.ts';

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { createClient, type RedisClientType } from 'redis';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { useDatabase, useRedis } from '../../tools/harness/test-env.ts';
+import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import { startChatServer, type ChatServer, type ChatServerOptions } from './chat-server.ts';
 import { CloseCode } from './protocol.ts';

@@ -1,7 +1,7 @@
 // Rooms, broadcasts, direct messages, and bad input: every message gets a defined outcome and
 // one client's mistakes never disturb the others.
 import { afterEach, describe, expect, test } from 'vitest';
-import { useDatabase, useRedis } from '../../tools/harness/test-env.ts';
+import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor } from '../../tools/testing/wait.ts';
 import { startChatServer, type ChatServer, type ChatServerOptions } from './chat-server.ts';
 import { CloseCode, ErrorCode } from './protocol.ts';

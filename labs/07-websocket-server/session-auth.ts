@@ -1,7 +1,7 @@
 // Who is this? Session tokens checked against PostgreSQL and cached in Redis, plus single-use
 // tickets for browsers. The clients are injected; this module never creates one.
 import { randomBytes } from 'node:crypto';
-import type { PrismaClient } from '../../tools/db/prisma.ts';
+import type { PrismaClient } from '../../prisma/client.ts';
 import { AuthUnavailableError, ExpiredCredentialError, InvalidCredentialError } from './errors.ts';
 import { sessionCacheKey, ticketKey } from './keys.ts';
 

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import WebSocket from 'ws';
-import type { PrismaClient } from '../../tools/db/prisma.ts';
+import type { PrismaClient } from '../../prisma/client.ts';
 import { withDeadline } from '../../tools/testing/wait.ts';
 
 export interface TestSession {

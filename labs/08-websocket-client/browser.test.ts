@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_MISSING, findChromium, launchChromium } from '../../tools/testing/chromium.ts';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startChatServer, type ChatServer } from '../../solutions/07-websocket-server/index.ts';
-import { useDatabase, useRedis } from '../../tools/harness/test-env.ts';
+import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { connect, createSession, type TestClient } from '../07-websocket-server/test-kit.ts';
 
 const db = useDatabase();

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import WebSocket, { WebSocketServer } from 'ws';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startChatServer, type ChatServer } from '../../solutions/07-websocket-server/index.ts';
-import { useDatabase, useRedis } from '../../tools/harness/test-env.ts';
+import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { withDeadline } from '../../tools/testing/wait.ts';
 import { connect, createSession, type TestClient } from '../07-websocket-server/test-kit.ts';
 import { ChatClient, type ChatClientEvents } from './chat-client.ts';

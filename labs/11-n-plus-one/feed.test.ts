@@ -1,8 +1,8 @@
 // Lab 11, step 2: the project feed in a fixed number of queries (feed.ts).
 // These tests count queries themselves (not with your counter), so this step does not depend on step 1.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createPrismaClient } from '../../tools/db/prisma.ts';
-import { useDatabase } from '../../tools/harness/test-env.ts';
+import { createPrismaClient } from '../../prisma/client.ts';
+import { useDatabase } from '../../tools/testing/test-env.ts';
 import { createFeedData } from './fixtures.ts';
 import { projectFeed, projectFeedNaive } from './index.ts';
 

@@ -1,5 +1,5 @@
 // A dashboard feed: a user's projects, each with its videos, each with its latest job.
-import type { PrismaClient } from '../../tools/db/prisma.ts';
+import type { PrismaClient } from '../../prisma/client.ts';
 
 export type JobStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
 

@@ -1,6 +1,6 @@
 // Test and bench data for lab 11: one owner with N projects, their videos and jobs, written in a
 // handful of bulk inserts (createManyAndReturn) so that N = 1000 takes a moment, not a minute.
-import type { PrismaClient } from '../../tools/db/prisma.ts';
+import type { PrismaClient } from '../../prisma/client.ts';
 import type { JobStatus } from './feed.ts';
 
 export interface FeedDataOptions {

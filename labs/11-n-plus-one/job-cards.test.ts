@@ -1,7 +1,7 @@
 // Lab 11, step 3: resolver-style lookups batched with DataLoader (loaders.ts, used by job-cards.ts).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createPrismaClient } from '../../tools/db/prisma.ts';
-import { useDatabase } from '../../tools/harness/test-env.ts';
+import { createPrismaClient } from '../../prisma/client.ts';
+import { useDatabase } from '../../tools/testing/test-env.ts';
 import { createFeedData, type FeedData } from './fixtures.ts';
 import { byId, jobCards, jobCardsNaive } from './index.ts';
 

@@ -1,6 +1,6 @@
 // DataLoader: many `load(id)` calls made in the same tick become one batch, one query.
 import type DataLoader from 'dataloader';
-import type { PrismaClient } from '../../tools/db/prisma.ts';
+import type { PrismaClient } from '../../prisma/client.ts';
 
 export interface CardUser {
   id: number;

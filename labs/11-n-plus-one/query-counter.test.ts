@@ -1,7 +1,7 @@
 // Lab 11, step 1: count the queries Prisma sends (query-counter.ts).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createPrismaClient } from '../../tools/db/prisma.ts';
-import { useDatabase } from '../../tools/harness/test-env.ts';
+import { createPrismaClient } from '../../prisma/client.ts';
+import { useDatabase } from '../../tools/testing/test-env.ts';
 import { createQueryCounter, QueryEventsDisabledError } from './index.ts';
 
 const db = useDatabase();

@@ -7,6 +7,7 @@
 // --json prints one line of JSON instead (bench/leaks.bench.ts reads it).
 import { EventEmitter } from 'node:events';
 import { createClient } from 'redis';
+import { defaultRedisUrl } from '../../prisma/urls.ts';
 import { roomChannelPattern } from './channels.ts';
 import { createChatServer, type AnnouncementEvents, type ChatStats } from './chat-server.ts';
 import { churn } from './connection-churn.ts';
@@ -19,7 +20,7 @@ const snapshots = process.argv.includes('--snapshots');
 const json = process.argv.includes('--json');
 const prefix = `find-leaks:${process.pid}:`;
 
-const publisher = createClient({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+const publisher = createClient({ url: defaultRedisUrl() });
 publisher.on('error', (error) => console.error('redis:', error.message));
 await publisher.connect();
 const subscriber = publisher.duplicate();

@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { RedisClientType } from 'redis';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import WebSocket from 'ws';
-import { useRedis } from '../../tools/harness/test-env.ts';
+import { useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import { roomChannel, roomChannelPattern } from './channels.ts';
 import { churn } from './connection-churn.ts';

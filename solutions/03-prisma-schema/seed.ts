@@ -1,7 +1,7 @@
 // The demo seed: a user, the "demo" project, its videos and their jobs, two posts and an event.
 // Run it twice and nothing changes the second time; delete or edit a demo row and the next run
 // puts it back. Every write finds its row by a natural key first, so nothing is ever added twice.
-import type { Prisma, PrismaClient } from '../../tools/db/prisma.ts';
+import type { Prisma, PrismaClient } from '../../prisma/client.ts';
 import { DEMO_EVENT, DEMO_POSTS, DEMO_PROJECT_NAME, DEMO_USER, DEMO_VIDEOS, type DemoJob, type DemoPost, type DemoVideo } from './seed-data.ts';
 
 type Tx = Prisma.TransactionClient;

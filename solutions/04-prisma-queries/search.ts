@@ -1,5 +1,5 @@
 // Case-insensitive search over published posts, with only the author's public fields.
-import type { Prisma, PrismaClient } from '../../tools/db/prisma.ts';
+import type { Prisma, PrismaClient } from '../../prisma/client.ts';
 
 // #region public-author
 /** What a reader may see of a post's author: never the email, never the password hash. */

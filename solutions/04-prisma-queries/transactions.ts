@@ -1,5 +1,5 @@
 // An interactive transaction: a user and their first post, both or neither.
-import type { PrismaClient } from '../../tools/db/prisma.ts';
+import type { PrismaClient } from '../../prisma/client.ts';
 import { EmailTakenError, isUniqueViolation } from './errors.ts';
 import { type NewUser, USER_PUBLIC, type UserRecord } from './users.ts';
 

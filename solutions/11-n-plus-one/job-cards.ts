@@ -1,6 +1,6 @@
 // Resolver-style code, the shape GraphQL servers have: each job resolves its own owner and video.
 // Written naively, that is 2 queries per job; through DataLoader it is 2 queries per request.
-import type { PrismaClient } from '../../tools/db/prisma.ts';
+import type { PrismaClient } from '../../prisma/client.ts';
 import type { JobStatus } from './feed.ts';
 import { type CardUser, type CardVideo, createLoaders, type Loaders } from './loaders.ts';
 

@@ -1,6 +1,6 @@
 // Counting the SQL statements Prisma sends, from its `query` events. The tests use it to hold a
 // query budget ("at most 3 queries, whatever N is"); the bench uses it to print naive vs fixed.
-import type { Prisma } from '../../tools/db/prisma.ts';
+import type { Prisma } from '../../prisma/client.ts';
 import { QueryEventsDisabledError } from './errors.ts';
 
 /** The part of a PrismaClient the counter needs (a client created with `logQueries: true`). */

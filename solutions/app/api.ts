@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { createSession } from '../04-prisma-queries/index.ts';
 import type { UserStore, VideoStore } from '../06-redis-caching/index.ts';
 import { InvalidCredentialError, MissingCredentialError, readBearer, type SessionAuth } from '../07-websocket-server/index.ts';
-import type { PrismaClient } from '../../tools/db/prisma.ts';
+import type { PrismaClient } from '../../prisma/client.ts';
 import type { DashboardAssets } from './dashboard-assets.ts';
 import { InvalidBodyError, InvalidIdError, InvalidLoginError, JobNotFoundError, VideoNotFoundError } from './errors.ts';
 import { json, raw, readJson, type Reply } from './http-json.ts';

@@ -25,9 +25,9 @@ import {
   type CacheLogger,
 } from '../06-redis-caching/index.ts';
 import { pathOf, SessionAuth, silentLogger, startChatServer, type Logger } from '../07-websocket-server/index.ts';
-import { ensureDatabase } from '../../tools/db/admin.ts';
-import { migrate, type MigrateResult } from '../../tools/db/migrations.ts';
-import { createPrismaClient, type PrismaClient } from '../../tools/db/prisma.ts';
+import { ensureDatabase } from '../../prisma/admin.ts';
+import { migrate, type MigrateResult } from '../../prisma/migrate.ts';
+import { createPrismaClient, type PrismaClient } from '../../prisma/client.ts';
 import { apiRoutes, type Handler } from './api.ts';
 import { loadDashboard } from './dashboard-assets.ts';
 import { MethodNotAllowedError, RouteNotFoundError, ShuttingDownError } from './errors.ts';

@@ -6,8 +6,7 @@
 //   ALLOWED_ORIGINS comma-separated extra page origins for the WebSocket (e.g. a LAN address)
 //   NODE_ENV        production turns off POST /api/jobs/:id/simulate
 import { jsonLogger } from '../07-websocket-server/index.ts';
-import { defaultDatabaseUrl, defaultRedisUrl } from '../../tools/db/urls.ts';
-import { redact } from '../../tools/harness/services.ts';
+import { defaultDatabaseUrl, defaultRedisUrl, redact } from '../../prisma/urls.ts';
 import { createApp, DEMO_LOGIN, type StartedApp } from './app.ts';
 const DEFAULT_PORT = 3000;
 

@@ -1,7 +1,7 @@
 // The reads behind the dashboard. Each is a fixed number of SQL statements however many rows
 // come back: Prisma loads an `include`/nested `select` with one query per relation level
 // (projects, then all their videos, then all their jobs), never one query per row (lab 11).
-import type { Prisma, PrismaClient } from '../../tools/db/prisma.ts';
+import type { Prisma, PrismaClient } from '../../prisma/client.ts';
 
 const JOB_CARD = { id: true, kind: true, status: true, progress: true, error: true, updatedAt: true } as const satisfies Prisma.JobSelect;
 const byId = { id: 'asc' } as const;

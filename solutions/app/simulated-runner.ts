@@ -3,7 +3,7 @@
 // so the dashboard's live progress bar can be seen before lab 09 exists.
 import { JobStatus } from '../../generated/prisma/enums.ts';
 import type { Logger } from '../07-websocket-server/index.ts';
-import type { PrismaClient } from '../../tools/db/prisma.ts';
+import type { PrismaClient } from '../../prisma/client.ts';
 import { JobBusyError, RunnerClosedError } from './errors.ts';
 import type { JobRef, JobRunner, JobState, ProgressNotifier } from './job-runner.ts';
 

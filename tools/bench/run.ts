@@ -3,10 +3,10 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createClient } from 'redis';
-import { createDatabase, dropDatabase, withAdminClient } from '../db/admin.ts';
-import { withDatabase } from '../db/urls.ts';
-import { describeServices, findServices, realProbes } from '../harness/services.ts';
-import { prepareTemplates } from '../harness/templates.ts';
+import { createDatabase, dropDatabase, withAdminClient } from '../../prisma/admin.ts';
+import { withDatabase } from '../../prisma/urls.ts';
+import { describeServices, findServices, realProbes } from '../testing/services.ts';
+import { prepareTemplates } from '../testing/templates.ts';
 import { ROOT } from '../labs/meta.ts';
 import { compareTasks, printTable, type BenchFile } from './context.ts';
 

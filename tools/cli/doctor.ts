@@ -2,8 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pingPostgres, pingRedis } from '../harness/reachability.ts';
-import { IMAGES, LOCAL_DEFAULTS, realProbes, redact, type ServiceProbes } from '../harness/services.ts';
+import { pingPostgres, pingRedis } from '../testing/reachability.ts';
+import { IMAGES, LOCAL_DEFAULTS, realProbes, redact, type ServiceProbes } from '../testing/services.ts';
 import { findChromium } from '../testing/chromium.ts';
 import { indent, mark, style } from './style.ts';
 

@@ -15,7 +15,7 @@ describe('labImportsIn', () => {
       "import { describe } from 'vitest';",
       "import { createUser } from './queries.ts';",
       "import type { Row } from './types.ts';",
-      "import { useDatabase } from '../../tools/harness/test-env.ts';",
+      "import { useDatabase } from '../../tools/testing/test-env.ts';",
       "import { helper } from './helpers.test.ts';",
       "const lazy = await import('./lazy.ts');",
       "import { createUser as again } from './queries.ts';",

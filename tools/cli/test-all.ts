@@ -2,6 +2,7 @@
 //   1. docs      the VitePress build (dead links and missing code regions fail it); runs first so
 //                the site's browser test in the tools stage serves this build
 //   2. tools     the workbook's own tests (CLI, grader, harness, migrations)
+//      app       the finished system's tests (solutions/app/tests)
 //   3. solutions every lab's tests against the reference: all must pass
 //   4. starters  every lab's tests against the untouched starter: all must FAIL (a test that
 //                passes there checks nothing the learner does), and fail as tests, not by crashing
@@ -57,18 +58,19 @@ export function labFoldersWithoutMeta(root: string): string[] {
     .map((d) => `labs/${d.name}`);
 }
 
-async function toolsStage(): Promise<StageResult> {
-  heading('tools: the workbook’s own tests');
-  const report = await runVitest({ root: ROOT, project: 'tools' });
+/** A vitest project whose tests must all pass: `tools` (the workbook's own) or `app` (the finished system's). */
+async function plainStage(name: 'tools' | 'app', title: string): Promise<StageResult> {
+  heading(`${name}: ${title}`);
+  const report = await runVitest({ root: ROOT, project: name });
   const failed = report.tests.filter((t) => t.state === TestState.FAILED);
   const passed = report.tests.filter((t) => t.state === TestState.PASSED).length;
-  const errors = report.problems.map((p) => `tools: ${p.kind} problem${p.file ? ` in ${p.file}` : ''}: ${p.message.split('\n')[0]}`);
+  const errors = report.problems.map((p) => `${name}: ${p.kind} problem${p.file ? ` in ${p.file}` : ''}: ${p.message.split('\n')[0]}`);
   for (const p of report.problems) console.log(formatProblem(p));
   printFailures(failed, []);
-  errors.push(...failed.map((t) => `tools: ${t.file} › ${t.fullName} failed`));
-  if (report.tests.length === 0 && !report.problems.length) errors.push('tools: no tests ran');
+  errors.push(...failed.map((t) => `${name}: ${t.file} › ${t.fullName} failed`));
+  if (report.tests.length === 0 && !report.problems.length) errors.push(`${name}: no tests ran`);
   console.log(`${failed.length || errors.length ? mark.fail() : mark.pass()} ${passed} passed, ${failed.length} failed ${style.dim(`(${seconds(report.durationMs)})`)}`);
-  return { name: 'tools', summary: `${passed} passed${failed.length ? `, ${failed.length} failed` : ''}`, passed, failed: errors.length, errors };
+  return { name, summary: `${passed} passed${failed.length ? `, ${failed.length} failed` : ''}`, passed, failed: errors.length, errors };
 }
 
 function labCounts(report: RunReport, labs: LabMeta[]) {
@@ -194,7 +196,8 @@ async function main(argv: string[]): Promise<number> {
     ? { name: 'docs', summary: 'skipped (--skip-docs)', passed: 0, failed: 0, errors: [] }
     : await docsStage();
   if (docs.summary === 'built') process.env[DOCS_DIST_ENV] = path.join(ROOT, 'docs', '.vitepress', 'dist');
-  stages.push(await toolsStage());
+  stages.push(await plainStage('tools', 'the workbook’s own tests'));
+  stages.push(await plainStage('app', 'the finished system (solutions/app)'));
   const { stage, report } = await solutionStage(labs);
   stages.push(stage);
   stages.push(await starterStage(labs, report));

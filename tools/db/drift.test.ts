@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { useDatabase } from '../harness/test-env.ts';
+import { useDatabase } from '../testing/test-env.ts';
 import {
   type Catalog,
   checkDrift,
@@ -18,7 +18,7 @@ import {
   ReferentialAction,
   SchemaInvalidError,
 } from './drift.ts';
-import { checksumOf, migrate, readMigrations } from './migrations.ts';
+import { checksumOf, migrate, readMigrations } from '../../prisma/migrate.ts';
 
 const SCHEMA_FILE = path.resolve(import.meta.dirname, '../../prisma/schema.prisma');
 const schemaText = readFileSync(SCHEMA_FILE, 'utf8');

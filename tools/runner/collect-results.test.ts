@@ -113,7 +113,7 @@ describe('collectResults', () => {
   });
 
   test("a hook of the harness that throws is a problem: the tests stay unjudged", () => {
-    const harnessError = { message: 'connect ECONNREFUSED 127.0.0.1:5432', stacks: [at('tools/harness/test-env.ts', 70)] };
+    const harnessError = { message: 'connect ECONNREFUSED 127.0.0.1:5432', stacks: [at('tools/testing/test-env.ts', 70)] };
     const module = fakeModule('labs/01-a/users.test.ts', { errors: [harnessError], tests: [{ name: 'creates', state: 'skipped' }] });
 
     const { tests, problems } = collectResults([module], [], root);

@@ -20,7 +20,7 @@ describe('results helpers', () => {
   test('sourceFrame points at the first lab source file, not the test or the harness', () => {
     const error = {
       message: 'not implemented yet',
-      stacks: [frame('node_modules/pg/lib/client.js'), frame('tools/harness/test-env.ts'), frame('labs/01-sql-basics/queries.ts', 42), frame('labs/01-sql-basics/users.test.ts', 9)],
+      stacks: [frame('node_modules/pg/lib/client.js'), frame('tools/testing/test-env.ts'), frame('labs/01-sql-basics/queries.ts', 42), frame('labs/01-sql-basics/users.test.ts', 9)],
     };
 
     expect(sourceFrame(error, root)).toEqual({ file: 'labs/01-sql-basics/queries.ts', line: 42, column: 5 });
@@ -28,7 +28,7 @@ describe('results helpers', () => {
   });
 
   test('an error whose stack passes through the harness is a harness error', () => {
-    expect(isHarnessError({ message: 'x', stacks: [frame('tools/harness/test-env.ts')] }, root)).toBe(true);
+    expect(isHarnessError({ message: 'x', stacks: [frame('tools/testing/test-env.ts')] }, root)).toBe(true);
     expect(isHarnessError({ message: 'x', code: 'WORKBOOK_NO_SERVICES' }, root)).toBe(true);
     expect(isHarnessError({ message: 'x', stacks: [frame('labs/01-sql-basics/queries.ts')] }, root)).toBe(false);
   });

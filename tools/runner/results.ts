@@ -77,7 +77,7 @@ export interface RunReport {
 
 const TEST_FILE = /\.(test|spec)\.[cm]?[jt]s$/;
 // Errors whose stack passes through these folders come from the workbook's harness, not the learner.
-const HARNESS_DIRS = ['tools/harness/', 'tools/db/'];
+const HARNESS_DIRS = ['tools/testing/', 'prisma/admin.ts', 'prisma/migrate.ts'];
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;

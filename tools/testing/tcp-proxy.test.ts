@@ -1,6 +1,6 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { useRedis } from '../harness/test-env.ts';
+import { useRedis } from '../testing/test-env.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 import { waitFor, withDeadline } from './wait.ts';
 

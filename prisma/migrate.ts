@@ -7,7 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { MigrationChecksumMismatchError, MigrationFailedError } from './errors.ts';
 
-export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma/migrations');
+export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, 'migrations');
 
 export interface Migration {
   /** Folder name, e.g. `20261126000000_init`: Prisma orders migrations by it. */
@@ -55,8 +55,10 @@ export interface MigrateResult {
 }
 
 /**
- * Applies pending migrations in order, each in its own transaction.
+ * Applies pending migrations in order, each in its own transaction, holding {@link MIGRATION_LOCK_KEY}
+ * for the whole run: N processes starting together on an empty database apply each migration once.
  * A migration that was applied with different SQL is refused, never re-run.
+ * @throws MigrationChecksumMismatchError (`MIGRATION_CHECKSUM_MISMATCH`), MigrationFailedError (`MIGRATION_FAILED`)
  */
 export async function migrate(databaseUrl: string, migrations = readMigrations()): Promise<MigrateResult> {
   const client = new pg.Client({ connectionString: databaseUrl });

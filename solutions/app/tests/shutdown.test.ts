@@ -1,9 +1,9 @@
 // Graceful shutdown: open sockets hear 1001, and nothing the app created outlives close().
 // Alone in its file, so the handle count compares this app with nothing else running.
 import { describe, expect, it } from 'vitest';
-import { connect, requestTicket } from '../../labs/07-websocket-server/test-kit.ts';
-import { useDatabase, useRedis } from '../harness/test-env.ts';
-import { waitFor } from '../testing/wait.ts';
+import { connect, requestTicket } from '../../../labs/07-websocket-server/test-kit.ts';
+import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
+import { waitFor } from '../../../tools/testing/wait.ts';
 import { login, request, startTestApp } from './kit.ts';
 
 const db = useDatabase();

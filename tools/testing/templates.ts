@@ -1,8 +1,8 @@
 // Template databases: migrated once, then cloned per test file with CREATE DATABASE ... TEMPLATE
 // (a file copy inside PostgreSQL: tens of milliseconds, instead of re-running migrations).
-import { createDatabase, databaseExists, dropDatabase, withAdminClient } from '../db/admin.ts';
-import { migrate, migrationsDigest, readMigrations } from '../db/migrations.ts';
-import { withDatabase } from '../db/urls.ts';
+import { createDatabase, databaseExists, dropDatabase, withAdminClient } from '../../prisma/admin.ts';
+import { migrate, migrationsDigest, readMigrations } from '../../prisma/migrate.ts';
+import { withDatabase } from '../../prisma/urls.ts';
 import type { TemplateKind } from './context.ts';
 
 export const DB_PREFIX = 'wb_';
@@ -24,12 +24,8 @@ export async function prepareTemplates(serverUrl: string): Promise<Record<Templa
         await migrate(withDatabase(serverUrl, building), migrations);
         await client.query(`ALTER DATABASE "${building}" RENAME TO "${app}"`);
       }
-      // Old templates from earlier versions of the migrations only take disk space.
-      const { rows } = await client.query<{ datname: string }>(
-        `SELECT datname FROM pg_database WHERE datname LIKE $1 AND datname <> $2`,
-        [`${DB_PREFIX}tpl_app_%`, app],
-      );
-      for (const { datname } of rows) if (!datname.endsWith('_building')) await dropDatabase(client, datname);
+      // Templates of other versions of the migrations are left alone: another checkout on the same
+      // server (a branch, a grading workspace) may be cloning from one right now.
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]);
     }

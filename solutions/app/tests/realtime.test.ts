@@ -1,10 +1,10 @@
 // The app's WebSocket side: lab 07's server attached to the app's own port, and job progress
 // pushed (ChatServer.sendToUser) to the owner's sockets only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, handshakeStatus, requestTicket, type TestClient } from '../../labs/07-websocket-server/test-kit.ts';
-import { DEMO_USER } from '../../solutions/03-prisma-schema/index.ts';
-import { parseNotification, type JobProgressNotification, type StartedApp } from '../../solutions/app/index.ts';
-import { useDatabase, useRedis } from '../harness/test-env.ts';
+import { connect, handshakeStatus, requestTicket, type TestClient } from '../../../labs/07-websocket-server/test-kit.ts';
+import { DEMO_USER } from '../../03-prisma-schema/index.ts';
+import { parseNotification, type JobProgressNotification, type StartedApp } from '../index.ts';
+import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
 import { createOtherUser, login, request, startTestApp } from './kit.ts';
 
 const db = useDatabase();

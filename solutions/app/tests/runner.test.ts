@@ -3,8 +3,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, createSession, handshakeStatus, type TestClient } from '../../labs/07-websocket-server/test-kit.ts';
-import { silentLogger, startChatServer, type ChatServer } from '../../solutions/07-websocket-server/index.ts';
+import { connect, createSession, handshakeStatus, type TestClient } from '../../../labs/07-websocket-server/test-kit.ts';
+import { silentLogger, startChatServer, type ChatServer } from '../../07-websocket-server/index.ts';
 import {
   chatNotifier,
   JobBusyError,
@@ -13,9 +13,9 @@ import {
   SimulatedJobRunner,
   type JobProgressNotification,
   type ProgressNotifier,
-} from '../../solutions/app/index.ts';
-import { useDatabase, useRedis } from '../harness/test-env.ts';
-import { waitFor } from '../testing/wait.ts';
+} from '../index.ts';
+import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
+import { waitFor } from '../../../tools/testing/wait.ts';
 import { createOtherUser } from './kit.ts';
 
 const db = useDatabase();

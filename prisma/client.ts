@@ -1,11 +1,11 @@
 // One way to build a PrismaClient in this workbook: Prisma 7 on the `pg` driver adapter (no engine binary).
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../../generated/prisma/client.ts';
+import { PrismaClient } from '../generated/prisma/client.ts';
 
 export { PrismaClient };
 // The Prisma namespace: types (Prisma.UserSelect, Prisma.TransactionClient) and runtime values
 // (Prisma.PrismaClientKnownRequestError, Prisma.sql).
-export { Prisma } from '../../generated/prisma/client.ts';
+export { Prisma } from '../generated/prisma/client.ts';
 
 export interface PrismaClientOptions {
   /** Emit a `query` event per SQL statement (lab 11 counts them). @default false */

@@ -1,9 +1,9 @@
 // Helpers for the app's tests: start the finished system on port 0 against this file's database
 // and Redis prefix, and talk to its API.
 import { randomBytes } from 'node:crypto';
-import { createApp, DEMO_LOGIN, hashPassword, type AppOptions, type StartedApp } from '../../solutions/app/index.ts';
-import type { PrismaClient } from '../db/prisma.ts';
-import type { TestDatabase, TestRedis } from '../harness/test-env.ts';
+import { createApp, DEMO_LOGIN, hashPassword, type AppOptions, type StartedApp } from '../index.ts';
+import type { PrismaClient } from '../../../prisma/client.ts';
+import type { TestDatabase, TestRedis } from '../../../tools/testing/test-env.ts';
 
 export { DEMO_LOGIN };
 

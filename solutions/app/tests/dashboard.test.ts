@@ -2,11 +2,11 @@
 // simulated job and watch its progress bar reach 100 % over the WebSocket, then see the page
 // notice the server going away. Screenshot: /tmp/dashboard.png.
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../testing/chromium.ts';
+import { launchChromium } from '../../../tools/testing/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USER } from '../../solutions/03-prisma-schema/index.ts';
-import { parseNotification, type StartedApp } from '../../solutions/app/index.ts';
-import { useDatabase, useRedis } from '../harness/test-env.ts';
+import { DEMO_USER } from '../../03-prisma-schema/index.ts';
+import { parseNotification, type StartedApp } from '../index.ts';
+import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
 import { DEMO_LOGIN, startTestApp } from './kit.ts';
 
 const db = useDatabase();

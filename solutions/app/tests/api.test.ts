@@ -1,11 +1,11 @@
 // The finished system's HTTP API, against a fresh database (seeded by the app at start) and a
 // Redis prefix of this file's own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PROJECT_NAME, DEMO_USER, DEMO_VIDEOS } from '../../solutions/03-prisma-schema/index.ts';
-import type { StartedApp } from '../../solutions/app/index.ts';
-import { createPrismaClient, type Prisma } from '../db/prisma.ts';
-import { useDatabase, useRedis } from '../harness/test-env.ts';
-import { waitFor } from '../testing/wait.ts';
+import { DEMO_PROJECT_NAME, DEMO_USER, DEMO_VIDEOS } from '../../03-prisma-schema/index.ts';
+import type { StartedApp } from '../index.ts';
+import { createPrismaClient, type Prisma } from '../../../prisma/client.ts';
+import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
+import { waitFor } from '../../../tools/testing/wait.ts';
 import { createOtherUser, DEMO_LOGIN, login, request, startTestApp } from './kit.ts';
 
 const db = useDatabase();

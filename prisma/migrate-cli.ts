@@ -1,6 +1,6 @@
 // npm run db:migrate: apply committed migrations to DATABASE_URL without Prisma's engine.
 import { ensureDatabase } from './admin.ts';
-import { migrate } from './migrations.ts';
+import { migrate } from './migrate.ts';
 import { defaultDatabaseUrl } from './urls.ts';
 
 const url = defaultDatabaseUrl();

@@ -26,7 +26,11 @@ export async function databaseExists(client: pg.Client, name: string): Promise<b
   return rowCount === 1;
 }
 
-/** Creates the database in `url` if it does not exist yet. */
+/**
+ * Creates the database in `url` if it does not exist yet. Safe when several processes start at once:
+ * a concurrent creator shows up as 42P04 (duplicate_database) or, when both pass the existence check
+ * in the same instant, as 23505 (unique_violation on pg_database_datname_index); both mean "it exists".
+ */
 export async function ensureDatabase(url: string): Promise<void> {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
   await withAdminClient(url, async (client) => {

@@ -10,16 +10,16 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createClient, type RedisClientType } from 'redis';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createDatabase, dropDatabase, withAdminClient } from '../db/admin.ts';
-import type { PrismaClient } from '../db/prisma.ts';
-import { withDatabase } from '../db/urls.ts';
+import { createDatabase, dropDatabase, withAdminClient } from '../../prisma/admin.ts';
+import type { PrismaClient } from '../../prisma/client.ts';
+import { withDatabase } from '../../prisma/urls.ts';
 import type { TemplateKind } from './context.ts';
 import { testDatabaseName } from './templates.ts';
-import { withDeadline } from '../testing/wait.ts';
+import { withDeadline } from './wait.ts';
 
 // The generated Prisma client takes a second or more to import. Files on the `empty` template
 // (the raw-SQL labs) never use it, so it is loaded only for `app` databases.
-type PrismaModule = typeof import('../db/prisma.ts');
+type PrismaModule = typeof import('../../prisma/client.ts');
 let prismaModule: PrismaModule | undefined;
 
 const unique = () => randomBytes(4).toString('hex');
@@ -63,7 +63,7 @@ export function useDatabase(options: UseDatabaseOptions = {}): TestDatabase {
   const template = options.template ?? 'app';
 
   beforeAll(async () => {
-    if (template === 'app') prismaModule ??= await import('../db/prisma.ts');
+    if (template === 'app') prismaModule ??= await import('../../prisma/client.ts');
     await withAdminClient(ctx.databaseUrl, (c) => createDatabase(c, name, ctx.templates[template]));
     const p = new pg.Pool({ connectionString: url, max: 5 });
     p.on('error', () => {}); // idle-client errors (e.g. server restart) surface on the next query

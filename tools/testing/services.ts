@@ -8,7 +8,10 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_REDIS_URL, SERVER_DATABASE_URL, redact } from '../../prisma/urls.ts';
 import { NoServicesError } from './errors.ts';
+
+export { redact };
 
 /** Image tags for the container path, pinned in one place. */
 export const IMAGES = {
@@ -16,9 +19,10 @@ export const IMAGES = {
   redis: 'redis:7.4.2-alpine',
 } as const;
 
+/** Servers on the default local ports (the harness picks its own databases on that server). */
 export const LOCAL_DEFAULTS = {
-  databaseUrl: 'postgresql://postgres@127.0.0.1:5432/postgres',
-  redisUrl: 'redis://127.0.0.1:6379',
+  databaseUrl: SERVER_DATABASE_URL,
+  redisUrl: DEFAULT_REDIS_URL,
 } as const;
 
 export const ServiceSource = {
@@ -69,17 +73,6 @@ export function describeServices(services: Pick<Services, 'source' | 'databaseUr
       return `services in throwaway containers (${IMAGES.postgres}, ${IMAGES.redis}): ${where}`;
     case ServiceSource.LOCAL:
       return `local services on default ports: ${where}`;
-  }
-}
-
-/** Hides a password in a connection URL before it is printed. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<unparseable url>';
   }
 }
 

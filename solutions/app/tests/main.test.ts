@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../labs/meta.ts';
-import { useDatabase, useRedis } from '../harness/test-env.ts';
-import { waitFor, withDeadline } from '../testing/wait.ts';
+import { ROOT } from '../../../tools/labs/meta.ts';
+import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
+import { waitFor, withDeadline } from '../../../tools/testing/wait.ts';
 
 const db = useDatabase();
 const redis = useRedis();

@@ -1,7 +1,7 @@
 // The app's pure parts, with plain values: routing, passwords, notifications.
 import { describe, expect, it } from 'vitest';
-import { DEMO_USER } from '../../solutions/03-prisma-schema/index.ts';
-import { DEMO_LOGIN, hashPassword, matchRoute, parseId, parseNotification, toEvent, verifyPassword, type Route } from '../../solutions/app/index.ts';
+import { DEMO_USER } from '../../03-prisma-schema/index.ts';
+import { DEMO_LOGIN, hashPassword, matchRoute, parseId, parseNotification, toEvent, verifyPassword, type Route } from '../index.ts';
 
 describe('router', () => {
   const routes: Route<string>[] = [

@@ -1,12 +1,12 @@
-// tools/db/migrations.ts against a real PostgreSQL: an empty database for the file, a schema and a
+// prisma/migrate.ts against a real PostgreSQL: an empty database for the file, a schema and a
 // temporary migrations folder per test.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { useDatabase } from '../harness/test-env.ts';
+import { useDatabase } from '../tools/testing/test-env.ts';
 import { MigrationChecksumMismatchError, MigrationFailedError } from './errors.ts';
-import { checksumOf, migrate, readMigrations } from './migrations.ts';
+import { checksumOf, migrate, readMigrations } from './migrate.ts';
 
 const db = useDatabase({ template: 'empty' });
 
