@@ -36,7 +36,7 @@ export async function ensureDatabase(url: string): Promise<void> {
   await withAdminClient(url, async (client) => {
     if (await databaseExists(client, name)) return;
     await client.query(`CREATE DATABASE ${ident(name)}`).catch((error: { code?: string }) => {
-      if (error.code !== '42P04') throw error; // created concurrently: fine
+      if (error.code !== '42P04' && error.code !== '23505') throw error; // created concurrently: fine
     });
   });
 }

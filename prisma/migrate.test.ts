@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { useDatabase } from '../tools/testing/test-env.ts';
+import { dropDatabase, ensureDatabase, withAdminClient } from './admin.ts';
+import { withDatabase } from './urls.ts';
 import { MigrationChecksumMismatchError, MigrationFailedError } from './errors.ts';
 import { checksumOf, migrate, readMigrations } from './migrate.ts';
 
@@ -111,5 +113,32 @@ describe('migrate', () => {
     expect((error as Error).message).toContain('20260102000000_bad');
     const again = await migrate(url, readMigrations(migrationsDir({ '20260101000000_init': INIT })));
     expect(again).toEqual({ applied: [], alreadyApplied: ['20260101000000_init'] });
+  });
+
+  test('processes starting together on an empty database apply each migration exactly once (advisory lock)', async () => {
+    const url = await freshDatabase('racing');
+    const migrations = readMigrations(migrationsDir({ '20260101000000_init': INIT, '20260102000000_more': 'CREATE TABLE "Other" ("id" SERIAL PRIMARY KEY);\n' }));
+
+    const results = await Promise.all(Array.from({ length: 4 }, () => migrate(url, migrations)));
+
+    const applied = results.flatMap((r) => r.applied).sort();
+    expect(applied, 'every migration is applied by exactly one of the four').toEqual(['20260101000000_init', '20260102000000_more']);
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM racing."_prisma_migrations"`);
+    expect(rows[0].n).toBe(2);
+  });
+});
+
+describe('ensureDatabase', () => {
+  test('several processes creating the same database at once all succeed', async () => {
+    const name = `${db.name}_ensure`;
+    const url = withDatabase(db.url, name);
+
+    try {
+      const outcomes = await Promise.allSettled(Array.from({ length: 6 }, () => ensureDatabase(url)));
+
+      expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    } finally {
+      await withAdminClient(db.url, (client) => dropDatabase(client, name));
+    }
   });
 });

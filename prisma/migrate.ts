@@ -55,6 +55,12 @@ export interface MigrateResult {
 }
 
 /**
+ * The advisory lock `prisma migrate deploy` takes (its schema engine's `72707369`), so this applier,
+ * the Prisma CLI and any number of app instances starting at once migrate one at a time.
+ */
+export const MIGRATION_LOCK_KEY = 72707369;
+
+/**
  * Applies pending migrations in order, each in its own transaction, holding {@link MIGRATION_LOCK_KEY}
  * for the whole run: N processes starting together on an empty database apply each migration once.
  * A migration that was applied with different SQL is refused, never re-run.
@@ -65,6 +71,8 @@ export async function migrate(databaseUrl: string, migrations = readMigrations()
   client.on('error', () => {}); // a dropped connection surfaces as a rejected query below
   await client.connect();
   try {
+    // Session-level lock: released by the unlock below, or by PostgreSQL when this connection ends.
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     await client.query(CREATE_MIGRATIONS_TABLE);
     const { rows } = await client.query<{ migration_name: string; checksum: string }>(
       `SELECT migration_name, checksum FROM "_prisma_migrations"
@@ -84,6 +92,7 @@ export async function migrate(databaseUrl: string, migrations = readMigrations()
     }
     return result;
   } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
     await client.end();
   }
 }
