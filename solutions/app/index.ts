@@ -1,4 +1,4 @@
-// The finished system, for `npm start` (main.ts) and the tests (tools/app/).
+// The finished system, for `npm start` (main.ts) and the tests (solutions/app/tests/).
 export { createApp, DEMO_LOGIN, WS_PATH, type AppOptions, type StartedApp } from './app.ts';
 export * from './errors.ts';
 export type { JobRef, JobRunner, JobState, ProgressNotifier } from './job-runner.ts';
