@@ -4,7 +4,8 @@ import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor } from '../../tools/testing/wait.ts';
 import { startChatServer, type ChatServer, type ChatServerOptions } from './chat-server.ts';
 import { sessionCacheKey, ticketKey } from './keys.ts';
-import { captureLogger, connect, createSession, handshakeStatus, requestTicket } from './test-kit.ts';
+import { connect, handshakeStatus } from '../../tools/testing/ws-client.ts';
+import { captureLogger, createSession, requestTicket } from './test-kit.ts';
 
 const db = useDatabase();
 const redis = useRedis();

@@ -5,7 +5,8 @@ import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor } from '../../tools/testing/wait.ts';
 import { startChatServer, type ChatServer, type ChatServerOptions } from './chat-server.ts';
 import { CloseCode, ErrorCode } from './protocol.ts';
-import { connect, createSession, type TestClient } from './test-kit.ts';
+import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
+import { createSession } from './test-kit.ts';
 
 const db = useDatabase();
 const redis = useRedis();

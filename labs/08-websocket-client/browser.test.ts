@@ -10,7 +10,8 @@ import { CHROMIUM_MISSING, findChromium, launchChromium } from '../../tools/test
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startChatServer, type ChatServer } from '../../solutions/07-websocket-server/index.ts';
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
-import { connect, createSession, type TestClient } from '../07-websocket-server/test-kit.ts';
+import { createSession } from '../07-websocket-server/test-kit.ts';
+import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
 
 const db = useDatabase();
 const redis = useRedis();

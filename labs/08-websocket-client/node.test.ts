@@ -5,7 +5,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { startChatServer, type ChatServer } from '../../solutions/07-websocket-server/index.ts';
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { withDeadline } from '../../tools/testing/wait.ts';
-import { connect, createSession, type TestClient } from '../07-websocket-server/test-kit.ts';
+import { createSession } from '../07-websocket-server/test-kit.ts';
+import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
 import { ChatClient, type ChatClientEvents } from './chat-client.ts';
 import { bearerConnector, ticketConnector } from './connectors.ts';
 

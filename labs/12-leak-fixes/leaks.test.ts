@@ -8,8 +8,9 @@
 import { EventEmitter } from 'node:events';
 import type { RedisClientType } from 'redis';
 import { describe, expect, onTestFinished, test } from 'vitest';
-import WebSocket from 'ws';
 import { useRedis } from '../../tools/testing/test-env.ts';
+import type WebSocket from 'ws';
+import { connect, type WelcomedClient } from '../../tools/testing/ws-client.ts';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import { roomChannel, roomChannelPattern } from './channels.ts';
 import { churn } from './connection-churn.ts';
@@ -75,83 +76,20 @@ async function startRig(options: { heartbeatMs?: number } = {}): Promise<Rig> {
 
 // ---- test clients -------------------------------------------------------------------------------
 
-/** A long-lived test client that records every message it receives. */
-class Peer {
-  readonly received: ServerMessage[] = [];
-  #waiters = new Set<() => void>();
-  closeCode: number | undefined;
+/** A long-lived test client (the workbook's one WebSocket test client), closed when the test ends. */
+type Peer = WelcomedClient<{ id: string }>;
 
-  private constructor(
-    readonly ws: WebSocket,
-    readonly id: string,
-  ) {}
+const connectPeer = (url: string, options: { autoPong?: boolean } = {}): Promise<Peer> =>
+  connect<{ id: string }>(url, { ...options, closeAfterTest: true, timeoutMs: 2000 });
 
-  static async connect(url: string, options: { autoPong?: boolean } = {}): Promise<Peer> {
-    const ws = new WebSocket(url, options);
-    ws.on('error', () => {});
-    const welcome = await withDeadline(
-      new Promise<ServerMessage>((resolve, reject) => {
-        ws.once('message', (data) => resolve(JSON.parse(String(data)) as ServerMessage));
-        ws.once('close', () => reject(new Error('closed before the welcome message')));
-      }),
-      2000,
-      'the server did not send { type: "welcome" } after connecting',
-    );
-    if (welcome.type !== 'welcome') throw new Error(`expected a welcome message first, got ${JSON.stringify(welcome)}`);
-    const peer = new Peer(ws, welcome.id);
-    ws.on('message', (data) => {
-      peer.received.push(JSON.parse(String(data)) as ServerMessage);
-      for (const wake of peer.#waiters) wake();
-    });
-    ws.on('close', (code) => {
-      peer.closeCode = code;
-      for (const wake of peer.#waiters) wake();
-    });
-    onTestFinished(() => ws.terminate());
-    return peer;
-  }
-
-  send(message: ClientMessage): void {
-    this.ws.send(JSON.stringify(message));
-  }
-
-  /** Removes and returns the first received message that matches, waiting for it if needed. */
-  async next<T extends ServerMessage['type']>(type: T, what: string, match: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true) {
-    const find = () => {
-      const i = this.received.findIndex((m) => m.type === type && match(m as Extract<ServerMessage, { type: T }>));
-      return i === -1 ? undefined : (this.received.splice(i, 1)[0] as Extract<ServerMessage, { type: T }>);
-    };
-    let wake = () => {};
-    const arrived = new Promise<Extract<ServerMessage, { type: T }>>((resolve, reject) => {
-      wake = () => {
-        const found = find();
-        if (found) {
-          this.#waiters.delete(wake); // before the next message arrives, or it would take that one too
-          resolve(found);
-        } else if (this.closeCode !== undefined) reject(new Error(`the socket closed (code ${this.closeCode}) while waiting for ${what}`));
-      };
-      this.#waiters.add(wake);
-      wake();
-    });
-    try {
-      return await withDeadline(arrived, 2000, `waiting for ${what}`);
-    } finally {
-      this.#waiters.delete(wake);
-    }
-  }
-
-  /** Sends a join and waits for the server to confirm it. */
-  async join(room: string): Promise<void> {
-    this.send({ type: 'join', room });
-    await this.next('joined', `{ type: "joined", room: "${room}" }`, (m) => m.room === room);
-  }
-
-  async closed(): Promise<number> {
-    if (this.closeCode !== undefined) return this.closeCode;
-    const [code] = (await withDeadline(EventEmitter.once(this.ws, 'close'), 2000, 'the socket to close')) as [number];
-    return code;
-  }
+/** Sends a join and waits for the server to confirm it. */
+async function join(peer: Peer, room: string): Promise<void> {
+  peer.send({ type: 'join', room } satisfies ClientMessage);
+  await peer.nextOf<Extract<ServerMessage, { type: 'joined' }>>('joined', `{ type: "joined", room: "${room}" }`, (m) => m.room === room, 2000);
 }
+
+/** The close code the client saw, once the server closed the socket. */
+const closeCodeOf = async (peer: Peer): Promise<number> => (await peer.waitClosed('the socket to close', 2000)).code;
 
 /** Runs `count` short-lived clients (CONCURRENCY at a time); client `i` sends `plan(i)`. Returns their ids. */
 function runCycles(server: ChatServer, count: number, plan: (i: number) => ClientMessage[]): Promise<string[]> {
@@ -196,7 +134,7 @@ const statsLine = (s: ChatStats) => Object.entries(s).map(([k, v]) => `${k}=${v}
 describe('LEAK 1: listeners on the shared bus', () => {
   test(`after ${CYCLES} connections came and went, the bus holds only the live client's listener`, async () => {
     const { server, bus } = await startRig();
-    const live = await Peer.connect(server.url);
+    const live = await connectPeer(server.url);
 
     await runCycles(server, CYCLES, () => []);
     await socketsClosed(server, 1);
@@ -208,7 +146,7 @@ describe('LEAK 1: listeners on the shared bus', () => {
     ).toBe(1);
     expect(server.stats().announceListeners, 'stats().announceListeners should count the real listeners').toBe(1);
     bus.emit('announce', 'maintenance at noon');
-    expect(await live.next('announcement', 'the announcement'), '🚨 the live client should still get announcements').toEqual({
+    expect(await live.nextOf('announcement', 'the announcement'), '🚨 the live client should still get announcements').toEqual({
       type: 'announcement',
       text: 'maintenance at noon',
     });
@@ -218,8 +156,8 @@ describe('LEAK 1: listeners on the shared bus', () => {
 describe('LEAK 2: empty rooms', () => {
   test(`rooms whose last member left or disconnected are deleted from the room map`, async () => {
     const { server } = await startRig();
-    const live = await Peer.connect(server.url);
-    await live.join('lobby');
+    const live = await connectPeer(server.url);
+    await join(live, 'lobby');
 
     // Even cycles leave their room before disconnecting, odd ones just disconnect.
     await runCycles(server, CYCLES, (i) =>
@@ -260,8 +198,8 @@ describe('LEAK 3: timers', () => {
     const { server } = await startRig({ heartbeatMs: 25 });
     const baseline = timeouts();
 
-    const silent = await Promise.all([1, 2, 3, 4, 5].map(() => Peer.connect(server.url, { autoPong: false })));
-    const codes = await Promise.all(silent.map((peer) => peer.closed()));
+    const silent = await Promise.all([1, 2, 3, 4, 5].map(() => connectPeer(server.url, { autoPong: false })));
+    const codes = await Promise.all(silent.map((peer) => closeCodeOf(peer)));
     await socketsClosed(server, 0);
 
     expect(codes, 'the heartbeat should terminate peers that missed a pong (abnormal closure, 1006)').toEqual([1006, 1006, 1006, 1006, 1006]);
@@ -275,8 +213,8 @@ describe('LEAK 3: timers', () => {
 describe('LEAK 4: Redis subscriptions', () => {
   test('leaving a room or disconnecting unsubscribes from its channel, and only the last member out unsubscribes', async () => {
     const { server } = await startRig();
-    const [alice, bob] = await Promise.all([Peer.connect(server.url), Peer.connect(server.url)]);
-    await Promise.all([alice.join('lobby'), bob.join('lobby')]);
+    const [alice, bob] = await Promise.all([connectPeer(server.url), connectPeer(server.url)]);
+    await Promise.all([join(alice, 'lobby'), join(bob, 'lobby')]);
 
     // Every third cycle leaves its room before disconnecting; all of them also join the lobby.
     await runCycles(server, CYCLES, (i) => [
@@ -301,8 +239,8 @@ describe('LEAK 4: Redis subscriptions', () => {
     expect(server.stats().roomListeners, 'the subscriber should hold one message listener per remaining member (alice, bob)').toBe(2);
     bob.send({ type: 'say', room: 'lobby', text: 'one' });
     bob.send({ type: 'say', room: 'lobby', text: 'two' });
-    const first = await alice.next('message', 'bob\'s first message in the lobby');
-    const second = await alice.next('message', 'bob\'s second message in the lobby');
+    const first = await alice.nextOf('message', 'bob\'s first message in the lobby');
+    const second = await alice.nextOf('message', 'bob\'s second message in the lobby');
     expect(
       [first.text, second.text],
       '🚨 alice should still get every lobby message, once: unsubscribe only the leaving client\'s listener, not the whole channel',
@@ -313,7 +251,7 @@ describe('LEAK 4: Redis subscriptions', () => {
 describe('LEAK 5: the client directory', () => {
   test('a closed connection leaves the directory, so a direct message to it is refused', async () => {
     const { server } = await startRig();
-    const [alice, bob] = await Promise.all([Peer.connect(server.url), Peer.connect(server.url)]);
+    const [alice, bob] = await Promise.all([connectPeer(server.url), connectPeer(server.url)]);
 
     const gone = await runCycles(server, CYCLES, () => []);
     await socketsClosed(server, 2);
@@ -324,10 +262,10 @@ describe('LEAK 5: the client directory', () => {
         `Delete the client from \`clients\` in the 'close' handler of ${SERVER_FILE} (LEAK 5)`,
     ).toBe(2);
     alice.send({ type: 'direct', to: gone[0]!, text: 'are you there?' });
-    const error = await alice.next('error', 'an error reply to a direct message for a client that left');
+    const error = await alice.nextOf('error', 'an error reply to a direct message for a client that left');
     expect(error.code, 'a direct message to a client that left should be refused with UNKNOWN_CLIENT').toBe('UNKNOWN_CLIENT');
-    alice.send({ type: 'direct', to: bob.id, text: 'hi bob' });
-    expect(await bob.next('direct', 'alice\'s direct message')).toEqual({ type: 'direct', from: alice.id, text: 'hi bob' });
+    alice.send({ type: 'direct', to: bob.welcome.id, text: 'hi bob' });
+    expect(await bob.nextOf('direct', 'alice\'s direct message')).toEqual({ type: 'direct', from: alice.welcome.id, text: 'hi bob' });
   });
 });
 
@@ -335,8 +273,8 @@ describe('LEAK 6: close()', () => {
   test('close() with clients connected closes them with 1001, stops listening, leaves no socket open, and can be called twice', async () => {
     const rig = await startRig();
     const { server } = rig;
-    const peers = await Promise.all([1, 2, 3].map(() => Peer.connect(server.url)));
-    await Promise.all(peers.map((p, i) => p.join(`room-${i}`)));
+    const peers = await Promise.all([1, 2, 3].map(() => connectPeer(server.url)));
+    await Promise.all(peers.map((p, i) => join(p, `room-${i}`)));
 
     await withDeadline(
       server.close(),
@@ -344,7 +282,7 @@ describe('LEAK 6: close()', () => {
       `🚨 close() should resolve while clients are connected: close every socket in wss.clients with CloseCode.GOING_AWAY first (LEAK 6 in ${SERVER_FILE})`,
     );
 
-    expect(await Promise.all(peers.map((p) => p.closed())), 'every client should be closed with 1001 (going away)').toEqual([1001, 1001, 1001]);
+    expect(await Promise.all(peers.map((p) => closeCodeOf(p))), 'every client should be closed with 1001 (going away)').toEqual([1001, 1001, 1001]);
     const tcp = (resources: Record<string, number>) => ({ sockets: resources.TCPSocketWrap ?? 0, servers: resources.TCPServerWrap ?? 0 });
     await eventually(
       () => tcp(activeResources()),
@@ -359,8 +297,8 @@ describe('LEAK 6: close()', () => {
 
   test('close() resolves only after every connection released its Redis subscriptions (needs LEAK 4 fixed too)', async () => {
     const { server } = await startRig();
-    const peers = await Promise.all([1, 2, 3].map(() => Peer.connect(server.url)));
-    await Promise.all(peers.map((p, i) => p.join(`room-${i}`)));
+    const peers = await Promise.all([1, 2, 3].map(() => connectPeer(server.url)));
+    await Promise.all(peers.map((p, i) => join(p, `room-${i}`)));
 
     await withDeadline(server.close(), 2000, `close() did not resolve with clients connected (LEAK 6 in ${SERVER_FILE})`);
 

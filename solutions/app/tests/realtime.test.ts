@@ -1,7 +1,8 @@
 // The app's WebSocket side: lab 07's server attached to the app's own port, and job progress
 // pushed (ChatServer.sendToUser) to the owner's sockets only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, handshakeStatus, requestTicket, type TestClient } from '../../../labs/07-websocket-server/test-kit.ts';
+import { requestTicket } from '../../../labs/07-websocket-server/test-kit.ts';
+import { connect, handshakeStatus, type TestClient } from '../../../tools/testing/ws-client.ts';
 import { DEMO_USER } from '../../03-prisma-schema/index.ts';
 import { parseNotification, type JobProgressNotification, type StartedApp } from '../index.ts';
 import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';

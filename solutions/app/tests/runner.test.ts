@@ -3,7 +3,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, createSession, handshakeStatus, type TestClient } from '../../../labs/07-websocket-server/test-kit.ts';
+import { createSession } from '../../../labs/07-websocket-server/test-kit.ts';
+import { connect, handshakeStatus, type TestClient } from '../../../tools/testing/ws-client.ts';
 import { silentLogger, startChatServer, type ChatServer } from '../../07-websocket-server/index.ts';
 import {
   chatNotifier,

@@ -1,7 +1,8 @@
 // Graceful shutdown: open sockets hear 1001, and nothing the app created outlives close().
 // Alone in its file, so the handle count compares this app with nothing else running.
 import { describe, expect, it } from 'vitest';
-import { connect, requestTicket } from '../../../labs/07-websocket-server/test-kit.ts';
+import { requestTicket } from '../../../labs/07-websocket-server/test-kit.ts';
+import { connect } from '../../../tools/testing/ws-client.ts';
 import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
 import { waitFor } from '../../../tools/testing/wait.ts';
 import { login, request, startTestApp } from './kit.ts';
