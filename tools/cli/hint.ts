@@ -1,5 +1,7 @@
-// `npm run lab -- hint NN`: one more hint each time; the count is kept in the progress file.
-import type { LabMeta } from '../labs/meta.ts';
+// `npm run lab -- hint NN`: the next hint of the current step, one more each time. The current
+// step is the step of the first failing test in the learner's last run (kept in the progress
+// file), or the one `--step N` names; each step's hints go nudge → API/concept → code.
+import type { LabMeta, LabStep } from '../labs/meta.ts';
 import type { Lang } from './args.ts';
 import type { ProgressStore } from './progress.ts';
 import { indent, style } from './style.ts';
@@ -18,38 +20,58 @@ export function nextHint(hints: string[], shown: number): HintReveal {
 
 const TEXT = {
   en: {
-    heading: (n: number, of: number, lab: string) => `Hint ${n} of ${of} for lab ${lab}`,
-    more: (left: number) => `Run it again for the next hint (${left} left).`,
-    last: 'That was the last hint.',
-    allShown: (of: number, lab: string) => `All ${of} hints for lab ${lab} have been shown:`,
+    heading: (n: number, of: number, step: string, lab: string) => `Hint ${n} of ${of} · step ${step} · lab ${lab}`,
+    why: (fromRun: boolean) =>
+      fromRun ? 'For the step of the first failing test in your last run.' : 'You have not run this lab yet, so this is the first step.',
+    more: (left: number) => `Run it again for the next hint of this step (${left} left).`,
+    last: 'That was the last hint of this step.',
+    allShown: (of: number, step: string) => `All ${of} hints of step ${step} have been shown:`,
     stillStuck: (command: string) => `Still stuck? Compare your files with the reference: ${command}`,
   },
   ko: {
-    heading: (n: number, of: number, lab: string) => `힌트 ${n}/${of} · 실습 ${lab}`,
-    more: (left: number) => `다음 힌트를 보려면 한 번 더 실행하세요 (${left}개 남음).`,
-    last: '마지막 힌트였습니다.',
-    allShown: (of: number, lab: string) => `실습 ${lab}의 힌트 ${of}개를 모두 보았습니다:`,
-    stillStuck: (command: string) => `그래도 막히면 참고 답안과 비교해 보세요: ${command}`,
+    heading: (n: number, of: number, step: string, lab: string) => `힌트 ${n}/${of} · ${step}단계 · 실습 ${lab}`,
+    why: (fromRun: boolean) =>
+      fromRun ? '지난 실행에서 처음 실패한 테스트의 단계에 대한 힌트입니다.' : '아직 이 실습을 실행하지 않았으므로 첫 단계의 힌트입니다.',
+    more: (left: number) => `이 단계의 다음 힌트를 보려면 한 번 더 실행하세요 (${left}개 남음).`,
+    last: '이 단계의 마지막 힌트였습니다.',
+    allShown: (of: number, step: string) => `${step}단계의 힌트 ${of}개를 모두 보았습니다:`,
+    stillStuck: (command: string) => `그래도 막히면 참고 구현과 비교해 보세요: ${command}`,
   },
 } as const satisfies Record<Lang, unknown>;
 
-export function showHint(lab: LabMeta, lang: Lang, store: ProgressStore): string {
-  const hints = lab.hints[lang];
+/** "2 (strings: Strings with a TTL)": the step's number in the lab and its title. */
+export function stepLabel(lab: LabMeta, step: LabStep, lang: Lang): string {
+  return `${lab.steps.indexOf(step) + 1} (${step.title[lang]})`;
+}
+
+/** The step `hint` talks about: `--step N` when given, else the last run's, else the first. */
+export function currentStep(lab: LabMeta, lastRunStep: string | undefined, stepNumber?: number): { step: LabStep; fromRun: boolean } {
+  if (stepNumber !== undefined) return { step: lab.steps[stepNumber - 1]!, fromRun: false };
+  const fromRun = lab.steps.find((s) => s.id === lastRunStep);
+  return fromRun ? { step: fromRun, fromRun: true } : { step: lab.steps[0]!, fromRun: false };
+}
+
+export function showHint(lab: LabMeta, lang: Lang, store: ProgressStore, stepNumber?: number): string {
   const nn = lab.id.slice(0, 2);
   const t = TEXT[lang];
-  const reveal = nextHint(hints, store.lab(lab.id)?.hintsShown ?? 0);
+  const entry = store.lab(lab.id);
+  const { step, fromRun } = currentStep(lab, entry?.step, stepNumber);
+  const hints = step.hints.map((h) => h[lang]);
+  const label = stepLabel(lab, step, lang);
+  const reveal = nextHint(hints, entry?.hints?.[step.id] ?? 0);
   if (reveal.number === null) {
     return [
-      style.bold(t.allShown(hints.length, `${nn} · ${lab.title[lang]}`)),
+      style.bold(t.allShown(hints.length, label)),
       ...hints.map((hint, i) => indent(`${i + 1}. ${hint}`, 2)),
       '',
       t.stillStuck(style.cyan(`npm run lab -- diff ${nn}`)),
     ].join('\n');
   }
-  store.update(lab.id, (entry) => ({ ...entry, hintsShown: reveal.number! }));
+  store.update(lab.id, (e) => ({ ...e, hints: { ...e?.hints, [step.id]: reveal.number! } }));
   const left = hints.length - reveal.number;
   return [
-    style.bold(t.heading(reveal.number, hints.length, `${nn} · ${lab.title[lang]}`)),
+    style.bold(t.heading(reveal.number, hints.length, label, `${nn} · ${lab.title[lang]}`)),
+    ...(stepNumber === undefined ? [style.dim(t.why(fromRun))] : []),
     indent(reveal.text, 2),
     '',
     style.dim(left > 0 ? t.more(left) : t.last),

@@ -90,7 +90,7 @@ describe('reset', () => {
     const root = checkout();
     writeFileSync(path.join(root, 'labs', lab.id, 'queries.ts'), 'my work\n');
     const store = ProgressStore.in(root);
-    store.update(lab.id, () => ({ status: 'failing', failed: 1, total: 2, passed: 1, hintsShown: 2 }));
+    store.update(lab.id, () => ({ status: 'failing', failed: 1, total: 2, passed: 1, hints: { schema: 2 } }));
 
     const result = resetLab(root, lab, store, new Date('2026-11-26T10:04:05Z'));
 
@@ -99,7 +99,7 @@ describe('reset', () => {
     expect(result.backupDir).toBe(path.join('.workbook', 'backups', '01-sql-basics-20261126-100405'));
     expect(readFileSync(path.join(root, 'labs', lab.id, 'queries.ts'), 'utf8')).toBe('starter queries\n');
     expect(readFileSync(path.join(root, result.backupDir!, 'labs', lab.id, 'queries.ts'), 'utf8')).toBe('my work\n');
-    expect(store.lab(lab.id)).toEqual({ hintsShown: 2 });
+    expect(store.lab(lab.id)).toEqual({ hints: { schema: 2 } });
   });
 
   test('an untouched lab needs no backup', () => {

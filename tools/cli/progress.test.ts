@@ -35,12 +35,12 @@ describe('afterRun', () => {
   });
 
   test('keeps the hints already shown', () => {
-    expect(afterRun({ hintsShown: 2 }, { passed: 1, failed: 0, total: 1, broken: false }, now).hintsShown).toBe(2);
+    expect(afterRun({ hints: { keys: 2 } }, { passed: 1, failed: 0, total: 1, broken: false }, now).hints).toEqual({ keys: 2 });
   });
 
   test('a lab never run is not started', () => {
     expect(statusOf(undefined)).toBe(LabStatus.NOT_STARTED);
-    expect(statusOf({ hintsShown: 1 })).toBe(LabStatus.NOT_STARTED);
+    expect(statusOf({ hints: { keys: 1 } })).toBe(LabStatus.NOT_STARTED);
   });
 });
 

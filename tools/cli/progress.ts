@@ -19,7 +19,10 @@ const LabProgressSchema = z.object({
   failed: z.number().int().nonnegative().optional(),
   total: z.number().int().nonnegative().optional(),
   lastRun: z.string().optional(),
-  hintsShown: z.number().int().nonnegative().optional(),
+  /** The step of the first failing test in the last run (lab.json step id); `hint` shows its hints. */
+  step: z.string().optional(),
+  /** Hints shown so far, per step id. */
+  hints: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 export type LabProgress = z.infer<typeof LabProgressSchema>;
 
@@ -35,6 +38,8 @@ export interface RunTally {
   total: number;
   /** The run hit a setup or load problem. */
   broken: boolean;
+  /** The step of the first failing test (lab.json step id), if any. */
+  step?: string;
 }
 
 export function statusOf(entry: LabProgress | undefined): LabStatus {
@@ -44,7 +49,17 @@ export function statusOf(entry: LabProgress | undefined): LabStatus {
 /** Pure: the entry after a run. */
 export function afterRun(entry: LabProgress | undefined, tally: RunTally, now: Date): LabProgress {
   const status = tally.broken ? LabStatus.BROKEN : tally.total > 0 && tally.failed === 0 ? LabStatus.DONE : LabStatus.FAILING;
-  return { ...entry, status, passed: tally.passed, failed: tally.failed, total: tally.total, lastRun: now.toISOString() };
+  const { step: _previous, ...rest } = entry ?? {};
+  void _previous;
+  return {
+    ...rest,
+    status,
+    passed: tally.passed,
+    failed: tally.failed,
+    total: tally.total,
+    lastRun: now.toISOString(),
+    ...(tally.step ? { step: tally.step } : {}),
+  };
 }
 
 export class ProgressStore {

@@ -71,6 +71,6 @@ export function resetLab(root: string, lab: LabMeta, store: ProgressStore, now =
     result.restored.push(file);
   }
   // The lab starts over; the hints already seen stay seen.
-  store.update(lab.id, (entry) => (entry?.hintsShown ? { hintsShown: entry.hintsShown } : undefined));
+  store.update(lab.id, (entry) => (entry?.hints ? { hints: entry.hints } : undefined));
   return result;
 }

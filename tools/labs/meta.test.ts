@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { findLab, LabMetaSchema, listLabs, readLabMeta } from './meta.ts';
+import { findLab, LabMetaSchema, listLabs, readLabMeta, ROOT, stepOf } from './meta.ts';
 
 const valid = (id: string) => ({
   id,
@@ -10,9 +10,19 @@ const valid = (id: string) => ({
   title: { en: 'SQL basics', ko: 'SQL 기초' },
   files: ['queries.ts'],
   objectives: { en: ['a', 'b', 'c'], ko: ['가', '나', '다'] },
-  hints: { en: ['one'], ko: ['하나'] },
+  steps: [
+    {
+      id: 'schema',
+      title: { en: 'Tables', ko: '테이블' },
+      files: ['queries.ts'],
+      tests: ['schema'],
+      lesson: '#schema',
+      hints: [{ en: 'one', ko: '하나' }],
+    },
+  ],
   points: { 'schema': 2 },
 });
+const step = (change: object) => ({ steps: [{ ...valid('01-x').steps[0], ...change }] });
 
 const roots: string[] = [];
 function workbook(labs: Record<string, unknown>): string {
@@ -41,7 +51,13 @@ describe('LabMetaSchema', () => {
     ['two objectives instead of three', { objectives: { en: ['a', 'b'], ko: ['가', '나'] } }],
     ['a missing Korean title', { title: { en: 'x' } }],
     ['no learner files', { files: [] }],
-    ['no hints', { hints: { en: [], ko: [] } }],
+    ['no steps', { steps: [] }],
+    ['a step with no hints', step({ hints: [] })],
+    ['a hint without Korean', step({ hints: [{ en: 'one' }] })],
+    ['a step file that is not a lab file', step({ files: ['other.ts'] })],
+    ['a lesson that is not an anchor', step({ lesson: 'schema' })],
+    ['a test in two steps', { steps: [valid('01-x').steps[0], { ...valid('01-x').steps[0], id: 'again' }] }],
+    ['points for a describe in no step', { points: { other: 1 } }],
     ['negative points', { points: { schema: -1 } }],
   ])('rejects %s', (_, change) => {
     expect(LabMetaSchema.safeParse({ ...valid('01-sql-basics'), ...change }).success).toBe(false);
@@ -78,5 +94,30 @@ describe('readLabMeta / listLabs / findLab', () => {
 
     expect(findLab('1', root)).toBeUndefined();
     expect(findLab('11', root)?.id).toBe('11-n-plus-one');
+  });
+});
+
+describe('the labs of this workbook', () => {
+  const labs = listLabs(ROOT);
+  const TOP_DESCRIBE = /^describe(?:\.\w+)*\(\s*(['"`])(.+?)\1/gm;
+
+  test.each(labs.map((lab) => [lab.id, lab] as const))('%s: every top-level describe belongs to one step', (_, lab) => {
+    const dir = path.join(ROOT, 'labs', lab.id);
+    const titles = readdirSync(dir)
+      .filter((f) => f.endsWith('.test.ts'))
+      .flatMap((f) => [...readFileSync(path.join(dir, f), 'utf8').matchAll(TOP_DESCRIBE)].map((m) => m[2]!));
+
+    expect(titles.filter((title) => !stepOf(lab, title)), 'describe titles no step of lab.json lists').toEqual([]);
+    expect(lab.steps.flatMap((s) => s.tests).filter((t) => !titles.includes(t)), 'step tests no describe has').toEqual([]);
+  });
+
+  test.each(labs.map((lab) => [lab.id, lab] as const))('%s: every step anchor exists in both lesson pages', (_, lab) => {
+    for (const page of [`docs/labs/${lab.id}.md`, `docs/ko/labs/${lab.id}.md`]) {
+      const file = path.join(ROOT, page);
+      if (!existsSync(file)) continue;
+      const text = readFileSync(file, 'utf8');
+      const missing = lab.steps.filter((s) => !new RegExp(`^#+ .*\\{${s.lesson}\\}\\s*$`, 'm').test(text)).map((s) => s.lesson);
+      expect(missing, `${page} needs headings ending in {#anchor} for these steps`).toEqual([]);
+    }
   });
 });

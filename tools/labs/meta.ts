@@ -14,23 +14,71 @@ export const Part = {
 export type Part = (typeof Part)[keyof typeof Part];
 
 const Localized = <T extends z.ZodType>(inner: T) => z.object({ en: inner, ko: inner });
+const Text = Localized(z.string().min(1));
 
-export const LabMetaSchema = z.object({
-  /** Folder name, e.g. `01-sql-basics`. */
-  id: z.string().regex(/^\d\d-[a-z0-9-]+$/),
-  part: z.enum([Part.POSTGRES, Part.REDIS, Part.WEBSOCKETS, Part.PIPELINE]),
-  title: Localized(z.string().min(1)),
-  /** The files the learner edits (relative to the lab folder); `diff` and `reset` work on these. */
+/**
+ * One step of a lab, in lesson order. The runner orders failures by step, names the current
+ * step's files and lesson section in "Next:", runs one step with `--step N`, and `hint` reveals
+ * the current step's hints one at a time.
+ */
+export const LabStepSchema = z.object({
+  /** Short kebab-case name, unique in the lab, e.g. `keys`. */
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+  title: Text,
+  /** The learner files this step changes (a subset of the lab's `files`), the first one first. */
   files: z.array(z.string().min(1)).min(1),
-  objectives: Localized(z.array(z.string().min(1)).length(3)),
-  /** Revealed one at a time by `npm run lab -- hint NN`. */
-  hints: Localized(z.array(z.string().min(1)).min(1)),
   /**
-   * Points per top-level `describe` block (by its exact title). Tests outside a listed block
-   * are worth 1 point each. A block's points are shared equally by its tests.
+   * The tests of this step: titles of top-level `describe` blocks of the lab's test files (exact).
+   * Every top-level `describe` of the lab belongs to exactly one step.
    */
-  points: z.record(z.string(), z.number().positive()).default({}),
+  tests: z.array(z.string().min(1)).min(1),
+  /** The lesson section, as an anchor of both lesson pages: `#keys` = a heading ending in `{#keys}`. */
+  lesson: z.string().regex(/^#[a-z0-9]+(-[a-z0-9]+)*$/),
+  /**
+   * Revealed one at a time by `npm run lab -- hint NN`, for the step of the first failing test:
+   * a nudge first, then the API or concept to use, the code-level hint last.
+   */
+  hints: z.array(Text).min(1),
 });
+export type LabStep = z.infer<typeof LabStepSchema>;
+
+export const LabMetaSchema = z
+  .object({
+    /** Folder name, e.g. `01-sql-basics`. */
+    id: z.string().regex(/^\d\d-[a-z0-9-]+$/),
+    part: z.enum([Part.POSTGRES, Part.REDIS, Part.WEBSOCKETS, Part.PIPELINE]),
+    title: Text,
+    /** The files the learner edits (relative to the lab folder); `diff` and `reset` work on these. */
+    files: z.array(z.string().min(1)).min(1),
+    /** The lesson pages render these (docs/.vitepress/theme): lab.json is their only source. */
+    objectives: Localized(z.array(z.string().min(1)).length(3)),
+    /** In lesson order. */
+    steps: z.array(LabStepSchema).min(1),
+    /**
+     * Points per top-level `describe` block (by its exact title). Tests outside a listed block
+     * are worth 1 point each. A block's points are shared equally by its tests.
+     */
+    points: z.record(z.string(), z.number().positive()).default({}),
+  })
+  .superRefine((lab, ctx) => {
+    const seenIds = new Set<string>();
+    const seenTests = new Map<string, string>();
+    lab.steps.forEach((step, i) => {
+      if (seenIds.has(step.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `step id "${step.id}" is used twice` });
+      seenIds.add(step.id);
+      for (const file of step.files) {
+        if (!lab.files.includes(file)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'files'], message: `"${file}" is not one of the lab's files` });
+      }
+      for (const test of step.tests) {
+        const other = seenTests.get(test);
+        if (other) ctx.addIssue({ code: 'custom', path: ['steps', i, 'tests'], message: `"${test}" already belongs to step "${other}"` });
+        seenTests.set(test, step.id);
+      }
+    });
+    for (const group of Object.keys(lab.points)) {
+      if (!seenTests.has(group)) ctx.addIssue({ code: 'custom', path: ['points', group], message: `"${group}" is in no step's tests` });
+    }
+  });
 export type LabMeta = z.infer<typeof LabMetaSchema>;
 
 export function labsDir(root = ROOT) {
@@ -43,6 +91,11 @@ export function readLabMeta(labDir: string): LabMeta {
   if (!parsed.success) throw new Error(`${file} is not a valid lab meta file:\n${z.prettifyError(parsed.error)}`);
   if (parsed.data.id !== path.basename(labDir)) throw new Error(`${file}: id "${parsed.data.id}" must match its folder name`);
   return parsed.data;
+}
+
+/** The step a test belongs to, by the title of its top-level `describe`; undefined when none lists it. */
+export function stepOf(lab: Pick<LabMeta, 'steps'>, group: string | null): LabStep | undefined {
+  return group === null ? undefined : lab.steps.find((step) => step.tests.includes(group));
 }
 
 /** Every lab, in order. */
