@@ -4,7 +4,7 @@
 // they print names the table, the column or index, and the line of schema.prisma it comes from.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { checkDrift, type DatamodelModel, type DriftProblem, formatDrift, readDatamodel } from '../../tools/db/drift.ts';
+import { checkDrift, type DatamodelModel, type DriftProblem, formatDrift, readDatamodel } from '../../tools/db/drift/index.ts';
 import { migrate, readMigrations } from '../../prisma/migrate.ts';
 import { useDatabase } from '../../tools/testing/test-env.ts';
 import { MIGRATIONS_DIR, SCHEMA_FILE } from './index.ts';

@@ -17,7 +17,7 @@ import {
   readDatamodel,
   ReferentialAction,
   SchemaInvalidError,
-} from './drift.ts';
+} from './drift/index.ts';
 import { checksumOf, migrate, readMigrations } from '../../prisma/migrate.ts';
 
 const SCHEMA_FILE = path.resolve(import.meta.dirname, '../../prisma/schema.prisma');
