@@ -13,7 +13,9 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.pool.query('DELETE FROM users'); // ON DELETE CASCADE empties posts too
+  // TRUNCATE both tables by name: the clean-up must not depend on the ON DELETE CASCADE you write in
+  // step 1 (without it, a DELETE FROM users here would fail every test of every step).
+  await db.pool.query('TRUNCATE posts, users');
 });
 
 /** Inserts a user straight through SQL, so a test of one function does not depend on another. */
