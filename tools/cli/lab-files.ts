@@ -1,4 +1,5 @@
 // Paths of a lab's files, relative to the workbook root (forward slashes, as git and vitest print them).
+import { TEST_FILE } from '../labs/meta.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LabMeta } from '../labs/meta.ts';
@@ -10,7 +11,6 @@ export const solutionDirOf = (lab: Pick<LabMeta, 'id'>) => `solutions/${lab.id}`
 /** The files the learner edits, e.g. `labs/01-sql-basics/queries.ts`. */
 export const learnerFilesOf = (lab: Pick<LabMeta, 'id' | 'files'>) => lab.files.map((f) => `${labDirOf(lab)}/${f}`);
 
-const TEST_FILE = /\.(test|spec)\.[cm]?[jt]s$/;
 const RELATIVE_IMPORT = /\bfrom\s+['"](\.{1,2}\/[^'"]+)['"]|\bimport\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
 /** Pure: the lab files a test file's source imports (relative to root), in order. */

@@ -1,11 +1,11 @@
 // Were the tests edited in the graded checkout? Each labs/**/*.test.ts is compared by sha256 with
 // this workbook's canonical copy: git HEAD when this workbook is a git checkout, else its files.
+import { TEST_FILE } from '../labs/meta.ts';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const TEST_FILE = /\.(test|spec)\.[cm]?[jt]s$/;
 
 export const sha256 = (content: Buffer | string) => createHash('sha256').update(content).digest('hex');
 

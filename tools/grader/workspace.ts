@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Target } from '../vitest/target-plugin.ts';
 import type { LabMeta } from '../labs/meta.ts';
-import { TEST_FILE } from './integrity.ts';
+import { TEST_FILE } from '../labs/meta.ts';
 
 /** Shared read-only with the workspace (symlinked): the workbook's machinery. */
 const LINKED = ['node_modules', 'generated', 'tools', 'prisma', 'package.json', 'tsconfig.json'];

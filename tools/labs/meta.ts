@@ -5,6 +5,9 @@ import { z } from 'zod';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
+/** A test file, as vitest's default `include` names them: `x.test.ts`, `x.spec.mjs`, ... */
+export const TEST_FILE = /\.(test|spec)\.[cm]?[jt]s$/;
+
 export const Part = {
   POSTGRES: 'postgres',
   REDIS: 'redis',

@@ -1,6 +1,7 @@
 // What a vitest run means for the workbook, as plain data: every test's verdict, and every
 // problem that is NOT a test verdict (services missing, a file that does not load, an error thrown
 // outside any test). The CLI, the grader and `npm test` all read this shape, never vitest's objects.
+import { TEST_FILE } from '../labs/meta.ts';
 import path from 'node:path';
 import type { SerializedError, TestCase, TestModule, TestSuite } from 'vitest/node';
 
@@ -75,7 +76,6 @@ export interface RunReport {
   durationMs: number;
 }
 
-const TEST_FILE = /\.(test|spec)\.[cm]?[jt]s$/;
 // Errors whose stack passes through these folders come from the workbook's harness, not the learner.
 const HARNESS_DIRS = ['tools/testing/', 'prisma/admin.ts', 'prisma/migrate.ts'];
 

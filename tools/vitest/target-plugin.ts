@@ -4,6 +4,7 @@
 // target "starter":  imports resolve normally, so the tests load the learner's files in labs/.
 // target "solution": an import that resolves to labs/NN-topic/<file> (anything but a test file)
 //                    is redirected to solutions/NN-topic/<file>, the reference implementation.
+import { TEST_FILE } from '../labs/meta.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'vite';
@@ -11,7 +12,6 @@ import type { Plugin } from 'vite';
 export const Target = { STARTER: 'starter', SOLUTION: 'solution' } as const;
 export type Target = (typeof Target)[keyof typeof Target];
 
-const TEST_FILE = /\.(test|spec)\.[cm]?[jt]s$/;
 
 /** Where `file` lives on the solution side, or null if it is not a redirectable lab file. */
 export function solutionPathFor(file: string, labsDir: string, solutionsDir: string): string | null {
