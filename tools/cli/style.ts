@@ -1,16 +1,20 @@
 // Terminal colours, only when they help: a TTY, and no NO_COLOR (https://no-color.org).
+import { styleText } from 'node:util';
+
+// Node 20's styleText colours unconditionally (22.13+ checks the stream itself), so the check stays here.
 const enabled = (stream: NodeJS.WriteStream = process.stdout) =>
   stream.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 
-const wrap = (open: number, close: number) => (text: string) => (enabled() ? `\u001b[${open}m${text}\u001b[${close}m` : text);
+type Format = Parameters<typeof styleText>[0];
+const wrap = (format: Format) => (text: string) => (enabled() ? styleText(format, text) : text);
 
 export const style = {
-  bold: wrap(1, 22),
-  dim: wrap(2, 22),
-  red: wrap(31, 39),
-  green: wrap(32, 39),
-  yellow: wrap(33, 39),
-  cyan: wrap(36, 39),
+  bold: wrap('bold'),
+  dim: wrap('dim'),
+  red: wrap('red'),
+  green: wrap('green'),
+  yellow: wrap('yellow'),
+  cyan: wrap('cyan'),
 } as const;
 
 export const mark = {
@@ -35,7 +39,10 @@ export function clip(text: string, max: number): string {
   return lines.length <= max ? text : [...lines.slice(0, max), `… (${lines.length - max} more lines)`].join('\n');
 }
 
-/** Terminal columns `text` takes: East Asian wide characters (Hangul, CJK) take two. */
+/**
+ * Terminal columns `text` takes: East Asian wide characters (Hangul, CJK) take two.
+ * Hand-written: Node has no public string-width, and these ranges cover every script the runner prints.
+ */
 export function columns(text: string): number {
   return [...text].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/.test(ch) ? 2 : 1), 0);
 }

@@ -1,5 +1,7 @@
 // A tiny static file server for a built VitePress site, with clean URLs: /guide/commands serves
 // guide/commands.html, /ko/ serves ko/index.html, and anything else gets 404.html with status 404.
+// Hand-written because `vitepress serve` only serves the configured outDir, and this test serves a
+// throwaway build in a temp folder (so it can run beside `npm run docs:build`).
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
