@@ -31,7 +31,7 @@ import { createPrismaClient, type PrismaClient } from '../../prisma/client.ts';
 import { apiRoutes, type Handler } from './api.ts';
 import { loadDashboard } from './dashboard-assets.ts';
 import { MethodNotAllowedError, RouteNotFoundError, ShuttingDownError } from './errors.ts';
-import { toApiError, writeError, writeReply } from './http-json.ts';
+import { answerClientError, toApiError, writeError, writeReply } from './http-json.ts';
 import type { JobRunner } from './job-runner.ts';
 import { chatNotifier } from './notifier.ts';
 import { matchRoute } from './router.ts';
@@ -160,7 +160,7 @@ async function start(
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   const server = http.createServer((req, res) => void ready.then(() => handle(req, res)));
-  server.on('clientError', (_error, socket) => socket.destroy());
+  server.on('clientError', answerClientError); // 431/408/400, as Node's default would, in our JSON
   const address = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const serverClosed = new Promise<void>((resolve) => server.once('close', () => resolve()));
   closers.defer(async () => {

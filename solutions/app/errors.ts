@@ -6,6 +6,7 @@
 // expired_credential, auth_unavailable), so the API and the WebSocket handshake answer alike.
 
 export const ApiErrorCode = {
+  BAD_REQUEST: 'bad_request',
   BAD_JSON: 'bad_json',
   INVALID_BODY: 'invalid_body',
   INVALID_ID: 'invalid_id',
@@ -16,6 +17,8 @@ export const ApiErrorCode = {
   METHOD_NOT_ALLOWED: 'method_not_allowed',
   JOB_BUSY: 'job_busy',
   PAYLOAD_TOO_LARGE: 'payload_too_large',
+  REQUEST_TIMEOUT: 'request_timeout',
+  HEADERS_TOO_LARGE: 'headers_too_large',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
   SHUTTING_DOWN: 'shutting_down',
   INTERNAL_ERROR: 'internal_error',

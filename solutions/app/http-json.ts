@@ -1,9 +1,10 @@
 // The JSON edge of the API: read a bounded body, write a reply, turn an error into a status and a
 // code. Everything else in the API works with plain values.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { toJson } from '../04-prisma-queries/index.ts';
 import { HandshakeError } from '../07-websocket-server/index.ts';
-import { ApiError, BadJsonError, InternalError, MethodNotAllowedError, PayloadTooLargeError, ShuttingDownError, UnsupportedMediaTypeError, RunnerClosedError } from './errors.ts';
+import { ApiError, ApiErrorCode, BadJsonError, InternalError, MethodNotAllowedError, PayloadTooLargeError, ShuttingDownError, UnsupportedMediaTypeError, RunnerClosedError } from './errors.ts';
 
 export type Reply =
   | { kind: 'json'; status: number; body: unknown }
@@ -79,3 +80,24 @@ export function writeError(res: ServerResponse, error: unknown): void {
   if (status === 413) res.setHeader('Connection', 'close');
   writeReply(res, json(status, { error: code, message }));
 }
+
+// #region client-error
+/**
+ * What Node's HTTP parser refused, as Node's own default answers it (431 for headers past
+ * `maxHeaderSize`, 408 for a request that came too slowly, 400 for anything malformed), in the
+ * API's JSON shape. A server that only destroys the socket leaves the client with a bare reset
+ * and no reason. Use it as the server's 'clientError' listener.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  // A reset peer, or a response already under way: there is no one to answer, or no clean way to.
+  if (error.code === 'ECONNRESET' || !socket.writable || (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const code = status === 431 ? ApiErrorCode.HEADERS_TOO_LARGE : status === 408 ? ApiErrorCode.REQUEST_TIMEOUT : ApiErrorCode.BAD_REQUEST;
+  const body = JSON.stringify({ error: code, message: STATUS_CODES[status] });
+  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, 'Connection: close', 'Content-Type: application/json; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+}
+// #endregion client-error

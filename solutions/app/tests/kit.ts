@@ -1,9 +1,11 @@
 // Helpers for the app's tests: start the finished system on port 0 against this file's database
 // and Redis prefix, and talk to its API.
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { createApp, DEMO_LOGIN, hashPassword, type AppOptions, type StartedApp } from '../index.ts';
 import type { PrismaClient } from '../../../prisma/client.ts';
 import type { TestDatabase, TestRedis } from '../../../tools/testing/test-env.ts';
+import { withDeadline } from '../../../tools/testing/wait.ts';
 
 export { DEMO_LOGIN };
 
@@ -56,4 +58,21 @@ export async function createOtherUser(prisma: PrismaClient) {
   const video = await prisma.video.create({ data: { projectId: project.id, title: 'Other clip', sourcePath: `media/${suffix}.mp4` } });
   const job = await prisma.job.create({ data: { videoId: video.id, ownerId: user.id, kind: 'thumbnail' } });
   return { user, email: user.email, password, project, video, job };
+}
+
+/**
+ * Writes `bytes` on a fresh TCP connection to the app and returns the status code of the answer,
+ * or null if the server closed the connection without one. For requests fetch() refuses to send.
+ */
+export async function rawStatus(app: StartedApp, bytes: string): Promise<number | null> {
+  const { port, hostname } = new URL(app.url);
+  const socket = net.connect(Number(port), hostname);
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.on('error', () => {}); // a reset shows up as a close without an answer
+  socket.write(bytes);
+  await withDeadline(ended, 5000, 'the server neither answered nor closed the connection');
+  const head = /^HTTP\/1\.1 (\d{3})/.exec(Buffer.concat(chunks).toString('latin1'));
+  return head ? Number(head[1]) : null;
 }
