@@ -4,5 +4,6 @@
 import type pg from 'pg';
 
 export interface Queryable {
+  // biome-ignore lint/suspicious/noExplicitAny: the same default as pg's own Pool.query, so rows stay indexable
   query<R extends pg.QueryResultRow = any>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }

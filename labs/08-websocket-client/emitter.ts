@@ -6,7 +6,10 @@ export class Emitter<Events extends object> {
   /** Adds a handler; returns the function that removes it. */
   on<K extends keyof Events>(type: K, handler: (event: Events[K]) => void): () => void {
     let set = this.handlers.get(type);
-    if (!set) this.handlers.set(type, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.handlers.set(type, set);
+    }
     set.add(handler as (event: never) => void);
     return () => {
       set.delete(handler as (event: never) => void);

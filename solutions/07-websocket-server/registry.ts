@@ -28,7 +28,10 @@ export class ConnectionRegistry<C extends Member> {
     if (this.roomsOfConnection.has(conn)) return;
     this.roomsOfConnection.set(conn, new Set());
     let tabs = this.byUser.get(conn.userId);
-    if (!tabs) this.byUser.set(conn.userId, (tabs = new Set()));
+    if (!tabs) {
+      tabs = new Set();
+      this.byUser.set(conn.userId, tabs);
+    }
     tabs.add(conn);
   }
 
@@ -52,7 +55,10 @@ export class ConnectionRegistry<C extends Member> {
     if (rooms.has(room)) return false;
     rooms.add(room);
     let members = this.byRoom.get(room);
-    if (!members) this.byRoom.set(room, (members = new Set()));
+    if (!members) {
+      members = new Set();
+      this.byRoom.set(room, members);
+    }
     members.add(conn);
     return true;
   }

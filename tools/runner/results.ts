@@ -1,6 +1,7 @@
 // What a vitest run means for the workbook, as plain data: every test's verdict, and every
 // problem that is NOT a test verdict (services missing, a file that does not load, an error thrown
 // outside any test). The CLI, the grader and `npm test` all read this shape, never vitest's objects.
+import { stripVTControlCharacters } from 'node:util';
 import { TEST_FILE } from '../labs/meta.ts';
 import path from 'node:path';
 import type { SerializedError, TestCase, TestModule, TestSuite } from 'vitest/node';
@@ -79,9 +80,8 @@ export interface RunReport {
 // Errors whose stack passes through these folders come from the workbook's harness, not the learner.
 const HARNESS_DIRS = ['tools/testing/', 'prisma/admin.ts', 'prisma/migrate.ts'];
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g;
-export const stripAnsi = (s: string) => s.replace(ANSI, '');
+/** Removes colours and other terminal escape sequences (vitest's messages and diffs carry them). */
+export const stripAnsi = (s: string) => stripVTControlCharacters(s);
 
 export function toPosix(p: string): string {
   return p.split(path.sep).join('/');

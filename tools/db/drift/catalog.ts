@@ -1,5 +1,4 @@
 // Stage 1 of the drift check: what the migrated database holds, read from pg_catalog.
-import { IGNORED_TABLES } from './problems.ts';
 
 
 export interface CatalogColumn {

@@ -1,5 +1,6 @@
 // Stage 2 of the drift check: what schema.prisma describes, parsed by Prisma's own parser (wasm,
 // offline) and turned into the catalog a correct migration must have produced.
+import { stripVTControlCharacters } from 'node:util';
 import prismaSchemaWasm from '@prisma/prisma-schema-wasm';
 import { ReferentialAction, type CatalogColumn, type CatalogForeignKey, type CatalogIndex } from './catalog.ts';
 import { SchemaInvalidError } from './problems.ts';
@@ -94,7 +95,7 @@ export function readDatamodel(schemaText: string): Datamodel {
     } catch {
       // not JSON: keep the raw message
     }
-    throw new SchemaInvalidError(details.replace(/\u001b\[[0-9;]*m/g, ''), { cause: error });
+    throw new SchemaInvalidError(stripVTControlCharacters(details), { cause: error });
   }
   return JSON.parse(json) as Datamodel;
 }
