@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import { ChatClient, ClientState, type ChatClientEvents, type ChatClientOptions } from './chat-client.ts';
-import { FAKE_DEADLINE_MS, fakeConnector } from './fake-socket.ts';
+import { FAKE_DEADLINE_MS, fakeConnector } from '../../tools/testing/fake-socket.ts';
 
 function setup(options: Partial<ChatClientOptions> = {}) {
   const fake = fakeConnector();

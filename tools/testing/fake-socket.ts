@@ -1,9 +1,10 @@
-// A scripted stand-in for a WebSocket, for deterministic client tests. Not a learner file.
+// A scripted stand-in for a WebSocket, for lab 08's deterministic client tests (the state machine:
+// backoff, rejoin, offline queue); the lab's other tests use real servers.
 // The test plays the server: open(), receive(), serverClose(). The client's own close() is
 // recorded and answered with a close event on the next microtask, like a real socket.
-import type { ServerMessage } from '../07-websocket-server/protocol.ts';
-import { withDeadline } from '../../tools/testing/wait.ts';
-import type { WebSocketLike } from './socket.ts';
+import type { ServerMessage } from '../../labs/07-websocket-server/protocol.ts';
+import { withDeadline } from './wait.ts';
+import type { WebSocketLike } from '../../labs/08-websocket-client/socket.ts';
 
 type Handler<E> = ((event: E) => void) | null;
 
