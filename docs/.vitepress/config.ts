@@ -1,10 +1,12 @@
 // The workbook's site: English at /, Korean at /ko/. Sidebars are built from labs/*/lab.json
 // (docs/.vitepress/labs.ts) and list only lessons that exist, so the build passes while lessons
 // are being written. Dead links fail the build (VitePress's default: keep `ignoreDeadLinks` unset),
-// and so does a `<<<` code import whose file or region is missing (snippet-check.ts).
+// and so does a `<<<` code import whose file or region is missing (snippet-check.ts), and solution
+// code on a lab page outside a `::: details` block (fold-check.ts).
 import { defineConfig, type DefaultTheme } from 'vitepress';
 import { ROOT } from '../../tools/labs/meta.ts';
 import { Lang, LOCALE_BASE, sidebarGuide, sidebarLabs } from './labs.ts';
+import { foldCheck } from './fold-check.ts';
 import { snippetCheck } from './snippet-check.ts';
 
 const sidebar = (lang: Lang): DefaultTheme.SidebarItem[] => [...sidebarGuide(lang), ...sidebarLabs(lang)];
@@ -37,7 +39,10 @@ export default defineConfig({
   // Only pages: notes for contributors and Markdown partials are not pages.
   srcExclude: ['**/README.md', '**/_*.md'],
   markdown: {
-    config: (md) => snippetCheck(md, { root: ROOT }),
+    config: (md) => {
+      snippetCheck(md, { root: ROOT });
+      foldCheck(md, { root: ROOT });
+    },
   },
   themeConfig: {
     logo: '/logo.svg',
