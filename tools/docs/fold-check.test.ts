@@ -29,7 +29,7 @@ const STARTER = lines(
 const SOLUTION = lines(
   'export async function createUser(db, input) {',
   '  // #region create-user',
-  '  const { rows } = await db.query(`INSERT INTO users (email, name) VALUES ($1, $2) RETURNING ${USER_COLUMNS}`, [',
+  '  const { rows } = await db.query(`INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id, email, name`, [',
   '    input.email, input.name,',
   '  ]);',
   '  return rows[0];',
@@ -45,7 +45,7 @@ describe('solutionOnlyLines', () => {
     const only = solutionOnlyLines([SOLUTION], [STARTER]);
 
     expect([...only]).toEqual([
-      'const { rows } = await db.query(`INSERT INTO users (email, name) VALUES ($1, $2) RETURNING ${USER_COLUMNS}`, [',
+      'const { rows } = await db.query(`INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id, email, name`, [',
     ]);
   });
 });
@@ -105,7 +105,7 @@ describe('foldCheck in the VitePress renderer', () => {
   it('lets one solution line through in a pasted block (two make it the answer: see below)', () => {
     const pasted = lines(
       '```ts',
-      'const { rows } = await db.query(`INSERT INTO users (email, name) VALUES ($1, $2) RETURNING ${USER_COLUMNS}`, [',
+      'const { rows } = await db.query(`INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id, email, name`, [',
       '```',
     );
 
@@ -113,7 +113,7 @@ describe('foldCheck in the VitePress renderer', () => {
   });
 
   it('accepts the same import inside ::: details, also nested in a code-group', () => {
-    const page = lines('::: details Reference', '::: code-group', IMPORT + ' [pg]', ':::', ':::');
+    const page = lines('::: details Reference', '::: code-group', `${IMPORT} [pg]`, ':::', ':::');
 
     expect(problemsOf(page)).toEqual([]);
   });
