@@ -22,3 +22,14 @@ export class UserNotFoundError extends Error {
     this.name = 'UserNotFoundError';
   }
 }
+
+export class PostNotFoundError extends Error {
+  readonly code = 'POST_NOT_FOUND';
+  constructor(
+    readonly postId: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`Post ${postId} does not exist`, options);
+    this.name = 'PostNotFoundError';
+  }
+}

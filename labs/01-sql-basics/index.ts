@@ -1,6 +1,6 @@
 // Lab 01's public surface, for later labs to build on.
 export type { Queryable } from './db.ts';
-export { DuplicateEmailError, UserNotFoundError } from './errors.ts';
+export { DuplicateEmailError, PostNotFoundError, UserNotFoundError } from './errors.ts';
 export { isPgError, PgErrorCode } from './pg-errors.ts';
 export { applySchema, SCHEMA } from './schema.ts';
 export { createUser, deleteUser, findUserByEmail, renameUser, type NewUser, type User } from './users.ts';
@@ -15,3 +15,4 @@ export {
 } from './posts.ts';
 export { withTransaction } from './transaction.ts';
 export { signUpWithFirstPost, type SignUpInput } from './sign-up.ts';
+export { likeAtomically, likeSerializable, likeWithRowLock, type SerializableOptions } from './likes.ts';

@@ -15,6 +15,7 @@ CREATE TABLE posts (
   -- TODO: add \`author_id integer\`, required, referencing users (id), and deleted together with its user (ON DELETE CASCADE)
   title      text NOT NULL CHECK (title <> ''),
   body       text NOT NULL DEFAULT '',
+  like_count integer NOT NULL DEFAULT 0 CHECK (like_count >= 0),
   created_at timestamptz NOT NULL DEFAULT now()
 );
 

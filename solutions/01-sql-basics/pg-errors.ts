@@ -10,6 +10,8 @@ export const PgErrorCode = {
   UNIQUE_VIOLATION: '23505',
   CHECK_VIOLATION: '23514',
   IN_FAILED_TRANSACTION: '25P02',
+  /** Under SERIALIZABLE (or REPEATABLE READ): another transaction got there first. Retry the whole transaction. */
+  SERIALIZATION_FAILURE: '40001',
 } as const;
 export type PgErrorCode = (typeof PgErrorCode)[keyof typeof PgErrorCode];
 

@@ -16,6 +16,7 @@ CREATE TABLE posts (
   author_id  integer NOT NULL REFERENCES users (id) ON DELETE CASCADE,
   title      text NOT NULL CHECK (title <> ''),
   body       text NOT NULL DEFAULT '',
+  like_count integer NOT NULL DEFAULT 0 CHECK (like_count >= 0),
   created_at timestamptz NOT NULL DEFAULT now()
 );
 
