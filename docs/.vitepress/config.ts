@@ -65,7 +65,7 @@ export default defineConfig({
       lang: 'ko-KR',
       link: '/ko/',
       title: '실시간 백엔드 워크북',
-      description: '작은 영상 편집기의 백엔드를 만들며 배우는 PostgreSQL, Prisma, Redis, 웹소켓 (TypeScript)',
+      description: '작은 영상 편집기의 백엔드를 만들며 배우는 PostgreSQL, Prisma, Redis, WebSocket (TypeScript)',
       themeConfig: {
         nav: nav(Lang.KO),
         sidebar: sidebar(Lang.KO),

@@ -22,7 +22,7 @@ export const LOCALE_BASE: Record<Lang, string> = { en: '/', ko: '/ko/' };
 export const PARTS: ReadonlyArray<{ part: Part; title: Localized }> = [
   { part: Part.POSTGRES, title: { en: 'PostgreSQL and Prisma', ko: 'PostgreSQL과 Prisma' } },
   { part: Part.REDIS, title: { en: 'Redis', ko: 'Redis' } },
-  { part: Part.WEBSOCKETS, title: { en: 'WebSockets', ko: '웹소켓' } },
+  { part: Part.WEBSOCKETS, title: { en: 'WebSockets', ko: 'WebSocket' } },
   { part: Part.PIPELINE, title: { en: 'Pipeline and production', ko: '파이프라인과 운영' } },
 ];
 
@@ -85,18 +85,18 @@ export const PLANNED_LABS: readonly PlannedLab[] = [
   },
   {
     number: '07',
-    title: { en: 'WebSocket server', ko: '웹소켓 서버' },
+    title: { en: 'WebSocket server', ko: 'WebSocket 서버' },
     summary: {
       en: 'Auth before the upgrade, rooms, broadcast, heartbeat, validation, backpressure',
-      ko: '업그레이드 전 인증, 룸, 브로드캐스트, 하트비트, 메시지 검증, 백프레셔',
+      ko: '업그레이드 전 인증, 방, 브로드캐스트, 하트비트, 메시지 검증, 백프레셔',
     },
   },
   {
     number: '08',
-    title: { en: 'WebSocket client', ko: '웹소켓 클라이언트' },
+    title: { en: 'WebSocket client', ko: 'WebSocket 클라이언트' },
     summary: {
       en: 'Reconnect with backoff and jitter, rejoin rooms, an offline queue, typed handlers',
-      ko: '백오프와 지터를 둔 재연결, 룸 재참여, 오프라인 큐, 타입이 있는 핸들러',
+      ko: '백오프와 지터를 둔 재연결, 방 복귀, 오프라인 큐, 타입이 있는 핸들러',
     },
   },
   {
@@ -112,7 +112,7 @@ export const PLANNED_LABS: readonly PlannedLab[] = [
     title: { en: 'Pub/sub scaling', ko: 'Pub/Sub 확장' },
     summary: {
       en: 'Several WebSocket servers joined by Redis, and a relay that loses nothing',
-      ko: 'Redis로 묶은 여러 웹소켓 서버, 메시지를 잃지 않는 릴레이',
+      ko: 'Redis로 묶은 여러 WebSocket 서버, 메시지를 잃지 않는 릴레이',
     },
   },
   {
@@ -128,7 +128,7 @@ export const PLANNED_LABS: readonly PlannedLab[] = [
     title: { en: 'Leak fixes', ko: '메모리 누수 고치기' },
     summary: {
       en: 'Listeners, rooms, timers and subscriptions released on close, proven by a soak test',
-      ko: '종료할 때 리스너, 룸, 타이머, 구독을 해제하고 반복 접속 테스트로 확인하기',
+      ko: '종료할 때 리스너, 방, 타이머, 구독을 해제하고 반복 접속 테스트로 확인하기',
     },
   },
 ];
@@ -147,6 +147,8 @@ export interface LabRow {
   summary: string;
   /** Null while the lesson page for this locale does not exist. */
   link: string | null;
+  /** True while the lab is only planned (no labs/NN-topic/lab.json yet): the table says so. */
+  planned: boolean;
 }
 
 export interface LabSources {
@@ -171,6 +173,7 @@ export function labRows(lang: Lang, sources: LabSources = realSources()): LabRow
       title: lab?.title[lang] ?? planned?.title[lang] ?? number,
       summary: planned?.summary[lang] ?? lab?.objectives[lang][0] ?? '',
       link: lab && sources.hasLesson(lab.id, lang) ? lessonLink(lab.id, lang) : null,
+      planned: !lab,
     };
   });
 }
@@ -197,6 +200,7 @@ export const GUIDE_PAGES: ReadonlyArray<{ slug: string; title: Localized }> = [
   { slug: 'commands', title: { en: 'Commands', ko: '명령어' } },
   { slug: 'services', title: { en: 'Services and troubleshooting', ko: '서비스와 문제 해결' } },
   { slug: 'the-system', title: { en: 'The finished system', ko: '완성된 시스템' } },
+  { slug: 'glossary', title: { en: 'Glossary', ko: '용어집' } },
   { slug: 'instructors', title: { en: 'For instructors', ko: '강사용 안내' } },
   { slug: 'writing-labs', title: { en: 'Writing a lab', ko: '실습 만들기' } },
 ];

@@ -1,6 +1,7 @@
 import type { Theme } from 'vitepress';
 import DefaultTheme from 'vitepress/theme';
 import LabList from './LabList.vue';
+import './custom.css';
 
 export default {
   extends: DefaultTheme,
