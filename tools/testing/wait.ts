@@ -1,5 +1,4 @@
 // Waiting without sleeping: poll a condition until it holds, or fail with a message after a deadline.
-import { vi } from 'vitest';
 
 export interface WaitOptions {
   /** Give up after this many milliseconds. @default 5000 */
@@ -12,23 +11,27 @@ export interface WaitOptions {
 
 /**
  * Resolves with the first truthy value `probe` returns; rejects with `message` after the deadline.
- * A thin layer over vitest's `vi.waitFor` (which retries only while the callback throws) that also
- * retries on a falsy value and words the timeout for the learner.
+ * Not `vi.waitFor`: that one retries only while the callback throws, and with its setInterval
+ * polling the app's shutdown test saw closed sockets' handles stay alive for the whole deadline;
+ * this loop yields to I/O between polls (measured: released within one poll).
  */
 export async function waitFor<T>(probe: () => T | Promise<T>, options: WaitOptions = {}): Promise<NonNullable<T>> {
   const timeoutMs = options.timeoutMs ?? 5000;
-  const why = options.message ?? 'condition did not become true';
-  try {
-    return await vi.waitFor(
-      async () => {
-        const value = await probe();
-        if (!value) throw new Error(why);
-        return value as NonNullable<T>;
-      },
-      { timeout: timeoutMs, interval: options.intervalMs ?? 10 },
-    );
-  } catch (error) {
-    throw new Error(`Timed out after ${timeoutMs} ms: ${why}`, { cause: error });
+  const intervalMs = options.intervalMs ?? 10;
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) {
+      const why = options.message ?? 'condition did not become true';
+      throw new Error(`Timed out after ${timeoutMs} ms: ${why}`, { cause: lastError });
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 
