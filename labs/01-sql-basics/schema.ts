@@ -5,22 +5,26 @@ import type { Queryable } from './db.ts';
 export const SCHEMA = /* sql */ `
 CREATE TABLE users (
   id         integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  -- TODO: add an \`email text\` column that must be present (NOT NULL) and that no two users may share (UNIQUE)
+  -- TODO: an email column. Every user has one, and no two users share one, even when two sign-ups
+  --       race: only a rule the database enforces on every write can promise that (a "check, then
+  --       insert" in TypeScript can't).
   name       text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
 
 CREATE TABLE posts (
   id         integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  -- TODO: add \`author_id integer\`, required, referencing users (id), and deleted together with its user (ON DELETE CASCADE)
+  -- TODO: the author of the post. It must name a user that exists, and a post goes away with its
+  --       author. Trap: without the database's own rule, a deleted user leaves orphan posts behind.
   title      text NOT NULL CHECK (title <> ''),
   body       text NOT NULL DEFAULT '',
   like_count integer NOT NULL DEFAULT 0 CHECK (like_count >= 0),
   created_at timestamptz NOT NULL DEFAULT now()
 );
 
--- TODO: CREATE INDEX on posts (author_id): PostgreSQL indexes users.id (the primary key), not the column pointing at it
--- TODO: CREATE INDEX on posts (created_at), so "newest first" reads the index instead of sorting the table
+-- TODO: two indexes, one per query the app runs: "the posts of user 7" (and every cascading delete)
+--       and "newest posts first". Trap: PostgreSQL indexes the primary key a foreign key points to,
+--       not the column that points; and each index slows every write, so add these two, no more.
 `;
 
 export async function applySchema(db: Queryable): Promise<void> {

@@ -9,8 +9,8 @@ export interface SignUpInput extends NewUser {
 }
 
 export async function signUpWithFirstPost(pool: pg.Pool, input: SignUpInput): Promise<{ user: User; post: Post }> {
-  // TODO: return withTransaction(pool, async (client) => { ... }), passing `client` (not pool) to both functions below
-  // TODO: const user = await createUser(client, ...): its RETURNING gives you the new id (MySQL's LAST_INSERT_ID() does not exist here)
-  // TODO: const post = await createPost(client, { authorId: user.id, ...input.firstPost }); return { user, post }
+  // TODO: create the user and their first post together or not at all, reusing createUser and
+  //       createPost. The post needs the new user's id, which exists only once the user row is in.
+  //       Trap: both calls must run inside the transaction; code given the pool runs outside it.
   throw new Error('not implemented yet: signUpWithFirstPost (labs/01-sql-basics/sign-up.ts)');
 }

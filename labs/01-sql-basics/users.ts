@@ -20,24 +20,29 @@ export interface NewUser {
 const USER_COLUMNS = `id, email, name, created_at AS "createdAt"`;
 
 export async function createUser(db: Queryable, input: NewUser): Promise<User> {
-  // TODO: INSERT INTO users (email, name) VALUES ($1, $2) RETURNING ${USER_COLUMNS}, and return rows[0]
-  // TODO: wrap it in try/catch: if isPgError(error, PgErrorCode.UNIQUE_VIOLATION), throw new DuplicateEmailError(input.email, { cause: error }); otherwise rethrow
+  // TODO: store the user and return the row as the database stored it (generated id, default
+  //       createdAt), in one round trip. Values travel as parameters, never inside the SQL text.
+  // TODO: a taken email is DuplicateEmailError (keep the driver's error as `cause`). Trap: only that
+  //       one failure is a duplicate: tell it apart by its SQLSTATE code (pg-errors.ts) and let
+  //       every other error through unchanged.
   throw new Error('not implemented yet: createUser (labs/01-sql-basics/users.ts)');
 }
 
 export async function findUserByEmail(db: Queryable, email: string): Promise<User | null> {
-  // TODO: SELECT ${USER_COLUMNS} FROM users WHERE email = $1; return the first row, or null when there is none
+  // TODO: the user with this email, in the User shape (camelCase keys), or null when there is none.
   throw new Error('not implemented yet: findUserByEmail (labs/01-sql-basics/users.ts)');
 }
 
 export async function renameUser(db: Queryable, id: number, name: string): Promise<User> {
-  // TODO: UPDATE users SET name = $2 WHERE id = $1 RETURNING ${USER_COLUMNS}
-  // TODO: no row came back? throw new UserNotFoundError(id); else return it
+  // TODO: change the name and return the updated row, in one statement.
+  // TODO: an id no user has is UserNotFoundError. Trap: the database does not raise an error for an
+  //       UPDATE that matched nothing; it just reports no rows.
   throw new Error('not implemented yet: renameUser (labs/01-sql-basics/users.ts)');
 }
 
 /** Deletes the user (and, through ON DELETE CASCADE, their posts). False if there was no such user. */
 export async function deleteUser(db: Queryable, id: number): Promise<boolean> {
-  // TODO: DELETE FROM users WHERE id = $1, and return whether rowCount is 1
+  // TODO: delete the user; the result says whether there was one to delete (the query result
+  //       tells you how many rows went).
   throw new Error('not implemented yet: deleteUser (labs/01-sql-basics/users.ts)');
 }

@@ -14,8 +14,9 @@ export interface Event {
 const EVENT_COLUMNS = `id, type, payload, created_at AS "createdAt"`;
 
 export async function recordEvent(db: Queryable, input: { type: string; payload: JsonObject }): Promise<Event> {
-  // TODO: INSERT INTO events (type, payload) VALUES ($1, $2::jsonb) RETURNING ${EVENT_COLUMNS}
-  // TODO: pass JSON.stringify(input.payload) as $2 (node-postgres would turn a JS array into a PostgreSQL array, not JSON); return rows[0]
+  // TODO: store the event and return it as stored, with the payload as the same JSON value.
+  // TODO: trap: node-postgres converts a JavaScript array parameter into a PostgreSQL array, not
+  //       JSON; send the payload as JSON text and tell PostgreSQL which type it is.
   throw new Error('not implemented yet: recordEvent (labs/02-sql-advanced/events.ts)');
 }
 
@@ -25,7 +26,8 @@ export async function findEventsContaining(
   filter: JsonObject,
   options: { limit?: number } = {},
 ): Promise<Event[]> {
-  // TODO: SELECT ${EVENT_COLUMNS} FROM events WHERE payload @> $1::jsonb, with JSON.stringify(filter) as $1
-  // TODO: ORDER BY created_at DESC, id DESC LIMIT $2 (options.limit ?? 50)
+  // TODO: the events whose payload contains `filter` (every key and value of the filter is in the
+  //       payload; extra keys are fine), with the operator the GIN index in schema.ts can serve.
+  // TODO: newest first with a tie-breaker, at most options.limit (default 50).
   throw new Error('not implemented yet: findEventsContaining (labs/02-sql-advanced/events.ts)');
 }

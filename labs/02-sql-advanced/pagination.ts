@@ -30,16 +30,20 @@ export interface KeysetPage {
 const SUMMARY_COLUMNS = `id, author_id AS "authorId", title, created_at AS "createdAt"`;
 
 export async function listPostsByOffset(db: Queryable, { page, pageSize }: OffsetPageOptions): Promise<PostSummary[]> {
-  // TODO: SELECT ${SUMMARY_COLUMNS} FROM posts ORDER BY created_at DESC, id DESC (id breaks ties between equal timestamps)
-  // TODO: LIMIT $1 OFFSET $2 with [pageSize, (page - 1) * pageSize], and return the rows
+  // TODO: page `page` (1-based) of the posts, newest first, pageSize per page, in a total order
+  //       (two posts can share a timestamp). This is the classic version the tests compare with
+  //       the keyset one: it skips rows that earlier pages pushed down.
   throw new Error('not implemented yet: listPostsByOffset (labs/02-sql-advanced/pagination.ts)');
 }
 
 export async function listPostsByKeyset(db: Queryable, { after, limit }: KeysetPageOptions): Promise<KeysetPage> {
-  // TODO: const cursor = after ? decodeCursor(after) : null (it throws InvalidCursorError on a forged cursor)
-  // TODO: select ${SUMMARY_COLUMNS} plus `created_at::text AS "cursorTime"` (full microseconds; a Date keeps only milliseconds)
-  // TODO: with a cursor add WHERE (created_at, id) < ($1::timestamptz, $2::integer): a row comparison the (created_at, id) index can seek to
-  // TODO: ORDER BY created_at DESC, id DESC, LIMIT limit + 1: the extra row only tells you whether a next page exists
-  // TODO: return the first `limit` posts (without cursorTime) and nextCursor = encodeCursor({ createdAt: last.cursorTime, id: last.id }) if the extra row came back, else null
+  // TODO: the `limit` posts that come right after the position in `after` (none: from the start),
+  //       newest first, and a cursor for the next page, or null when there is none. A forged
+  //       cursor is the caller's error (cursor.ts decodes and checks it).
+  // TODO: seek to the position with a condition the (created_at, id) index can use, instead of
+  //       counting rows to skip. Trap: the position is two columns; created_at alone repeats.
+  // TODO: trap: a JavaScript Date keeps milliseconds and PostgreSQL stores microseconds, so a
+  //       cursor built from a Date can skip or repeat rows. Take the timestamp as PostgreSQL's text.
+  // TODO: know whether a next page exists without a second query.
   throw new Error('not implemented yet: listPostsByKeyset (labs/02-sql-advanced/pagination.ts)');
 }

@@ -2,13 +2,16 @@
 import { applySchema as applyBasicsSchema, type Queryable } from '../../solutions/01-sql-basics/index.ts';
 
 export const SCHEMA = /* sql */ `
--- TODO: CREATE INDEX posts_created_at_id_idx on posts (created_at, id): keyset pages order by both columns and seek to a (created_at, id) position
+-- TODO: an index named posts_created_at_id_idx that serves the keyset query: it orders by, and seeks
+--       to, a (created_at, id) position.
 -- Lab 01's index on (created_at) alone is a prefix of that one: it serves no query the new index can't, and every INSERT still pays to maintain it.
 DROP INDEX posts_created_at_idx;
 
--- TODO: ALTER TABLE posts ADD COLUMN search tsvector GENERATED ALWAYS AS (...) STORED, so PostgreSQL recomputes it on every INSERT and UPDATE
---       inside: setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B'), so title words rank higher
--- TODO: CREATE INDEX posts_search_idx on posts USING gin (search)
+-- TODO: a \`search\` column holding the searchable words of title and body, kept up to date by
+--       PostgreSQL itself on every INSERT and UPDATE (trap: a column filled once by an UPDATE goes
+--       stale for every later post). Title words should rank above body words. Trap: the text
+--       search configuration must be spelled out, or PostgreSQL refuses the expression.
+-- TODO: an index named posts_search_idx that can answer "which rows contain this word".
 
 CREATE TABLE events (
   id         integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -16,7 +19,8 @@ CREATE TABLE events (
   payload    jsonb NOT NULL DEFAULT '{}',
   created_at timestamptz NOT NULL DEFAULT now()
 );
--- TODO: CREATE INDEX events_payload_idx on events USING gin (payload jsonb_path_ops): the operator class made for @> containment
+-- TODO: an index named events_payload_idx for "payload contains this JSON" queries, with the
+--       operator class made for containment only (smaller and faster than the default).
 `;
 
 /** Lab 01's tables, then this lab's additions. */

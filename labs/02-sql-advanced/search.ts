@@ -10,8 +10,10 @@ export interface SearchHit {
 
 /** Posts matching `query` (web-search syntax: words, "a phrase", or, -exclude), best match first. */
 export async function searchPosts(db: Queryable, query: string, options: { limit?: number } = {}): Promise<SearchHit[]> {
-  // TODO: blank query? return [] without asking the database
-  // TODO: FROM posts p, websearch_to_tsquery('english', $1) AS q WHERE p.search @@ q (websearch_to_tsquery never throws on user input; to_tsquery does)
-  // TODO: SELECT p.id, p.title, ts_rank(p.search, q) AS rank ... ORDER BY rank DESC, p.id DESC LIMIT $2 (options.limit ?? 20)
+  // TODO: a blank query finds nothing, without asking the database.
+  // TODO: posts whose `search` column matches the words the user typed, best match first (then a
+  //       tie-breaker), at most options.limit (default 20). Trap: whatever the user types must
+  //       not make the query fail: pick the query parser made for search boxes, not the one
+  //       that throws on a stray quote or operator.
   throw new Error('not implemented yet: searchPosts (labs/02-sql-advanced/search.ts)');
 }

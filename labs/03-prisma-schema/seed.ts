@@ -42,15 +42,15 @@ export async function seedDemo(prisma: PrismaClient): Promise<SeedSummary> {
 
 /** email is @unique, so upsert can find the row by it: INSERT ... ON CONFLICT in one statement. */
 export async function upsertDemoUser(tx: Tx): Promise<{ id: number }> {
-  // TODO: upsert the demo user: find it by its unique email (DEMO_USER.email); update only its name,
-  //       so a changed password survives the next seed; create it from DEMO_USER.
+  // TODO: make sure the demo user exists, in one statement, whether or not an earlier seed made it.
+  //       A re-run repairs the name but leaves the password hash alone (a user may have changed it).
   throw new Error('Not implemented yet: upsertDemoUser in labs/03-prisma-schema/seed.ts');
 }
 
 /** @@unique([ownerId, name]) gives Prisma the compound key `ownerId_name` to upsert by. */
 export async function upsertDemoProject(tx: Tx, ownerId: number): Promise<{ id: number }> {
-  // TODO: upsert the project named DEMO_PROJECT_NAME of this owner. @@unique([ownerId, name]) gives
-  //       you the compound key `where: { ownerId_name: { ownerId, name } }`.
+  // TODO: the same for the owner's project named DEMO_PROJECT_NAME. Its unique key is made of two
+  //       fields (see @@unique in schema.prisma): Prisma exposes it as one compound key.
   throw new Error('Not implemented yet: upsertDemoProject in labs/03-prisma-schema/seed.ts');
 }
 
@@ -60,23 +60,24 @@ export async function upsertDemoProject(tx: Tx, ownerId: number): Promise<{ id: 
  */
 export async function ensureVideo(tx: Tx, projectId: number, video: DemoVideo): Promise<{ id: number }> {
   const { jobs: _jobs, ...data } = video;
-  // TODO: find this project's video with the same sourcePath (findFirst, select the id only);
-  //       update it with `data` if it exists, otherwise create it with `{ ...data, projectId }`.
+  // TODO: a video has no unique key, so an upsert can't find it: look it up by what makes it "the
+  //       same video" (this project, this sourcePath), then update it or create it. Trap: leave the
+  //       project out of the lookup and the seed edits another user's video with the same path.
   throw new Error('Not implemented yet: ensureVideo in labs/03-prisma-schema/seed.ts');
 }
 
 /** A job's natural key here: its video and its kind (the demo has one job of each kind per video). */
 export async function ensureJob(tx: Tx, keys: { videoId: number; ownerId: number }, job: DemoJob): Promise<{ id: number }> {
-  // TODO: the same find-then-update-or-create, keyed by (videoId, kind); the data is `job` plus `keys`.
+  // TODO: the same, for the job of this video with this kind.
   throw new Error('Not implemented yet: ensureJob in labs/03-prisma-schema/seed.ts');
 }
 
 export async function ensurePost(tx: Tx, authorId: number, post: DemoPost): Promise<{ id: number }> {
-  // TODO: the same, keyed by (authorId, title).
+  // TODO: the same, for this author's post with this title.
   throw new Error('Not implemented yet: ensurePost in labs/03-prisma-schema/seed.ts');
 }
 
 export async function ensureEvent(tx: Tx, userId: number): Promise<{ id: bigint }> {
-  // TODO: the same, keyed by (userId, DEMO_EVENT.type); an update sets the payload.
+  // TODO: the same, for this user's event of DEMO_EVENT's type; a re-run repairs the payload.
   throw new Error('Not implemented yet: ensureEvent in labs/03-prisma-schema/seed.ts');
 }

@@ -14,8 +14,9 @@ export function findUsersByNameUnsafe(prisma: PrismaClient, name: string): Promi
 
 /** The tagged template sends `name` as a bind parameter ($1): it is data, never SQL. */
 export function findUsersByName(prisma: PrismaClient, name: string): Promise<UserName[]> {
-  // TODO: the same query as findUsersByNameUnsafe, written with the tagged template
-  //       prisma.$queryRaw<UserName[]>`... WHERE name = ${name} ...` (no quotes around ${name}).
+  // TODO: the same query as findUsersByNameUnsafe, with `name` sent as a parameter instead of
+  //       pasted into the text. Trap: Prisma has a raw-query API that looks like a template string
+  //       and one that really is one; and quotes around the value turn a parameter into text.
   throw new Error('Not implemented yet: findUsersByName in labs/04-prisma-queries/raw.ts');
 }
 
@@ -27,19 +28,20 @@ export interface AuthorPostCount {
 
 /** Authors with at least `minPosts` posts, most posts first. */
 export async function postCountsByAuthor(prisma: PrismaClient, minPosts = 1): Promise<AuthorPostCount[]> {
-  // TODO: $queryRaw: users JOIN posts, GROUP BY the user, HAVING COUNT(p.id) >= ${minPosts},
-  //       ORDER BY the count DESC then u.id. COUNT comes back as a bigint (JS BigInt): map each row
-  //       to { authorId, name, postCount: toSafeNumber(row.post_count) }.
+  // TODO: in raw SQL, the authors with at least minPosts posts, most posts first, then by id.
+  //       Trap: a count comes back from $queryRaw as a JavaScript BigInt, which JSON.stringify
+  //       refuses: postCount must be a plain number (toSafeNumber below).
   throw new Error('Not implemented yet: postCountsByAuthor in labs/04-prisma-queries/raw.ts');
 }
 
 export function toSafeNumber(value: bigint): number {
-  // TODO: throw a RangeError when the value is outside Number.MIN/MAX_SAFE_INTEGER, else Number(value).
+  // TODO: the same value as a number, or a RangeError when a number can't hold it exactly
+  //       (beyond 2^53, converting silently rounds).
   throw new Error('Not implemented yet: toSafeNumber in labs/04-prisma-queries/raw.ts');
 }
 
 /** JSON.stringify that writes BigInt values (events.id, videos.size_bytes) as strings. */
 export function toJson(value: unknown): string {
-  // TODO: JSON.stringify with a replacer that turns every bigint into its string form.
+  // TODO: JSON for any value, bigints included (as their decimal string), wherever they are nested.
   throw new Error('Not implemented yet: toJson in labs/04-prisma-queries/raw.ts');
 }

@@ -17,14 +17,16 @@ export interface SearchOptions {
  * Backslash is PostgreSQL's default LIKE escape character.
  */
 export function escapeLike(text: string): string {
-  // TODO: put a backslash in front of every backslash, % and _ (one String.replace with a regex).
+  // TODO: the text with every character LIKE treats specially made literal, so `100%` matches
+  //       only "100%". PostgreSQL's default escape character is the backslash (escape it too).
   throw new Error('Not implemented yet: escapeLike in labs/04-prisma-queries/search.ts');
 }
 
 export async function searchPosts(prisma: PrismaClient, query: string, options: SearchOptions = {}): Promise<PostHit[]> {
-  // TODO: escape the trimmed query (escapeLike) and return [] when it is empty.
-  // TODO: prisma.post.findMany: published posts whose title OR content `contains` the text with
-  //       mode: 'insensitive'; include the author with `select: PUBLIC_AUTHOR`; newest first
-  //       (createdAt desc, id desc); take options.limit ?? 20, at most 100.
+  // TODO: a blank query finds nothing (an empty `contains` would match every post).
+  // TODO: published posts whose title or content contains the text, ignoring case, newest first
+  //       with a tie-breaker, at most options.limit (default 20, never more than 100), each with
+  //       its author's public fields only (PUBLIC_AUTHOR). Trap: Prisma does not escape LIKE's
+  //       special characters for you.
   throw new Error('Not implemented yet: searchPosts in labs/04-prisma-queries/search.ts');
 }

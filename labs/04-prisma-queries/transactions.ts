@@ -14,9 +14,9 @@ export interface UserWithFirstPost {
 }
 
 export async function createUserWithFirstPost(prisma: PrismaClient, user: NewUser, post: FirstPost): Promise<UserWithFirstPost> {
-  // TODO: prisma.$transaction(async (tx) => { ... }): create the user on `tx` (select USER_PUBLIC),
-  //       then the post on `tx` (published: true, authorId: the new user's id), return both.
-  //       Use `tx`, not `prisma`, inside the callback: only `tx` runs inside the transaction.
-  // TODO: map a unique violation (the email) to EmailTakenError; rethrow anything else.
+  // TODO: create the user (public fields only) and their first, published post together or not at
+  //       all, in an interactive transaction, and return both. Trap: inside the transaction's
+  //       callback, a query sent through `prisma` runs outside it.
+  // TODO: a taken email is EmailTakenError; every other error goes out unchanged.
   throw new Error('Not implemented yet: createUserWithFirstPost in labs/04-prisma-queries/transactions.ts');
 }

@@ -21,33 +21,36 @@ export type UserRecord = Prisma.UserGetPayload<{ select: typeof USER_PUBLIC }>;
 export type UserWithPosts = UserRecord & { posts: Prisma.PostModel[] };
 
 export async function createUser(prisma: PrismaClient, input: NewUser): Promise<UserRecord> {
-  // TODO: prisma.user.create with `data: input` and `select: USER_PUBLIC` (never return the hash).
-  // TODO: wrap it in try/catch: when isUniqueViolation(error), throw new EmailTakenError(input.email, { cause: error });
-  //       rethrow anything else.
+  // TODO: create the user and return its public fields only. Trap: the password hash must never
+  //       leave this module, not even in a returned object.
+  // TODO: a taken email is EmailTakenError (with the Prisma error as `cause`); tell it apart with
+  //       the helpers of errors.ts and let every other error through.
   throw new Error('Not implemented yet: createUser in labs/04-prisma-queries/users.ts');
 }
 
 export async function getUserById(prisma: PrismaClient, id: number): Promise<UserRecord> {
-  // TODO: findUnique by id with `select: USER_PUBLIC`; throw new UserNotFoundError(id) when it is null.
+  // TODO: the user's public fields, or UserNotFoundError when there is no such user.
   throw new Error('Not implemented yet: getUserById in labs/04-prisma-queries/users.ts');
 }
 
 export async function updateUser(prisma: PrismaClient, id: number, changes: UserChanges): Promise<UserRecord> {
-  // TODO: prisma.user.update({ where: { id }, data: changes, select: USER_PUBLIC }).
-  // TODO: map isRecordNotFound (P2025) to UserNotFoundError and isUniqueViolation (P2002) to EmailTakenError.
+  // TODO: apply the changes and return the public fields, in one query.
+  // TODO: a missing user is UserNotFoundError, a taken email EmailTakenError: Prisma reports each
+  //       with its own error code (errors.ts has a helper for each).
   throw new Error('Not implemented yet: updateUser in labs/04-prisma-queries/users.ts');
 }
 
 /** Deletes the user; the database deletes their posts and sessions (ON DELETE CASCADE). */
 export async function deleteUser(prisma: PrismaClient, id: number): Promise<void> {
-  // TODO: prisma.user.delete({ where: { id } }); map P2025 to UserNotFoundError. The foreign keys
-  //       (ON DELETE CASCADE) delete the posts and sessions: no extra queries needed.
+  // TODO: delete the user (UserNotFoundError when there is none). Their posts and sessions go too:
+  //       the schema's foreign keys already say so, so no extra queries.
   throw new Error('Not implemented yet: deleteUser in labs/04-prisma-queries/users.ts');
 }
 
 /** The user with this email and their `take` newest published posts, or null. */
 export async function findUserWithLatestPosts(prisma: PrismaClient, email: string, take = 10): Promise<UserWithPosts | null> {
-  // TODO: findUnique by email, selecting ...USER_PUBLIC plus `posts` with its own where (published),
-  //       orderBy (createdAt desc, then id desc: two posts can share a millisecond) and take.
+  // TODO: in one query, the user's public fields and their `take` latest published posts, newest
+  //       first. A relation in a select can have its own filter, order and limit. Trap: two posts
+  //       can share a millisecond: the order needs a tie-breaker.
   throw new Error('Not implemented yet: findUserWithLatestPosts in labs/04-prisma-queries/users.ts');
 }
