@@ -16,6 +16,10 @@ const labProject = (target: Target) => ({
     name: target,
     include: ['labs/*/**/*.test.ts'],
     globalSetup: ['tools/testing/global-setup.ts'],
+    // Each test file in its own process, so the runner's watchdog can kill a worker stuck in a
+    // learner's endless loop (tools/runner/watchdog.ts); this setup file tells it what runs.
+    pool: 'forks' as const,
+    setupFiles: ['tools/testing/watchdog-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

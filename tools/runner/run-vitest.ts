@@ -2,6 +2,7 @@
 // hands back a RunReport: the workbook never parses vitest's console output.
 import type { Reporter, SerializedError, TestCase, TestModule, TestSpecification } from 'vitest/node';
 import { collectResults, ProblemKind, relativeTo, type Problem, type RunReport } from './results.ts';
+import { explainStopped, Watchdog, WATCHDOG_DIR_ENV } from './watchdog.ts';
 
 export interface RunOptions {
   root: string;
@@ -24,13 +25,20 @@ export interface WatchOptions extends RunOptions {
   onRerun?(changed: string | undefined): void;
   /** Changes to files matching these globs re-run every test of the filter. */
   rerunAllOn?: string[];
+  /** Stops watching (closes vitest) when aborted; else it watches until the process ends. */
+  signal?: AbortSignal;
 }
 
-function reporterFor(options: RunOptions, onEnd: (report: RunReport) => void, onRerun?: (changed: string | undefined) => void): Reporter {
+function reporterFor(options: RunOptions, watchdog: Watchdog, onEnd: (report: RunReport) => void, onRerun?: (changed: string | undefined) => void): Reporter {
   let started = Date.now();
   return {
+    onInit(vitest) {
+      const config = vitest.projects.find((p) => p.name === options.project)?.config ?? vitest.config;
+      watchdog.setLimits({ testMs: config.testTimeout, hookMs: config.hookTimeout });
+    },
     onTestRunStart(_specs: ReadonlyArray<TestSpecification>) {
       started = Date.now();
+      watchdog.takeStopped(); // a new run: forget the previous run's stopped workers
     },
     onWatcherRerun(_files: string[], trigger?: string) {
       onRerun?.(trigger ? relativeTo(options.root, trigger) : undefined);
@@ -46,7 +54,7 @@ function reporterFor(options: RunOptions, onEnd: (report: RunReport) => void, on
       options.onConsole?.(log.content, log.type);
     },
     onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>) {
-      const { tests, problems } = collectResults(modules, unhandledErrors, options.root);
+      const { tests, problems } = explainStopped(collectResults(modules, unhandledErrors, options.root), watchdog.takeStopped(), options.root);
       onEnd({ project: options.project, root: options.root, tests, problems, durationMs: Date.now() - started });
     },
   };
@@ -62,6 +70,13 @@ function setupProblem(error: unknown): Problem {
     .filter((f) => !f.includes('node_modules'))
     .slice(0, 3);
   return { kind: ProblemKind.SETUP, lab: null, message, ...(where.length ? { where } : {}) };
+}
+
+/** The watchdog of one run (or one watch session): workers learn its folder from the environment. */
+function startWatchdog(): Watchdog {
+  const watchdog = new Watchdog({ testMs: 20_000, hookMs: 30_000 });
+  process.env[WATCHDOG_DIR_ENV] = watchdog.dir;
+  return watchdog;
 }
 
 async function create(options: RunOptions & { rerunAllOn?: string[] }, reporter: Reporter, watch: boolean, poll = false) {
@@ -88,7 +103,8 @@ async function create(options: RunOptions & { rerunAllOn?: string[] }, reporter:
 export async function runVitest(options: RunOptions): Promise<RunReport> {
   const started = Date.now();
   let report: RunReport | undefined;
-  const reporter = reporterFor(options, (r) => (report = r));
+  const watchdog = startWatchdog();
+  const reporter = reporterFor(options, watchdog, (r) => (report = r));
   let vitest: Awaited<ReturnType<typeof create>> | undefined;
   try {
     vitest = await create(options, reporter, false);
@@ -98,6 +114,7 @@ export async function runVitest(options: RunOptions): Promise<RunReport> {
     report = { project: options.project, root: options.root, tests: report?.tests ?? [], problems, durationMs: Date.now() - started };
   } finally {
     await vitest?.close().catch(() => {});
+    watchdog.close();
   }
   process.exitCode = 0; // vitest sets it on failures; the callers decide their own exit code
   return report ?? { project: options.project, root: options.root, tests: [], problems: [], durationMs: Date.now() - started };
@@ -112,16 +129,24 @@ export async function watchVitest(options: WatchOptions): Promise<Problem | null
   // ends an empty run, and "no tests" would be the wrong thing to tell the learner.
   let started = false;
   let first: RunReport | undefined;
-  const reporter = reporterFor(options, (report) => (started ? options.onRunEnd(report) : (first = report)), options.onRerun);
+  const watchdog = startWatchdog();
+  process.once('exit', () => watchdog.close());
+  const onEnd = (report: RunReport) => {
+    if (started) options.onRunEnd(report);
+    else first = report;
+  };
+  const reporter = reporterFor(options, watchdog, onEnd, options.onRerun);
   let vitest: Awaited<ReturnType<typeof create>> | undefined;
   try {
     vitest = await create(options, reporter, true, options.poll);
     await vitest.start(options.filters ?? []);
     started = true;
     if (first) options.onRunEnd(first);
+    options.signal?.addEventListener('abort', () => void vitest?.close().finally(() => watchdog.close()), { once: true });
     return null;
   } catch (error) {
     await vitest?.close().catch(() => {});
+    watchdog.close();
     return setupProblem(error);
   }
 }
