@@ -224,7 +224,7 @@ export class Cache<T> {
   async #redis<R>(operation: (client: RedisClient) => Promise<R>): Promise<R> {
     // TODO: if !this.#client.isReady (reconnecting, closed), throw new RedisUnavailableError() without trying
     // TODO: race operation(this.#client) against a timer that rejects with new RedisTimeoutError(this.#redisTimeoutMs)
-    // TODO: clear the timer in a finally block, whoever wins
+    // TODO: clear the timer in a finally block, whoever wins (deadline.ts's withDeadline is that race, ready to use)
     return operation(this.#client);
   }
 

@@ -1,5 +1,6 @@
 // Lab 06's public surface, for the app and later labs.
 export * from './errors.ts';
+export * from './deadline.ts';
 export * from './keys.ts';
 export * from './ttl.ts';
 export * from './client-options.ts';

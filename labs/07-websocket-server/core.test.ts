@@ -1,7 +1,7 @@
 // The pure pieces of the server: token bucket, send policy, connection registry, handshake parsing.
 import { describe, expect, test } from 'vitest';
 import { decideSend, SendDecision } from './backpressure.ts';
-import { isOriginAllowed, readCredential } from './handshake.ts';
+import { isOriginAllowed, isWebSocketUpgrade, readCredential } from './handshake.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { ConnectionRegistry } from './registry.ts';
 
@@ -45,6 +45,13 @@ describe('decideSend (backpressure policy)', () => {
   test('disconnects when a message would pass the hard limit', () => {
     expect(decideSend(3600, 500, true, limits)).toBe(SendDecision.DISCONNECT);
     expect(decideSend(3500, 500, true, limits), 'landing exactly on the hard limit is allowed').toBe(SendDecision.SEND);
+  });
+
+  test('never disconnects for a non-essential message: one user\'s traffic must not close another\'s socket', () => {
+    const small = { softLimitBytes: 1000, hardLimitBytes: 1200 };
+
+    expect(decideSend(900, 500, false, small), 'below the soft limit, but past the hard limit with this message: drop it').toBe(SendDecision.DROP);
+    expect(decideSend(5000, 500, false, small), 'far past the hard limit: still only a drop').toBe(SendDecision.DROP);
   });
 });
 
@@ -111,6 +118,17 @@ describe('handshake parsing', () => {
     expect(readCredential({ url: '/ws?token=abc', headers: {} }), 'a token in the URL ends up in logs: refuse it').toBeNull();
     expect(readCredential({ url: '/ws', headers: { authorization: 'Basic abc' } })).toBeNull();
     expect(readCredential({ url: '/ws', headers: { authorization: 'Bearer' } })).toBeNull();
+  });
+
+  test('recognises a WebSocket upgrade ws would accept, and nothing else', () => {
+    const good = { method: 'GET', url: '/ws', headers: { upgrade: 'WebSocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } };
+    const { 'sec-websocket-key': _key, ...noKey } = good.headers;
+
+    expect(isWebSocketUpgrade(good)).toBe(true);
+    expect(isWebSocketUpgrade({ ...good, headers: noKey }), 'no Sec-WebSocket-Key: ws answers 400').toBe(false);
+    expect(isWebSocketUpgrade({ ...good, headers: { ...good.headers, 'sec-websocket-key': 'short' } }), 'a key must be 16 bytes in base64').toBe(false);
+    expect(isWebSocketUpgrade({ ...good, headers: { ...good.headers, 'sec-websocket-version': '12' } })).toBe(false);
+    expect(isWebSocketUpgrade({ ...good, method: 'POST' })).toBe(false);
   });
 
   test('checks Origin against the allow-list; no Origin is a non-browser client', () => {

@@ -1,11 +1,13 @@
 // Authentication happens in the HTTP upgrade handler: a refused client never gets a WebSocket.
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, test } from 'vitest';
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor } from '../../tools/testing/wait.ts';
 import { startChatServer, type ChatServer, type ChatServerOptions } from './chat-server.ts';
 import { sessionCacheKey, ticketKey } from './keys.ts';
 import { connect, handshakeStatus } from '../../tools/testing/ws-client.ts';
-import { captureLogger, createSession, requestTicket } from './test-kit.ts';
+import { captureLogger, createSession, rawStatus, requestTicket } from './test-kit.ts';
+import { CloseCode } from './protocol.ts';
 
 const db = useDatabase();
 const redis = useRedis();
@@ -64,18 +66,19 @@ describe('session tokens (Authorization: Bearer)', () => {
     expect(status, 'tokens in URLs end up in access logs: only Bearer headers and tickets count (handshake.ts)').toBe(401);
   });
 
-  test('the session is cached in Redis for exactly its remaining lifetime', async () => {
-    const ttlMs = 120_000;
-    const { token } = await createSession(db.prisma, { ttlMs });
-    const { wsUrl } = await start();
-    const key = sessionCacheKey(redis.prefix, token);
+  test('the session is cached in Redis for its remaining lifetime, at most sessionCacheTtlMs', async () => {
+    const short = await createSession(db.prisma, { ttlMs: 20_000 });
+    const long = await createSession(db.prisma, { ttlMs: 3_600_000 });
+    const { wsUrl } = await start({ sessionCacheTtlMs: 60_000 });
 
-    const client = await connect(wsUrl, { token });
-    const pttl = await redis.client.pTTL(key);
+    for (const { token } of [short, long]) await (await connect(wsUrl, { token })).close();
+    const shortTtl = await redis.client.pTTL(sessionCacheKey(redis.prefix, short.token));
+    const longTtl = await redis.client.pTTL(sessionCacheKey(redis.prefix, long.token));
 
-    expect(pttl, `PTTL of ${key}: cache with the session's remaining lifetime, not a fixed TTL (session-auth.ts)`).toBeGreaterThan(ttlMs - 10_000);
-    expect(pttl).toBeLessThanOrEqual(ttlMs);
-    await client.close();
+    expect(shortTtl, 'a session that ends in 20 s is cached for what is left of it, not a fixed TTL (session-auth.ts)').toBeGreaterThan(10_000);
+    expect(shortTtl).toBeLessThanOrEqual(20_000);
+    expect(longTtl, 'a long session is cached for at most sessionCacheTtlMs: a row deleted behind the cache stops working within that bound').toBeGreaterThan(50_000);
+    expect(longTtl).toBeLessThanOrEqual(60_000);
   });
 
   test('a cached session is served from Redis without asking PostgreSQL', async () => {
@@ -140,6 +143,19 @@ describe('tickets for browsers', () => {
     expect(await handshakeStatus(wsUrl, { ticket })).toBe(401);
   });
 
+  test('a request that is not a valid upgrade gets 400 and does not use up the ticket', async () => {
+    const { token } = await createSession(db.prisma);
+    const { url, wsUrl } = await start();
+    const ticket = String((await requestTicket(url, token)).body.ticket);
+    const { port } = new URL(url);
+
+    const broken = await rawStatus(Number(port), `GET /ws?ticket=${encodeURIComponent(ticket)} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    const fixed = await handshakeStatus(wsUrl, { ticket });
+
+    expect(broken, 'no Sec-WebSocket-Key: refuse with 400 bad_upgrade (isWebSocketUpgrade in handshake.ts)').toBe(400);
+    expect(fixed, 'check the upgrade BEFORE redeeming the ticket: it must still work once').toBe(101);
+  });
+
   test('/ws-ticket refuses a missing or unknown token', async () => {
     const { url } = await start();
 
@@ -148,6 +164,38 @@ describe('tickets for browsers', () => {
 
     expect(missing).toEqual({ status: 401, body: { error: 'missing_credential' } });
     expect(unknown).toEqual({ status: 401, body: { error: 'invalid_credential' } });
+  });
+});
+
+describe('session revocation', () => {
+  test('revokeSession closes that session\'s sockets with 4003, and its token gets 401 at once; other sessions stay', async () => {
+    const { userId, token } = await createSession(db.prisma);
+    const otherDevice = randomBytes(24).toString('base64url');
+    await db.prisma.session.create({ data: { token: otherDevice, userId, expiresAt: new Date(Date.now() + 3_600_000) } });
+    const { url, wsUrl } = await start();
+    const tab = await connect(wsUrl, { token, closeAfterTest: true });
+    const phone = await connect(wsUrl, { token: otherDevice, closeAfterTest: true });
+
+    const closedCount = await server!.revokeSession(token);
+    const closed = await tab.waitClosed('close code 4003 for the revoked session\'s socket');
+    const afterwards = { handshake: await handshakeStatus(wsUrl, { token }), ticket: (await requestTicket(url, token)).status };
+    phone.send({ type: 'ping' });
+
+    expect(closed.code, 'a revoked session\'s sockets close with CloseCode.SESSION_REVOKED').toBe(CloseCode.SESSION_REVOKED);
+    expect(closedCount).toBe(1);
+    expect(afterwards, 'the cached session must go with the row (SessionAuth.revokeSession deletes the cache key)').toEqual({ handshake: 401, ticket: 401 });
+    expect(await db.prisma.session.count({ where: { token } }), 'the row is deleted').toBe(0);
+    expect(await phone.next('the other device\'s pong'), 'another session of the same user is not touched').toEqual({ type: 'pong' });
+  });
+
+  test('a ticket issued before the revocation cannot be redeemed after it', async () => {
+    const { token } = await createSession(db.prisma);
+    const { url, wsUrl } = await start();
+    const ticket = String((await requestTicket(url, token)).body.ticket);
+
+    await server!.auth.revokeSession(token);
+
+    expect(await handshakeStatus(wsUrl, { ticket }), 'a ticket is a copy of the session: revoking the session revokes it (revokedSessionKey)').toBe(401);
   });
 });
 

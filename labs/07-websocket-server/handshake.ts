@@ -11,6 +11,7 @@ export type Credential =
 
 /** The part of an `IncomingMessage` these functions read. */
 export interface UpgradeRequest {
+  method?: string | undefined;
   url?: string | undefined;
   headers: IncomingHttpHeaders;
 }
@@ -25,6 +26,19 @@ export function readBearer(header: string | undefined): string | null {
 /** The path of a request URL without its query string (safe to log). */
 export function pathOf(url: string | undefined): string {
   return new URL(url ?? '/', 'http://localhost').pathname;
+}
+
+/**
+ * True if `ws` would accept this upgrade (RFC 6455 section 4.2.1): GET, `Upgrade: websocket`,
+ * `Sec-WebSocket-Version: 13` (or 8) and a `Sec-WebSocket-Key` of 16 bytes in base64.
+ * Check it before redeeming a ticket: otherwise `ws` refuses the request with 400 after the
+ * single-use ticket is already gone.
+ */
+export function isWebSocketUpgrade(req: UpgradeRequest): boolean {
+  // TODO: true only if all hold: req.method is 'GET'; req.headers.upgrade is 'websocket' (any case);
+  //       req.headers['sec-websocket-version'] is '13' or '8'; req.headers['sec-websocket-key'] is a
+  //       string of 22 base64 characters followed by '==' (16 bytes, what ws checks).
+  throw new Error('Not implemented yet: isWebSocketUpgrade (labs/07-websocket-server/handshake.ts)');
 }
 
 /**

@@ -90,6 +90,7 @@ describe('backpressure', () => {
     maxPayload: 64 * 1024,
     backpressure: { softLimitBytes, hardLimitBytes },
     rateLimit: { capacity: 100_000, refillPerSecond: 100_000 },
+    userRateLimit: { capacity: 100_000, refillPerSecond: 100_000 },
   };
 
   test('broadcasts to a reader that stopped are dropped past the soft limit; others get every message', async () => {
@@ -119,30 +120,46 @@ describe('backpressure', () => {
     expect(received, 'what was not dropped arrives in order').toEqual([...received].sort((a, b) => a - b));
   });
 
-  test('essential messages past the hard limit disconnect the slow reader with 4008', async () => {
+  test('essential messages (server pushes) past the hard limit disconnect the slow reader with 4008', async () => {
     const { wsUrl } = await start(options);
-    const [sender, slow] = [await user(wsUrl), await user(wsUrl)];
+    const slow = await user(wsUrl);
     const slowInfo = () => server!.connections().find((c) => c.id === slow.welcome.connectionId);
 
     slow.ws.pause();
     let sent = 0;
     let maxBuffered = 0;
     while (sent < 3000 && !slowInfo()?.closing) {
-      sender.send({ type: 'dm', to: slow.userId, text: pad });
-      sender.send({ type: 'ping' });
-      expect(await sender.next('the pong that shows the DM was handled')).toEqual({ type: 'pong' });
+      server!.sendToUser(slow.userId, { type: 'event', name: 'test.push', data: pad });
       sent += 1;
       maxBuffered = Math.max(maxBuffered, slowInfo()?.bufferedAmount ?? 0);
     }
 
-    expect(slowInfo()?.closing, `after ${sent} direct messages the stalled reader should be closing`).toBe(true);
+    expect(slowInfo()?.closing, `after ${sent} pushes the stalled reader should be closing`).toBe(true);
     expect(maxBuffered, 'never queue past the hard limit').toBeLessThanOrEqual(hardLimitBytes);
     slow.ws.resume();
     const closed = await slow.waitClosed('close code 4008 once the reader catches up', 10_000);
     expect(closed.code).toBe(CloseCode.SLOW_CONSUMER);
-    sender.send({ type: 'ping' });
-    expect(await sender.next(), 'the sender is unaffected').toEqual({ type: 'pong' });
-    await waitFor(() => server!.stats().connections === 1, { message: 'the slow consumer should leave the registry once closed' });
+    await waitFor(() => server!.stats().connections === 0, { message: 'the slow consumer should leave the registry once closed' });
+  });
+
+  test('direct messages from another user never close the recipient: past the limits they are dropped and the sender gets recipient_busy', async () => {
+    const { wsUrl } = await start(options);
+    const [sender, slow] = [await user(wsUrl), await user(wsUrl)];
+    const slowInfo = () => server!.connections().find((c) => c.id === slow.welcome.connectionId);
+
+    slow.ws.pause();
+    let busy: Record<string, unknown> | undefined;
+    for (let sent = 0; sent < 3000 && !busy && !slowInfo()?.closing; sent += 1) {
+      sender.send({ type: 'dm', to: slow.userId, text: pad, id: String(sent) });
+      sender.send({ type: 'ping' });
+      const answer = await sender.next('an error or the pong after the dm');
+      if (answer.type === 'error') busy = answer;
+      if (answer.type !== 'pong') await sender.nextOf('pong', 'the pong after the dm');
+    }
+
+    expect(slowInfo()?.closing, 'another user\'s dms are not essential for the recipient: never close their socket with 4008 (dm in dispatch)').toBe(false);
+    expect(busy, 'once the recipient is not reading, tell the sender the dm was dropped').toMatchObject({ type: 'error', code: 'recipient_busy' });
+    expect(slowInfo()!.bufferedAmount, 'the recipient\'s buffer stays within the soft limit plus one message').toBeLessThanOrEqual(softLimitBytes + pad.length + 200);
   });
 });
 

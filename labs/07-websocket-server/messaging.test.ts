@@ -5,7 +5,7 @@ import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor } from '../../tools/testing/wait.ts';
 import { startChatServer, type ChatServer, type ChatServerOptions } from './chat-server.ts';
 import { CloseCode, ErrorCode } from './protocol.ts';
-import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
+import { connect, handshakeStatus, type TestClient } from '../../tools/testing/ws-client.ts';
 import { createSession } from './test-kit.ts';
 
 const db = useDatabase();
@@ -165,6 +165,27 @@ describe('direct messages', () => {
 
     expect(await alice.next()).toEqual({ type: 'error', code: ErrorCode.USER_OFFLINE, message: expect.any(String), id: 'd1' });
   });
+
+  test('canDirectMessage refuses with dm_not_allowed, the same answer whether the recipient is online or not', async () => {
+    const { wsUrl } = await start({ canDirectMessage: () => false });
+    const alice = await user(wsUrl);
+    const bob = await user(wsUrl);
+
+    alice.send({ type: 'dm', to: bob.userId, text: 'are you there?', id: 'online' });
+    const toOnline = await alice.next('the answer to a dm to an online user');
+    alice.send({ type: 'dm', to: bob.userId + 1000, text: 'are you there?', id: 'offline' });
+    const toOffline = await alice.next('the answer to a dm to an offline user');
+    bob.send({ type: 'ping' });
+
+    expect(toOnline, 'ask the policy before looking up the recipient: the answer must not reveal who is online').toEqual({
+      type: 'error',
+      code: ErrorCode.DM_NOT_ALLOWED,
+      message: expect.any(String),
+      id: 'online',
+    });
+    expect(toOffline).toMatchObject({ type: 'error', code: ErrorCode.DM_NOT_ALLOWED, id: 'offline' });
+    expect(await bob.next(), 'a refused dm is not delivered').toEqual({ type: 'pong' });
+  });
 });
 
 describe('bad input', () => {
@@ -221,5 +242,53 @@ describe('bad input', () => {
     expect(bob.pending, 'nothing past the limit may reach the room').toEqual([]);
     await waitFor(() => server!.stats().connections === 1, { message: 'the closed flooder should leave the registry' });
     expect(server!.stats(), 'no state left behind by the flooder').toEqual({ connections: 1, users: 1, rooms: 1 });
+  });
+});
+
+describe('connection limits', () => {
+  test('one user past maxConnectionsPerUser gets 429 too_many_connections; a tab that closes frees its slot', async () => {
+    const { wsUrl } = await start({ maxConnectionsPerUser: 2 });
+    const session = await createSession(db.prisma);
+    const tabs = [await connect(wsUrl, { token: session.token }), await connect(wsUrl, { token: session.token })];
+    clients.push(...tabs);
+
+    const third = await handshakeStatus(wsUrl, { token: session.token });
+    const other = await user(wsUrl);
+    await tabs[0]!.close();
+    await waitFor(() => server!.stats().connections === 2, { message: 'the closed tab should leave the registry' });
+    const again = await handshakeStatus(wsUrl, { token: session.token });
+
+    expect(third, 'the third socket of one user is refused before the upgrade (chat-server.ts onUpgrade)').toBe(429);
+    expect(other.welcome.userId, 'the cap is per user: others still connect').toBe(other.userId);
+    expect(again, 'a closed tab frees its slot').toBe(101);
+  });
+
+  test('one address past maxConnectionsPerIp gets 429 before any credential is checked', async () => {
+    const { wsUrl } = await start({ maxConnectionsPerIp: 2 });
+    await user(wsUrl);
+    await user(wsUrl);
+    const session = await createSession(db.prisma);
+
+    const statuses = [await handshakeStatus(wsUrl, { token: session.token }), await handshakeStatus(wsUrl)];
+
+    expect(statuses, 'the third socket from 127.0.0.1 is refused, with or without a credential').toEqual([429, 429]);
+  });
+
+  test('the message rate is limited per user too: more tabs do not mean more messages', async () => {
+    const { wsUrl } = await start({ rateLimit: { capacity: 100, refillPerSecond: 0.001 }, userRateLimit: { capacity: 4, refillPerSecond: 0.001 } });
+    const session = await createSession(db.prisma);
+    const tabs = [await connect(wsUrl, { token: session.token }), await connect(wsUrl, { token: session.token })];
+    clients.push(...tabs);
+
+    const answers: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      for (const tab of tabs) {
+        tab.send({ type: 'ping' });
+        const answer = await tab.next('pong or rate_limited');
+        answers.push(answer.type === 'error' ? String(answer.code) : String(answer.type));
+      }
+    }
+
+    expect(answers, 'two tabs share the user\'s 4 messages: the 5th and 6th get rate_limited').toEqual(['pong', 'pong', 'pong', 'pong', 'rate_limited', 'rate_limited']);
   });
 });

@@ -18,6 +18,8 @@ export const CloseCode = {
   HEARTBEAT_TIMEOUT: 4000,
   /** The session ran out while connected: log in again before reconnecting. */
   SESSION_EXPIRED: 4001,
+  /** The session was revoked (logout, or an admin deleted it): log in again before reconnecting. */
+  SESSION_REVOKED: 4003,
   /** The client stopped reading and its send buffer passed the hard limit. */
   SLOW_CONSUMER: 4008,
   /** The client kept sending after `rate_limited` errors. */
@@ -34,6 +36,10 @@ export const ErrorCode = {
   NOT_IN_ROOM: 'not_in_room',
   ROOM_LIMIT: 'room_limit',
   USER_OFFLINE: 'user_offline',
+  /** This server does not let the sender write to that user (no relation): says nothing about presence. */
+  DM_NOT_ALLOWED: 'dm_not_allowed',
+  /** The recipient is not reading fast enough: the dm was dropped, not queued (their socket stays open). */
+  RECIPIENT_BUSY: 'recipient_busy',
   RATE_LIMITED: 'rate_limited',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

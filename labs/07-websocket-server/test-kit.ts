@@ -1,6 +1,8 @@
 // Lab 07's test helpers beyond the shared WebSocket test client (tools/testing/ws-client.ts):
 // users with sessions, tickets, a capturing logger. Labs 08, 10 and the app's tests use them too. Not a learner file.
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { withDeadline } from '../../tools/testing/wait.ts';
 import type { PrismaClient } from '../../prisma/client.ts';
 
 export interface TestSession {
@@ -40,4 +42,20 @@ export function captureLogger() {
       warn: (event: string, fields: Record<string, unknown> = {}) => void lines.push({ level: 'warn', event, fields }),
     },
   };
+}
+
+/**
+ * Writes `bytes` on a fresh TCP connection to 127.0.0.1:`port` and returns the status code of the
+ * answer, or null if the server closed without one. For requests a WebSocket client refuses to send.
+ */
+export async function rawStatus(port: number, bytes: string): Promise<number | null> {
+  const socket = net.connect(port, '127.0.0.1');
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.on('error', () => {}); // a reset shows up as a close without an answer
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.write(bytes);
+  await withDeadline(closed, 5000, `the server on port ${port} neither answered nor closed the connection`);
+  const head = /^HTTP\/1\.1 (\d{3})/.exec(Buffer.concat(chunks).toString('latin1'));
+  return head ? Number(head[1]) : null;
 }

@@ -16,7 +16,7 @@
 import type { z } from 'zod';
 import type { RedisClient } from '../../solutions/05-redis-structures/index.ts';
 import { decodeEntry, encodeEntry, entrySchema, type Entry } from './entry.ts';
-import { RedisTimeoutError, RedisUnavailableError } from './errors.ts';
+import { boundedRedis } from './deadline.ts';
 import { lockKeyFor } from './keys.ts';
 import { acquireLock, releaseLock } from './redis-lock.ts';
 import { SingleFlight } from './single-flight.ts';
@@ -259,17 +259,8 @@ export class Cache<T> {
 
   // #region redis
   /** Runs one Redis operation, bounded: not connected or no answer in time is a failure, at once. */
-  async #redis<R>(operation: (client: RedisClient) => Promise<R>): Promise<R> {
-    if (!this.#client.isReady) throw new RedisUnavailableError();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RedisTimeoutError(this.#redisTimeoutMs)), this.#redisTimeoutMs);
-    });
-    try {
-      return await Promise.race([operation(this.#client), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  #redis<R>(operation: (client: RedisClient) => Promise<R>): Promise<R> {
+    return boundedRedis(this.#client, this.#redisTimeoutMs, operation);
   }
   // #endregion redis
 

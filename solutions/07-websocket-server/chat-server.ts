@@ -7,13 +7,14 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { decideSend, SendDecision, type BackpressureLimits } from './backpressure.ts';
-import { ForbiddenOriginError, HandshakeError, InternalServerError, MissingCredentialError, NotFoundError, ShuttingDownError } from './errors.ts';
-import { isOriginAllowed, pathOf, readBearer, readCredential } from './handshake.ts';
+import { BadUpgradeError, ForbiddenOriginError, HandshakeError, InternalServerError, MissingCredentialError, NotFoundError, ShuttingDownError, TooManyConnectionsError } from './errors.ts';
+import { sessionId } from './keys.ts';
+import { isOriginAllowed, isWebSocketUpgrade, pathOf, readBearer, readCredential } from './handshake.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { CloseCode, encode, ErrorCode, parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.ts';
 import { TokenBucket, type TokenBucketOptions } from './rate-limit.ts';
 import { ConnectionRegistry, type RegistryStats } from './registry.ts';
-import { SessionAuth, type AuthenticatedUser, type CacheClient, type SessionAuthOptions } from './session-auth.ts';
+import { SessionAuth, type AuthenticatedUser, type IssuedTicket, type SessionAuthOptions } from './session-auth.ts';
 
 export interface RateLimitOptions extends TokenBucketOptions {
   /** Rejected messages in a row before the socket is closed with 4029. */
@@ -24,7 +25,7 @@ export interface ChatServerOptions {
   /** Sessions are rows of the Prisma `Session` model. */
   prisma: SessionAuthOptions['prisma'];
   /** Caches sessions and holds tickets. The caller connects and closes it. */
-  redis: CacheClient;
+  redis: SessionAuthOptions['redis'];
   /** Put in front of every Redis key. */
   keyPrefix: string;
   /** @default silentLogger */
@@ -49,6 +50,24 @@ export interface ChatServerOptions {
   heartbeatIntervalMs?: number;
   /** Per-connection message rate. @default { capacity: 20, refillPerSecond: 10, maxViolations: 10 } */
   rateLimit?: Partial<RateLimitOptions>;
+  /**
+   * Per-user message rate, shared by all of a user's sockets (so 20 tabs do not get 20 times the
+   * rate). Rejections count as violations of the connection that sent them.
+   * @default { capacity: 40, refillPerSecond: 20 }
+   */
+  userRateLimit?: Partial<TokenBucketOptions>;
+  /** Open sockets one user may hold; the next handshake gets 429 too_many_connections. @default 16 */
+  maxConnectionsPerUser?: number;
+  /**
+   * Sockets and handshakes in progress from one IP address, counted before authentication (an
+   * attacker without a credential still costs a socket each). @default 64
+   */
+  maxConnectionsPerIp?: number;
+  /**
+   * May `from` send a direct message to `to`? Asked before anything about `to` is looked up, so a
+   * refusal (`dm_not_allowed`) says nothing about whether `to` is online. @default every pair may
+   */
+  canDirectMessage?: (from: number, to: number) => boolean;
   /** Send-buffer limits per connection. @default { softLimitBytes: 256 KiB, hardLimitBytes: 1 MiB } */
   backpressure?: Partial<BackpressureLimits>;
   /** @default 32 */
@@ -57,6 +76,10 @@ export interface ChatServerOptions {
   ticketTtlMs?: number;
   /** close() terminates sockets that have not finished closing after this long. @default 5_000 */
   shutdownTimeoutMs?: number;
+  /** Longest a session stays cached in Redis (see SessionAuthOptions). @default 60_000 */
+  sessionCacheTtlMs?: number;
+  /** Give up on one Redis command after this long. @default 250 */
+  redisTimeoutMs?: number;
   /** The clock for session expiry. @default Date.now */
   now?: () => number;
 }
@@ -66,6 +89,8 @@ interface Connection {
   readonly id: string;
   readonly userId: number;
   readonly expiresAt: number;
+  /** Which session opened it (a digest of the token): revokeSession() closes it. */
+  readonly sessionId: string;
   readonly ws: WebSocket;
   readonly bucket: TokenBucket;
   violations: number;
@@ -100,12 +125,21 @@ export class ChatServer {
   private readonly ownsHttp: boolean;
   private readonly upgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head);
   private readonly wss: WebSocketServer;
-  private readonly auth: SessionAuth;
+  /** The session check and ticket issuer this server uses; an app attached to the same server shares it. */
+  readonly auth: SessionAuth;
   private readonly registry = new ConnectionRegistry<Connection>();
   private readonly log: Logger;
   private readonly path: string;
   private readonly allowedOrigins: readonly string[];
   private readonly rateLimit: RateLimitOptions;
+  private readonly userRateLimit: TokenBucketOptions;
+  /** One bucket per connected user, dropped with the user's last socket. */
+  private readonly userBuckets = new Map<number, TokenBucket>();
+  private readonly maxPerUser: number;
+  private readonly maxPerIp: number;
+  /** Sockets (upgraded or still in the handshake) per remote address. */
+  private readonly perIp = new Map<string, number>();
+  private readonly canDirectMessage: (from: number, to: number) => boolean;
   private readonly limits: BackpressureLimits;
   private readonly maxRooms: number;
   private readonly shutdownTimeoutMs: number;
@@ -121,6 +155,10 @@ export class ChatServer {
     this.path = options.path ?? '/ws';
     this.allowedOrigins = options.allowedOrigins ?? [];
     this.rateLimit = { capacity: 20, refillPerSecond: 10, maxViolations: 10, ...options.rateLimit };
+    this.userRateLimit = { capacity: 40, refillPerSecond: 20, ...options.userRateLimit };
+    this.maxPerUser = options.maxConnectionsPerUser ?? 16;
+    this.maxPerIp = options.maxConnectionsPerIp ?? 64;
+    this.canDirectMessage = options.canDirectMessage ?? (() => true);
     this.limits = { softLimitBytes: 256 * 1024, hardLimitBytes: 1024 * 1024, ...options.backpressure };
     this.maxRooms = options.maxRoomsPerConnection ?? 32;
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5_000;
@@ -196,10 +234,16 @@ export class ChatServer {
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // Until ws takes the socket over, a reset during the (async) auth would be an unhandled 'error'.
     socket.on('error', ignoreSocketError);
+    // Counted from the first byte to the socket's close, before any credential is read: a client
+    // that never authenticates still holds a socket.
+    if (!this.countIp(req, socket)) return reject(socket, new TooManyConnectionsError('ip'));
     void this.authenticate(req).then(
       ({ user, via }) => {
         if (this.closing) return reject(socket, new ShuttingDownError());
         if (socket.destroyed) return; // the client gave up while we were checking
+        // Checked here, in the same tick as accept() adds the connection: two handshakes of one
+        // user that finish together cannot both slip under the cap.
+        if (this.registry.connectionsOf(user.userId).size >= this.maxPerUser) return reject(socket, new TooManyConnectionsError('user'));
         socket.off('error', ignoreSocketError); // from here on, ws owns the socket and its errors
         this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, user, via));
       },
@@ -213,10 +257,26 @@ export class ChatServer {
     );
   }
 
+  /** One more socket from this request's address; false (and nothing counted) past the cap. */
+  private countIp(req: IncomingMessage, socket: Duplex): boolean {
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const count = this.perIp.get(ip) ?? 0;
+    if (count >= this.maxPerIp) return false;
+    this.perIp.set(ip, count + 1);
+    socket.once('close', () => {
+      const left = (this.perIp.get(ip) ?? 1) - 1;
+      if (left > 0) this.perIp.set(ip, left);
+      else this.perIp.delete(ip);
+    });
+    return true;
+  }
+
   /** Every check happens here, before the upgrade: a rejected client never gets a WebSocket. */
   private async authenticate(req: IncomingMessage): Promise<{ user: AuthenticatedUser; via: 'bearer' | 'ticket' }> {
     if (this.closing) throw new ShuttingDownError();
     if (pathOf(req.url) !== this.path) throw new NotFoundError();
+    // Before the credential: a request ws would refuse must not use up a single-use ticket.
+    if (!isWebSocketUpgrade(req)) throw new BadUpgradeError();
     if (!isOriginAllowed(req.headers.origin, this.allowedOrigins)) throw new ForbiddenOriginError();
     const credential = readCredential(req);
     if (!credential) throw new MissingCredentialError();
@@ -231,6 +291,7 @@ export class ChatServer {
       id: randomUUID(),
       userId: user.userId,
       expiresAt: user.expiresAt,
+      sessionId: user.sessionId,
       ws,
       bucket: new TokenBucket(this.rateLimit, performance.now()),
       violations: 0,
@@ -239,6 +300,7 @@ export class ChatServer {
       closing: false,
     };
     this.registry.add(conn);
+    if (!this.userBuckets.has(conn.userId)) this.userBuckets.set(conn.userId, new TokenBucket(this.userRateLimit, performance.now()));
     ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
     ws.on('pong', () => {
       conn.isAlive = true;
@@ -247,6 +309,7 @@ export class ChatServer {
     ws.on('error', (error: Error & { code?: string }) => this.log.warn('ws.error', { connectionId: conn.id, code: error.code }));
     ws.once('close', (code) => {
       this.registry.remove(conn);
+      if (this.registry.connectionsOf(conn.userId).size === 0) this.userBuckets.delete(conn.userId);
       this.log.info('ws.closed', { connectionId: conn.id, userId: conn.userId, code });
     });
     this.log.info('ws.connected', { connectionId: conn.id, userId: conn.userId, via });
@@ -257,7 +320,9 @@ export class ChatServer {
   // #region on-message
   private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     if (conn.closing) return; // frames already read after we decided to close
-    if (!conn.bucket.take(performance.now())) {
+    const now = performance.now();
+    // Both buckets: this socket's, and the one all of this user's sockets share.
+    if (!conn.bucket.take(now) || !this.userBuckets.get(conn.userId)!.take(now)) {
       conn.violations += 1;
       if (conn.violations > this.rateLimit.maxViolations) return this.disconnect(conn, CloseCode.RATE_LIMITED, 'rate limit');
       return this.reply(conn, { type: 'error', code: ErrorCode.RATE_LIMITED, message: 'too many messages: slow down' });
@@ -291,10 +356,18 @@ export class ChatServer {
         return this.broadcast(msg.room, frame, msg.excludeSelf ? conn : undefined);
       }
       case 'dm': {
+        // The policy first, before looking at who is online: a refusal must not reveal presence.
+        if (!this.canDirectMessage(conn.userId, msg.to)) {
+          return this.reply(conn, { type: 'error', code: ErrorCode.DM_NOT_ALLOWED, message: `you cannot send direct messages to user ${msg.to}`, ...id });
+        }
         const targets = this.registry.connectionsOf(msg.to);
         if (targets.size === 0) return this.reply(conn, { type: 'error', code: ErrorCode.USER_OFFLINE, message: `user ${msg.to} is not connected`, ...id });
         const frame = Buffer.from(encode({ type: 'dm', from: conn.userId, text: msg.text, ...id }));
-        for (const target of [...targets]) this.send(target, frame, true);
+        // Traffic another user causes is never essential for the recipient: a slow reader loses
+        // it (and the sender is told), but no sender can push a recipient's socket into 4008.
+        let delivered = 0;
+        for (const target of [...targets]) if (this.send(target, frame, false)) delivered += 1;
+        if (delivered === 0) return this.reply(conn, { type: 'error', code: ErrorCode.RECIPIENT_BUSY, message: `user ${msg.to} is not reading: message dropped`, ...id });
         return;
       }
       case 'ping':
@@ -328,16 +401,19 @@ export class ChatServer {
     this.send(conn, Buffer.from(encode(message)), true);
   }
 
-  private send(conn: Connection, frame: Buffer, essential: boolean): void {
-    if (conn.closing || conn.ws.readyState !== WebSocket.OPEN) return;
+  /** True if the frame was handed to the socket. */
+  private send(conn: Connection, frame: Buffer, essential: boolean): boolean {
+    if (conn.closing || conn.ws.readyState !== WebSocket.OPEN) return false;
     switch (decideSend(conn.ws.bufferedAmount, frame.length, essential, this.limits)) {
       case SendDecision.DROP:
         conn.dropped += 1;
-        return;
+        return false;
       case SendDecision.DISCONNECT:
-        return this.disconnect(conn, CloseCode.SLOW_CONSUMER, 'slow consumer');
+        this.disconnect(conn, CloseCode.SLOW_CONSUMER, 'slow consumer');
+        return false;
       case SendDecision.SEND:
         conn.ws.send(frame, { binary: false });
+        return true;
     }
   }
   // #endregion send
@@ -369,6 +445,41 @@ export class ChatServer {
   }
   // #endregion heartbeat
 
+  // #region ticket
+  /**
+   * The ticket endpoint's one definition, for this server's own POST /ws-ticket and for an app
+   * that serves the route on its own server: a page of an allowed Origin (or a non-browser client)
+   * trades its `Authorization: Bearer <session token>` for a single-use ticket.
+   * Throws ForbiddenOriginError (403), MissingCredentialError (401), what verifyToken throws
+   * (401, 503) and AuthUnavailableError (503).
+   */
+  async ticketFor(req: Pick<IncomingMessage, 'headers'>): Promise<IssuedTicket> {
+    if (!isOriginAllowed(req.headers.origin, this.allowedOrigins)) throw new ForbiddenOriginError();
+    const token = readBearer(req.headers.authorization);
+    if (!token) throw new MissingCredentialError();
+    return this.auth.issueTicket(token);
+  }
+  // #endregion ticket
+
+  // #region revoke
+  /**
+   * Logs a session out: revokes it (SessionAuth.revokeSession: row, cache, tickets) and closes
+   * this server's sockets of that session with 4003 SESSION_REVOKED. Returns how many it closed.
+   * Other sessions of the same user (other devices) stay connected.
+   */
+  async revokeSession(token: string): Promise<number> {
+    const id = sessionId(token);
+    const sockets = [...this.registry.all()].filter((conn) => conn.sessionId === id && !conn.closing);
+    try {
+      await this.auth.revokeSession(token);
+    } finally {
+      // Even when Redis could not be told (the error still reaches the caller): the row is gone.
+      for (const conn of sockets) this.disconnect(conn, CloseCode.SESSION_REVOKED, 'session revoked');
+    }
+    return sockets.length;
+  }
+  // #endregion revoke
+
   // #region http
   /** POST /ws-ticket with a Bearer token returns a single-use ticket for the browser's handshake. */
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -385,11 +496,8 @@ export class ChatServer {
       return respond(res, 204);
     }
     if (req.method !== 'POST') return respond(res, 405, { error: 'method_not_allowed' });
-    const token = readBearer(req.headers.authorization);
     try {
-      if (!token) throw new MissingCredentialError();
-      const issued = await this.auth.issueTicket(token);
-      respond(res, 201, issued);
+      respond(res, 201, await this.ticketFor(req));
     } catch (error) {
       const failure = toHandshakeError(error);
       this.log.warn('ticket.rejected', { status: failure.status, code: failure.code, error: errorName(error) });

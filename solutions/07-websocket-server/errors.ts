@@ -3,8 +3,21 @@
 // Messages are fixed: they never contain the credential that failed.
 
 export abstract class HandshakeError extends Error {
-  abstract readonly status: 401 | 403 | 404 | 500 | 503;
+  abstract readonly status: 400 | 401 | 403 | 404 | 429 | 500 | 503;
   abstract readonly code: string;
+}
+
+/**
+ * Not a WebSocket upgrade `ws` would accept (GET, `Upgrade: websocket`, `Sec-WebSocket-Version: 13`,
+ * a 16-byte base64 `Sec-WebSocket-Key`). Checked before the credential, so a broken request never
+ * uses up a single-use ticket.
+ */
+export class BadUpgradeError extends HandshakeError {
+  readonly status = 400;
+  readonly code = 'bad_upgrade';
+  constructor() {
+    super('Not a valid WebSocket upgrade request.');
+  }
 }
 
 export class MissingCredentialError extends HandshakeError {
@@ -44,6 +57,15 @@ export class NotFoundError extends HandshakeError {
   readonly code = 'not_found';
   constructor() {
     super('No such path.');
+  }
+}
+
+/** Past `maxConnectionsPerUser` (this user's open sockets) or `maxConnectionsPerIp` (sockets and handshakes from one address). */
+export class TooManyConnectionsError extends HandshakeError {
+  readonly status = 429;
+  readonly code = 'too_many_connections';
+  constructor(readonly scope: 'user' | 'ip') {
+    super(scope === 'user' ? 'Too many open connections for this user.' : 'Too many connections from this address.');
   }
 }
 

@@ -11,6 +11,7 @@ export type Credential =
 
 /** The part of an `IncomingMessage` these functions read. */
 export interface UpgradeRequest {
+  method?: string | undefined;
   url?: string | undefined;
   headers: IncomingHttpHeaders;
 }
@@ -27,6 +28,26 @@ export function readBearer(header: string | undefined): string | null {
 export function pathOf(url: string | undefined): string {
   return new URL(url ?? '/', 'http://localhost').pathname;
 }
+
+// #region is-upgrade
+/**
+ * True if `ws` would accept this upgrade (RFC 6455 section 4.2.1): GET, `Upgrade: websocket`,
+ * `Sec-WebSocket-Version: 13` (or 8) and a `Sec-WebSocket-Key` of 16 bytes in base64.
+ * Check it before redeeming a ticket: otherwise `ws` refuses the request with 400 after the
+ * single-use ticket is already gone.
+ */
+export function isWebSocketUpgrade(req: UpgradeRequest): boolean {
+  const key = req.headers['sec-websocket-key'];
+  const version = req.headers['sec-websocket-version'];
+  return (
+    req.method === 'GET' &&
+    req.headers.upgrade?.toLowerCase() === 'websocket' &&
+    (version === '13' || version === '8') &&
+    typeof key === 'string' &&
+    /^[+/0-9A-Za-z]{22}==$/.test(key.trim())
+  );
+}
+// #endregion is-upgrade
 
 // #region read-credential
 /**

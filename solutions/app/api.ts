@@ -5,20 +5,26 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { createSession } from '../04-prisma-queries/index.ts';
 import type { UserStore, VideoStore } from '../06-redis-caching/index.ts';
-import { InvalidCredentialError, MissingCredentialError, readBearer, type SessionAuth } from '../07-websocket-server/index.ts';
+import { InvalidCredentialError, MissingCredentialError, readBearer, type ChatServer } from '../07-websocket-server/index.ts';
 import type { PrismaClient } from '../../prisma/client.ts';
 import type { DashboardAssets } from './dashboard-assets.ts';
 import { InvalidBodyError, InvalidIdError, InvalidLoginError, JobNotFoundError, VideoNotFoundError } from './errors.ts';
 import { json, raw, readJson, type Reply } from './http-json.ts';
 import type { JobRunner } from './job-runner.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import { DECOY_PASSWORD_RECORD, verifyPassword } from './password.ts';
 import { findOwnedJob, listJobs, listProjects, ownsProject } from './queries.ts';
 import { parseId, type Route } from './router.ts';
 
 export interface ApiDeps {
   prisma: PrismaClient;
-  /** Lab 07's session check (Redis-cached) and ticket issuer, shared with the WebSocket server. */
-  auth: SessionAuth;
+  /**
+   * Lab 07's chat server on the app's port: its session check (Redis-cached), its ticket endpoint
+   * and its revocation, so the API and the WebSocket side share one definition of each.
+   */
+  chat: Pick<ChatServer, 'auth' | 'ticketFor' | 'revokeSession'>;
+  /** Failed-login counters (Redis). */
+  logins: LoginThrottle;
   /** Lab 06's caches in front of users and videos. */
   users: UserStore;
   videos: VideoStore;
@@ -57,14 +63,14 @@ function pathId(ctx: RequestContext): number {
 }
 
 export function apiRoutes(deps: ApiDeps): Route<Handler>[] {
-  const { prisma, auth } = deps;
+  const { prisma, chat } = deps;
 
   // #region signed-in
   /** The caller's user id, from `Authorization: Bearer <session token>` (401 otherwise). */
   async function signedIn(req: IncomingMessage): Promise<{ userId: number; token: string }> {
     const token = readBearer(req.headers.authorization);
     if (!token) throw new MissingCredentialError();
-    const { userId } = await auth.verifyToken(token);
+    const { userId } = await chat.auth.verifyToken(token);
     return { userId, token };
   }
   // #endregion signed-in
@@ -79,15 +85,31 @@ export function apiRoutes(deps: ApiDeps): Route<Handler>[] {
       path: '/api/login',
       async handler({ req }) {
         const { email, password } = parseBody(LoginBody, await readJson(req, deps.maxBodyBytes));
+        const ip = req.socket.remoteAddress ?? 'unknown';
+        await deps.logins.attempt(email, ip); // 429 past the limit, before any password work
         const user = await prisma.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });
         // An unknown email still costs one scrypt, so response times do not tell which emails exist.
         const ok = await verifyPassword(password, user?.passwordHash ?? DECOY_PASSWORD_RECORD);
         if (!user || !ok) throw new InvalidLoginError();
+        await deps.logins.succeeded(email, ip);
         const session = await createSession(prisma, user.id, deps.sessionTtlMs);
         return json(201, { token: session.token, expiresAt: session.expiresAt, user: { id: user.id, email: user.email, name: user.name } });
       },
     },
     // #endregion login
+
+    // #region logout
+    {
+      method: 'POST',
+      path: '/api/logout',
+      async handler({ req }) {
+        const { token } = await signedIn(req);
+        // The row, the Redis cache of it, its tickets, and this session's open sockets (4003).
+        const closedSockets = await chat.revokeSession(token);
+        return json(200, { loggedOut: true, closedSockets });
+      },
+    },
+    // #endregion logout
 
     {
       method: 'GET',
@@ -136,8 +158,7 @@ export function apiRoutes(deps: ApiDeps): Route<Handler>[] {
       method: 'POST',
       path: '/ws-ticket',
       async handler({ req }) {
-        const { token } = await signedIn(req);
-        return json(201, await auth.issueTicket(token));
+        return json(201, await chat.ticketFor(req)); // lab 07's one definition of the ticket endpoint
       },
     },
   ];

@@ -24,7 +24,7 @@ import {
   VideoStore,
   type CacheLogger,
 } from '../06-redis-caching/index.ts';
-import { pathOf, SessionAuth, silentLogger, startChatServer, type Logger } from '../07-websocket-server/index.ts';
+import { pathOf, silentLogger, startChatServer, type Logger } from '../07-websocket-server/index.ts';
 import { ensureDatabase } from '../../prisma/admin.ts';
 import { migrate, type MigrateResult } from '../../prisma/migrate.ts';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client.ts';
@@ -33,6 +33,7 @@ import { loadDashboard } from './dashboard-assets.ts';
 import { MethodNotAllowedError, RouteNotFoundError, ShuttingDownError } from './errors.ts';
 import { answerClientError, toApiError, writeError, writeReply } from './http-json.ts';
 import type { JobRunner } from './job-runner.ts';
+import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 import { chatNotifier } from './notifier.ts';
 import { matchRoute } from './router.ts';
 import { SimulatedJobRunner, type SimulationOptions } from './simulated-runner.ts';
@@ -64,7 +65,16 @@ export interface AppOptions {
   redisConnectTimeoutMs?: number;
   /** @default silentLogger */
   logger?: Logger;
-  /** Builds the Prisma client; the app owns it and disconnects it on close. Tests pass one that logs queries. @default createPrismaClient */
+  /**
+   * Longest wait for PostgreSQL on a request path (one query, or opening a connection); past it the
+   * request answers 503 database_unavailable instead of hanging. @default 5000
+   */
+  databaseTimeoutMs?: number;
+  /** Failed-login limits. @default { maxFailuresPerAccount: 5, maxFailuresPerIp: 50, windowMs: 15 min } */
+  loginThrottle?: LoginThrottleOptions;
+  /** Open WebSockets per user, and per IP address before authentication. @default { perUser: 16, perIp: 64 } */
+  maxConnections?: { perUser?: number; perIp?: number };
+  /** Builds the Prisma client; the app owns it and disconnects it on close. Tests pass one that logs queries. @default createPrismaClient with the deadlines */
   createPrisma?: (databaseUrl: string) => PrismaClient;
 }
 
@@ -131,7 +141,10 @@ async function start(
   // #region database
   await ensureDatabase(options.databaseUrl);
   const migrations = await migrate(options.databaseUrl);
-  const prisma = (options.createPrisma ?? createPrismaClient)(options.databaseUrl);
+  const databaseTimeoutMs = options.databaseTimeoutMs ?? 5000;
+  const prisma = options.createPrisma
+    ? options.createPrisma(options.databaseUrl)
+    : createPrismaClient(options.databaseUrl, { connectTimeoutMs: databaseTimeoutMs, queryTimeoutMs: databaseTimeoutMs });
   closers.defer(() => prisma.$disconnect());
   const seeded = (options.seedIfEmpty ?? true) && (await prisma.user.count()) === 0 ? await seedDemo(prisma) : null;
   // #endregion database
@@ -190,7 +203,6 @@ async function start(
 
   // #region websocket
   const url = publicUrl(address);
-  const auth = new SessionAuth({ prisma, redis, keyPrefix: prefix });
   // Lab 07's server on the app's own port: it answers every upgrade (404 for another path, 503
   // once closing) and close() takes its listener off again; the app keeps owning `server`.
   const chat = await startChatServer({
@@ -201,6 +213,11 @@ async function start(
     keyPrefix: prefix,
     logger: log,
     allowedOrigins: [...ownOrigins(address), ...(options.allowedOrigins ?? [])],
+    maxConnectionsPerUser: options.maxConnections?.perUser ?? 16,
+    maxConnectionsPerIp: options.maxConnections?.perIp ?? 64,
+    // The app has no relation between users (no contacts, no shared projects): direct messages are
+    // off, so no user can probe who is online or write into someone else's sockets.
+    canDirectMessage: () => false,
   });
   closers.defer(() => chat.close());
   const notifier = chatNotifier(chat);
@@ -216,7 +233,8 @@ async function start(
 
   routes = apiRoutes({
     prisma,
-    auth,
+    chat,
+    logins: new LoginThrottle(redis, prefix, options.loginThrottle),
     users: new UserStore(userCache, keys, prismaUserSource(prisma)),
     videos: new VideoStore(videoCache, keys, prismaVideoSource(prisma)),
     runner,

@@ -20,7 +20,10 @@ export const ApiErrorCode = {
   REQUEST_TIMEOUT: 'request_timeout',
   HEADERS_TOO_LARGE: 'headers_too_large',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+  TOO_MANY_LOGINS: 'too_many_logins',
   SHUTTING_DOWN: 'shutting_down',
+  DATABASE_UNAVAILABLE: 'database_unavailable',
+  LOGIN_UNAVAILABLE: 'login_unavailable',
   INTERNAL_ERROR: 'internal_error',
 } as const;
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
@@ -129,6 +132,39 @@ export class UnsupportedMediaTypeError extends ApiError {
   constructor() {
     super('Send the body as Content-Type: application/json.');
     this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
+/**
+ * Too many failed logins for this account or from this address in the window. The same answer
+ * whether the email exists or not; the correct password gets it too until the window ends.
+ */
+export class TooManyLoginsError extends ApiError {
+  readonly status = 429;
+  readonly code = ApiErrorCode.TOO_MANY_LOGINS;
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many failed logins. Try again in ${retryAfterSeconds} s.`);
+    this.name = 'TooManyLoginsError';
+  }
+}
+
+/** PostgreSQL refused the connection or did not answer within its deadline. Retry later. */
+export class DatabaseUnavailableError extends ApiError {
+  readonly status = 503;
+  readonly code = ApiErrorCode.DATABASE_UNAVAILABLE;
+  constructor(options?: ErrorOptions) {
+    super('The database is not answering right now. Try again shortly.', options);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** The login throttle's counters (Redis) are out of reach: logins wait rather than go unthrottled. */
+export class LoginUnavailableError extends ApiError {
+  readonly status = 503;
+  readonly code = ApiErrorCode.LOGIN_UNAVAILABLE;
+  constructor(options?: ErrorOptions) {
+    super('Logging in is not possible right now. Try again shortly.', options);
+    this.name = 'LoginUnavailableError';
   }
 }
 

@@ -4,7 +4,8 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { toJson } from '../04-prisma-queries/index.ts';
 import { HandshakeError } from '../07-websocket-server/index.ts';
-import { ApiError, ApiErrorCode, BadJsonError, InternalError, MethodNotAllowedError, PayloadTooLargeError, ShuttingDownError, UnsupportedMediaTypeError, RunnerClosedError } from './errors.ts';
+import { isDatabaseUnavailable } from '../../prisma/errors.ts';
+import { ApiError, ApiErrorCode, BadJsonError, DatabaseUnavailableError, TooManyLoginsError, InternalError, MethodNotAllowedError, PayloadTooLargeError, ShuttingDownError, UnsupportedMediaTypeError, RunnerClosedError } from './errors.ts';
 
 export type Reply =
   | { kind: 'json'; status: number; body: unknown }
@@ -39,10 +40,17 @@ export async function readJson(req: IncomingMessage, limitBytes: number): Promis
 // #endregion read-body
 
 // #region to-api-error
-/** Known failures keep their status and code; anything else is our bug: 500, logged by name only. */
+/**
+ * Known failures keep their status and code; a database that is away or silent is 503
+ * database_unavailable (it recovers by itself); anything else is our bug: 500, logged by name only.
+ */
 export function toApiError(error: unknown): { status: number; code: string; message: string; internal: boolean } {
   if (error instanceof ApiError || error instanceof HandshakeError) {
     return { status: error.status, code: error.code, message: error.message, internal: false };
+  }
+  if (isDatabaseUnavailable(error)) {
+    const down = new DatabaseUnavailableError({ cause: error });
+    return { status: down.status, code: down.code, message: down.message, internal: false };
   }
   if (error instanceof RunnerClosedError) {
     const closing = new ShuttingDownError();
@@ -76,6 +84,8 @@ export function writeError(res: ServerResponse, error: unknown): void {
   }
   if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allow.join(', '));
   if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+  if (error instanceof TooManyLoginsError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  if (status === 503) res.setHeader('Retry-After', '5');
   // After 413 the rest of the body is still on the wire: close instead of reading it.
   if (status === 413) res.setHeader('Connection', 'close');
   writeReply(res, json(status, { error: code, message }));

@@ -265,7 +265,14 @@ $('#login-form').addEventListener('submit', (event) => {
     .catch((error: unknown) => showError('#login-error', error));
 });
 
-$('#logout').addEventListener('click', signOut);
+/** Log out on the server too (the session row, its cache and its sockets go), then forget it here. */
+function logOut(): void {
+  const ending = token;
+  signOut();
+  if (ending) void fetch('/api/logout', { method: 'POST', headers: { authorization: `Bearer ${ending}` } }).catch(() => {});
+}
+
+$('#logout').addEventListener('click', logOut);
 
 if (token) enter().catch(() => signOut());
 else show('login');

@@ -1,11 +1,10 @@
 // Helpers for the app's tests: start the finished system on port 0 against this file's database
 // and Redis prefix, and talk to its API.
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { createApp, DEMO_LOGIN, hashPassword, type AppOptions, type StartedApp } from '../index.ts';
 import type { PrismaClient } from '../../../prisma/client.ts';
 import type { TestDatabase, TestRedis } from '../../../tools/testing/test-env.ts';
-import { withDeadline } from '../../../tools/testing/wait.ts';
+import { rawStatus as rawStatusOnPort } from '../../../labs/07-websocket-server/test-kit.ts';
 
 export { DEMO_LOGIN };
 
@@ -25,6 +24,8 @@ export interface RequestOptions {
   body?: unknown;
   rawBody?: string;
   headers?: Record<string, string>;
+  /** Fail the test if no answer arrives within this long. @default 10_000 */
+  timeoutMs?: number;
 }
 
 export async function request<T = Record<string, unknown>>(app: StartedApp, method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
@@ -35,7 +36,7 @@ export async function request<T = Record<string, unknown>>(app: StartedApp, meth
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  const res = await fetch(`${app.url}${path}`, { method, headers, body, signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${app.url}${path}`, { method, headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers };
 }
@@ -60,19 +61,7 @@ export async function createOtherUser(prisma: PrismaClient) {
   return { user, email: user.email, password, project, video, job };
 }
 
-/**
- * Writes `bytes` on a fresh TCP connection to the app and returns the status code of the answer,
- * or null if the server closed the connection without one. For requests fetch() refuses to send.
- */
-export async function rawStatus(app: StartedApp, bytes: string): Promise<number | null> {
-  const { port, hostname } = new URL(app.url);
-  const socket = net.connect(Number(port), hostname);
-  const chunks: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  socket.on('error', () => {}); // a reset shows up as a close without an answer
-  socket.write(bytes);
-  await withDeadline(ended, 5000, 'the server neither answered nor closed the connection');
-  const head = /^HTTP\/1\.1 (\d{3})/.exec(Buffer.concat(chunks).toString('latin1'));
-  return head ? Number(head[1]) : null;
+/** The status code the app answers raw `bytes` with (null: closed without an answer). See lab 07's rawStatus. */
+export function rawStatus(app: StartedApp, bytes: string): Promise<number | null> {
+  return rawStatusOnPort(Number(new URL(app.url).port), bytes);
 }

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedApp } from '../index.ts';
 import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
-import { rawStatus, startTestApp } from './kit.ts';
+import { connect, handshakeStatus } from '../../../tools/testing/ws-client.ts';
+import { createOtherUser, login, rawStatus, request, startTestApp } from './kit.ts';
 
 const db = useDatabase();
 const redis = useRedis();
@@ -24,5 +25,63 @@ describe('requests the HTTP parser refuses', () => {
 
     expect(await rawStatus(app, huge), '16 KiB of headers is Node\'s limit: answer 431 like its default clientError handler').toBe(431);
     expect(await rawStatus(app, malformed), 'a request that does not parse gets 400').toBe(400);
+  });
+});
+
+describe('failed logins', () => {
+  it('locks an account after 5 failures: 429 with Retry-After, for the right password too, and alike for an unknown email', async () => {
+    const victim = await createOtherUser(db.prisma);
+    const wrong = { email: victim.email, password: 'not-the-password' };
+    const unknown = { email: 'nobody@example.test', password: 'whatever' };
+
+    const answers: number[] = [];
+    for (let i = 0; i < 6; i += 1) answers.push((await request(app, 'POST', '/api/login', { body: wrong })).status);
+    const right = await request(app, 'POST', '/api/login', { body: { email: victim.email, password: victim.password } });
+    const unknownAnswers: number[] = [];
+    for (let i = 0; i < 6; i += 1) unknownAnswers.push((await request(app, 'POST', '/api/login', { body: unknown })).status);
+
+    expect(answers, 'five wrong passwords get 401, the sixth attempt 429').toEqual([401, 401, 401, 401, 401, 429]);
+    expect([right.status, right.body.error], 'while locked, the right password gets the same 429: no oracle').toEqual([429, 'too_many_logins']);
+    expect(Number(right.headers.get('retry-after')), 'Retry-After: the seconds left in the window').toBeGreaterThan(0);
+    expect(unknownAnswers, 'an unknown email is counted and locked exactly like a real one').toEqual(answers);
+  });
+
+  it('limits failures per address across accounts', async () => {
+    // A prefix of its own: the counters of the other tests in this file do not count here.
+    const limited = await startTestApp(db, redis, { redisPrefix: `${redis.prefix}ip:`, loginThrottle: { maxFailuresPerAccount: 100, maxFailuresPerIp: 3 } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i += 1) statuses.push((await request(limited, 'POST', '/api/login', { body: { email: `guess-${i}@example.test`, password: 'x' } })).status);
+
+      expect(statuses, 'the fourth failure from one address within the window gets 429, whatever the account').toEqual([401, 401, 401, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('realtime limits', () => {
+  it('refuses direct messages between users (no relation in the app), without revealing who is online', async () => {
+    const token = await login(app);
+    const client = await connect(app.wsUrl, { token, closeAfterTest: true });
+
+    client.send({ type: 'dm', to: client.welcome.userId, text: 'hi', id: 'a' });
+    client.send({ type: 'dm', to: 999_999, text: 'hi', id: 'b' });
+
+    expect(await client.next('the answer to a dm')).toMatchObject({ type: 'error', code: 'dm_not_allowed', id: 'a' });
+    expect(await client.next('the answer to a dm to nobody')).toMatchObject({ type: 'error', code: 'dm_not_allowed', id: 'b' });
+  });
+
+  it('caps the sockets one user may hold: the next handshake gets 429', async () => {
+    const capped = await startTestApp(db, redis, { maxConnections: { perUser: 2 } });
+    try {
+      const token = await login(capped);
+      await connect(capped.wsUrl, { token, closeAfterTest: true });
+      await connect(capped.wsUrl, { token, closeAfterTest: true });
+
+      expect(await handshakeStatus(capped.wsUrl, { token })).toBe(429);
+    } finally {
+      await capped.close();
+    }
   });
 });
