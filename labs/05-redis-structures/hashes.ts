@@ -7,13 +7,15 @@ export interface VideoStats {
 }
 
 export async function saveStats({ client, keys }: RedisContext, videoId: number, stats: VideoStats): Promise<void> {
-  // TODO: client.hSet(keys.videoStats(videoId), { views: ..., likes: ... }) writes both fields in one command
+  // TODO: write both fields of the video's stats hash in one command (one round trip, no moment
+  //       where only one of them is new).
   throw new Error('TODO: saveStats in hashes.ts');
 }
 
 /** Adds one view, atomically (no read-modify-write race between servers), and returns the new count. */
 export async function recordView({ client, keys }: RedisContext, videoId: number): Promise<number> {
-  // TODO: HINCRBY the "views" field by 1 and return the new value (don't read, add and write back)
+  // TODO: add one to the views field inside Redis and return the new count. Trap: reading, adding
+  //       in JavaScript and writing back loses views when two servers do it at once.
   throw new Error('TODO: recordView in hashes.ts');
 }
 
@@ -22,8 +24,7 @@ export async function recordView({ client, keys }: RedisContext, videoId: number
  * and every field comes back as a string.
  */
 export async function loadStats({ client, keys }: RedisContext, videoId: number): Promise<VideoStats | null> {
-  // TODO: HGETALL the stats key
-  // TODO: an object with no fields means the key does not exist: return null
-  // TODO: turn each field back into a number; a missing field counts as 0
+  // TODO: every field of the stats hash, as numbers (a hash stores strings; a missing field is 0),
+  //       or null when the video has no stats. Trap: reading a missing hash is not null in Redis.
   throw new Error('TODO: loadStats in hashes.ts');
 }

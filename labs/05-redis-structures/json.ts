@@ -7,7 +7,8 @@ import { CorruptValueError, InvalidTtlError } from './errors.ts';
 
 /** `JSON.stringify`, except that a bigint is written as its decimal string instead of throwing. */
 export function encodeJson(value: unknown): string {
-  // TODO: pass JSON.stringify a replacer `(_key, v) => ...` that returns v.toString() when typeof v is 'bigint'
+  // TODO: bigints must survive (as their decimal string) wherever they are nested: JSON.stringify
+  //       throws on them by default, and lets you change how each value is written.
   return JSON.stringify(value);
 }
 
@@ -17,9 +18,9 @@ export function encodeJson(value: unknown): string {
  * `CorruptValueError`, with the parse or validation error as its `cause`.
  */
 export function decodeJson<S extends z.ZodType>(text: string, schema: S): z.output<S> {
-  // TODO: JSON.parse(text) inside try/catch; on error throw new CorruptValueError({ cause })
-  // TODO: schema.safeParse(the parsed value); if !success throw new CorruptValueError({ cause: parsed.error })
-  // TODO: return parsed.data
+  // TODO: the value `text` encodes, checked against `schema` and typed by it. Text that is not JSON,
+  //       and JSON of the wrong shape, are both CorruptValueError (with the reason as `cause`).
+  //       Trap: whatever comes back from Redis may have been written by older code or by hand.
   throw new Error('TODO: decodeJson in json.ts');
 }
 
@@ -29,13 +30,14 @@ export interface SetJsonOptions {
 }
 
 export async function setJson(client: RedisClient, key: string, value: unknown, options: SetJsonOptions = {}): Promise<void> {
-  // TODO: without options.ttlSeconds: client.set(key, encodeJson(value))
-  // TODO: with it: throw InvalidTtlError unless it is a whole number above 0, then SET with expiration { type: 'EX', value }
+  // TODO: store the encoded value, with an expiry when options.ttlSeconds is given, in one command
+  //       (a value set now and given its TTL later can live forever if the process dies between).
+  // TODO: a TTL that is not a whole number above 0 is InvalidTtlError, before anything is written.
   throw new Error('TODO: setJson in json.ts');
 }
 
 /** The decoded value, or null when the key does not exist. */
 export async function getJson<S extends z.ZodType>(client: RedisClient, key: string, schema: S): Promise<z.output<S> | null> {
-  // TODO: GET the key; null stays null, text goes through decodeJson(text, schema)
+  // TODO: the decoded value, checked like decodeJson does; a missing key is null.
   throw new Error('TODO: getJson in json.ts');
 }

@@ -9,7 +9,8 @@ export type KeyPart = string | number;
  * (a namespace, a queue name) matches only itself.
  */
 export function escapeGlob(text: string): string {
-  // TODO: put a backslash in front of every * ? [ ] and \ (one `replace` with a character class; `$&` is the match)
+  // TODO: the text with every character a MATCH glob treats specially (* ? [ ] and the backslash
+  //       itself) made literal, so a user's "*" matches only a "*".
   return text;
 }
 
@@ -19,14 +20,16 @@ function checkPart(part: KeyPart): string {
 }
 
 export function keyspace(namespace: string) {
-  // TODO: throw new InvalidNamespaceError(namespace) unless it is non-empty and ends with ':'
+  // TODO: refuse a namespace that could run into another one's keys (InvalidNamespaceError): it
+  //       must not be empty and must end with the separator.
 
   const key = (...parts: KeyPart[]): string => {
-    // TODO: return the namespace followed by the parts, each passed through checkPart, joined with ':'
+    // TODO: the namespace, then the parts (each checked by checkPart), separated like the namespace is.
     throw new Error(`TODO: key(${parts.join(', ')}) in keys.ts`);
   };
   const pattern = (...parts: KeyPart[]): string => {
-    // TODO: like key(), but escape the namespace and every part with escapeGlob
+    // TODO: the MATCH pattern that finds exactly key(...parts). Trap: a part (or the namespace)
+    //       holding a glob character would match other keys too.
     throw new Error(`TODO: pattern(${parts.join(', ')}) in keys.ts`);
   };
 
@@ -52,8 +55,8 @@ export function keyspace(namespace: string) {
     processingPattern: (queue: string) => `${pattern('queue', queue, 'processing')}:*`,
     /** The consumer a processing-list key belongs to, or null if the key is not one. */
     consumerOf(queue: string, processingKey: string): string | null {
-      // TODO: if processingKey starts with key('queue', queue, 'processing') + ':' and has more after it, return the rest
-      // TODO: otherwise return null
+      // TODO: the consumer id a processing-list key of this queue ends with, or null when the key is
+      //       not one of this queue's processing lists (another queue, or nothing after the prefix).
       throw new Error(`TODO: consumerOf(${queue}, ${processingKey}) in keys.ts`);
     },
     /**
@@ -61,7 +64,7 @@ export function keyspace(namespace: string) {
      * so `match('video:*')` finds every key that starts with `<namespace>video:`.
      */
     match: (glob: string): string => {
-      // TODO: return the escaped namespace followed by glob
+      // TODO: a pattern that stays inside this namespace, with `glob` used as written.
       throw new Error(`TODO: match(${glob}) in keys.ts`);
     },
   } as const;

@@ -16,27 +16,28 @@ const stored = (score: number) => 0 - score;
 const shown = (storedScore: number) => 0 - storedScore;
 
 export async function setScore({ client, keys }: RedisContext, board: string, member: string, score: number): Promise<void> {
-  // TODO: ZADD keys.leaderboard(board) with { score: stored(score), value: member }
+  // TODO: set the member's score on the board's sorted set, stored the way this file stores scores
+  //       (see stored() and why above).
   throw new Error('TODO: setScore in leaderboard.ts');
 }
 
 /** Adds points atomically (`ZINCRBY`; a new member starts at 0) and returns the new score. */
 export async function addPoints({ client, keys }: RedisContext, board: string, member: string, points: number): Promise<number> {
-  // TODO: ZINCRBY by stored(points) and return shown(the reply)
+  // TODO: add the points inside Redis (no read-then-write) and return the new score as shown.
   throw new Error('TODO: addPoints in leaderboard.ts');
 }
 
 /** The first `n` standings, leader first. */
 export async function top({ client, keys }: RedisContext, board: string, n: number): Promise<Standing[]> {
-  // TODO: return [] when n <= 0 (ZRANGE 0 -1 would mean "everything")
-  // TODO: zRangeWithScores(key, 0, n - 1), ascending (no REV: the scores are stored negated)
-  // TODO: map each { value, score } to { member: value, score: shown(score), rank: index + 1 }
+  // TODO: the first n standings with their scores, leader first, ties broken by member name A to Z,
+  //       ranks starting at 1. Trap: reversing the range reverses the tie order too; and a range
+  //       of "0 to n - 1" with n = 0 means the whole board to Redis.
   throw new Error('TODO: top in leaderboard.ts');
 }
 
 /** One member's rank and score, or null when it is not on the board. Both commands go out in one round trip. */
 export async function standingOf({ client, keys }: RedisContext, board: string, member: string): Promise<Standing | null> {
-  // TODO: await Promise.all([client.zRank(key, member), client.zScore(key, member)]) (node-redis pipelines them)
-  // TODO: null if either is null; otherwise { member, score: shown(score), rank: rank + 1 }
+  // TODO: the member's rank (from 1) and score, asked in one round trip (node-redis pipelines
+  //       commands sent together), or null when the member is not on the board.
   throw new Error('TODO: standingOf in leaderboard.ts');
 }

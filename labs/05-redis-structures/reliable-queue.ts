@@ -31,7 +31,7 @@ export class ReliableQueue {
 
   /** Appends jobs (unique ids: ack finds a job by its value) and returns the queue's length. */
   async enqueue(...jobs: string[]): Promise<number> {
-    // TODO: RPUSH the jobs onto this queue's key (this.#ctx.keys.queue(this.name)) and return the new length
+    // TODO: add the jobs at the back of this queue and return the new length (as list-queue.ts).
     throw new Error('TODO: ReliableQueue.enqueue in reliable-queue.ts');
   }
 
@@ -58,11 +58,10 @@ export class ReliableQueue {
     const { client, keys } = this.#ctx;
     const queue = keys.queue(this.name);
     const recovered: string[] = [];
-    // TODO: SCAN for this queue's processing lists: client.scanIterator({ MATCH: keys.processingPattern(this.name) })
-    // TODO: for each key, find its consumer with keys.consumerOf(); skip it if its lease key still exists (alive)
-    // TODO: LMOVE processing -> queue, 'RIGHT' -> 'LEFT', until it returns null: the newest goes back first,
-    //       so the jobs end up at the head of the queue in their original order
-    // TODO: collect the moved jobs in queue order (unshift) and return them
+    // TODO: find this queue's processing lists without blocking Redis (keys.ts builds the pattern),
+    //       and for each one whose consumer's lease has expired, move its jobs back to the head of
+    //       the queue, atomically one by one, keeping their original order; return them in queue
+    //       order. Trap: a live consumer (its lease key still exists) keeps its jobs.
     return recovered;
   }
 }
@@ -90,17 +89,18 @@ export class Consumer {
    * while we look dead.
    */
   async take(timeoutSeconds = 0): Promise<string | null> {
-    // TODO: renew the lease for this.#leaseMs + the time we may wait (timeoutSeconds * 1000)
-    // TODO: move the head of the queue to the tail of our processing list in one atomic step:
-    //       BLMOVE (this.#queue, this.#processing, 'LEFT', 'RIGHT', timeoutSeconds) when timeoutSeconds > 0, else LMOVE
-    // TODO: got a job? renew the lease for this.#leaseMs; then return the job (or null)
+    // TODO: the next job, or null when none came within timeoutSeconds (0: don't wait). The job must
+    //       never exist only in this process's memory: it moves from the queue to our processing
+    //       list in one atomic step, so a crash right after leaves it where recover() finds it.
+    // TODO: trap: our lease must stay alive for the whole time we may wait, not just the lease
+    //       length, or a recover() elsewhere takes our jobs while we are blocked.
     throw new Error('TODO: Consumer.take in reliable-queue.ts');
   }
 
   /** Done with `job`: remove it from the processing list. Throws if we were not holding it. */
   async ack(job: string): Promise<void> {
-    // TODO: LREM one copy of job from this.#processing
-    // TODO: if nothing was removed, throw new JobNotInProgressError(job, this.id)
+    // TODO: remove one copy of the job from our processing list; a job we were not holding is
+    //       JobNotInProgressError (an ack for the wrong job must not pass silently).
     throw new Error('TODO: Consumer.ack in reliable-queue.ts');
   }
 

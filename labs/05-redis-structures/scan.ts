@@ -14,20 +14,22 @@ export interface ScanOptions {
  * (when the keyspace is rehashed during the walk), so callers that need uniqueness dedupe.
  */
 export async function* scanKeys({ client, keys }: RedisContext, glob: string, options: ScanOptions = {}): AsyncGenerator<string> {
-  // TODO: for await (const page of client.scanIterator({ MATCH: keys.match(glob), COUNT: options.count ?? 100 }))
-  //       node-redis 5 yields a page (an array of keys) per SCAN reply: yield* each page
+  // TODO: yield every key of this namespace matching `glob`, page by page with SCAN (options.count
+  //       keys per call, default 100), never with KEYS. node-redis 5's iterator yields a page (an
+  //       array) per reply, not one key.
   throw new Error('TODO: scanKeys in scan.ts');
 }
 
 /** Every matching key, once each, sorted. Fine for thousands of keys; stream with `scanKeys` beyond that. */
 export async function findKeys(ctx: RedisContext, glob: string, options: ScanOptions = {}): Promise<string[]> {
-  // TODO: collect scanKeys(ctx, glob, options) into a Set (SCAN can repeat a key), then return it sorted
+  // TODO: every matching key once, sorted. Trap: SCAN may return the same key twice.
   throw new Error('TODO: findKeys in scan.ts');
 }
 
 /** Deletes every matching key, one page at a time, and returns how many were deleted. */
 export async function deleteMatching(ctx: RedisContext, glob: string, options: ScanOptions = {}): Promise<number> {
-  // TODO: walk client.scanIterator like scanKeys does, and UNLINK each non-empty page
-  // TODO: add up what UNLINK returns and return the total
+  // TODO: delete the matching keys a page at a time (never all names in memory at once, never
+  //       blocking Redis), and return how many were deleted. Trap: deleting an empty page is a
+  //       syntax error in Redis.
   throw new Error('TODO: deleteMatching in scan.ts');
 }
