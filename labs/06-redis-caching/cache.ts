@@ -114,20 +114,20 @@ export class Cache<T> {
 
   /** The value for `key`: from Redis if it is there, otherwise from `load` (null = does not exist). */
   async get(key: string, load: () => Promise<T | null>): Promise<T | null> {
-    // TODO: run this.#lookup(key, load) through this.#flights.do(key, ...) so concurrent gets share one lookup
-    // TODO: count the outcome for *this* caller: this.#stats[served]++ (hits, misses or fallbacks)
-    // TODO: return the value
+    // TODO: the value for key. Concurrent gets of one key in this process share one lookup
+    //       (single-flight.ts), yet each caller counts its own outcome in the stats (a hit, a miss
+    //       or a fallback).
     throw new Error('TODO: Cache.get in cache.ts');
   }
 
   async #lookup(key: string, load: () => Promise<T | null>): Promise<Outcome<T>> {
-    // TODO: in a try block: await this.#forgetStale(), then read the entry and its remaining TTL in one round trip:
-    //       await this.#redis((c) => Promise.all([c.get(key), c.pTTL(key)]))
-    // TODO: catch: this.#redisFailed(error, key), then serve { value: await this.#load(load), served: Served.FALLBACK }
-    //       (only the Redis calls go in the try: a failing load must reach the caller, not count as a Redis error)
-    // TODO: no text, or text this.#decode() can't read: return this.#rebuild(key, load)
-    // TODO: a found entry with shouldRefresh(remainingMs, this.#ttlMs, this.#refreshBelow): this.#refreshInBackground(key, load)
-    // TODO: return { value: entry.found ? entry.value : null, served: Served.HIT }
+    // TODO: first drop entries whose invalidation failed earlier (#forgetStale), then read the entry
+    //       and its remaining TTL in one round trip, every Redis call bounded (#redis).
+    // TODO: Redis failing or too slow is not the caller's problem: note it and serve from the
+    //       database (a fallback). Trap: a failing *load* is the caller's problem, not a Redis
+    //       failure: keep it out of the Redis error handling.
+    // TODO: no entry, or one that can't be decoded: a miss (#rebuild). A found entry is a hit
+    //       ("not found" cached is a hit too); one close to expiry also starts a background refresh.
     throw new Error('TODO: Cache.#lookup in cache.ts');
   }
 
@@ -135,10 +135,11 @@ export class Cache<T> {
   async #rebuild(key: string, load: () => Promise<T | null>): Promise<Outcome<T>> {
     // (Step 2: just load, write and return { value, served: Served.MISS }. Step 5 adds the lock.)
     const lockKey = lockKeyFor(key);
-    // TODO: token = await this.#redis((c) => acquireLock(c, lockKey, this.#lockTtlMs)); a Redis failure falls back like in #lookup
-    // TODO: no token: someone else is rebuilding. Count this.#stats.lockWaits++ and return this.#waitForRebuild(key, lockKey, load)
-    // TODO: got it: in a try block, load, this.#write(key, value), return { value, served: Served.MISS }
-    // TODO: finally (success or failure): await this.#unlock(lockKey, token)
+    // TODO: only one process rebuilds a key at a time: take the key's lock (redis-lock.ts); if Redis
+    //       fails here, fall back as #lookup does.
+    // TODO: someone else holds it: count a lock wait and wait for their value (#waitForRebuild).
+    // TODO: we hold it: load, write the entry, serve it as a miss. Trap: the lock must be released
+    //       however the load ends, or every other process waits until it expires.
     throw new Error('TODO: Cache.#rebuild in cache.ts');
   }
 
@@ -155,8 +156,8 @@ export class Cache<T> {
         this.#redisFailed(error, key);
         return { value: await this.#load(load), served: Served.FALLBACK };
       }
-      // TODO: an entry appeared (decode it like #lookup does): return its value, served: Served.MISS
-      // TODO: no entry and the lock is gone (locked === 0): the holder gave up. Return this.#rebuild(key, load)
+      // TODO: the holder wrote the entry: serve it (a miss, for this caller). No entry and no lock
+      //       any more: the holder gave up, so try to rebuild it ourselves.
     }
     // The holder is too slow: load it ourselves rather than make the request wait any longer.
     const value = await this.#load(load);
@@ -166,9 +167,9 @@ export class Cache<T> {
 
   /** At most one refresh per key in this process; the lock keeps other processes from doubling it. */
   #refreshInBackground(key: string, load: () => Promise<T | null>): void {
-    // TODO: do nothing once closed, or when this.#refreshing already has a refresh for key
-    // TODO: start this.#refresh(key, load), and delete the key from this.#refreshing when it settles (.finally)
-    // TODO: store that promise in this.#refreshing under key (close() waits for these)
+    // TODO: at most one refresh per key at a time in this process, none after close(), and each
+    //       one tracked until it settles, so close() can wait for it. Trap: a refresh per hit turns
+    //       a hot key into a stampede of its own.
     throw new Error('TODO: Cache.#refreshInBackground in cache.ts');
   }
 
@@ -184,47 +185,49 @@ export class Cache<T> {
     }
     if (token === null) return; // another process is refreshing it
     this.#stats.refreshes++;
-    // TODO: try: load and this.#write(key, ...) the fresh value
-    // TODO: catch: count this.#stats.refreshFailures++ and this.#logger.warn('cache refresh failed; ...', { key, error })
-    //       never rethrow: nobody awaits a background refresh, so a rejection would be unhandled
-    // TODO: finally: await this.#unlock(lockKey, token)
+    // TODO: load and write the fresh value. A failure is counted and logged as a warning, never
+    //       thrown: nobody awaits a background refresh, so a rejection would go unhandled. The lock
+    //       is released either way.
     throw new Error('TODO: Cache.#refresh in cache.ts');
   }
 
   /** Write-through: store a value the caller just wrote to the database. */
   async set(key: string, value: T): Promise<void> {
-    // TODO: this.#write(key, value); if Redis took it the key is fresh (this.#stale.delete), otherwise this.#stale.add(key)
+    // TODO: write the entry. Trap: if Redis did not take it, the old entry may still be there: the
+    //       key must be deleted before it is read again (#stale).
     throw new Error('TODO: Cache.set in cache.ts');
   }
 
   /** Invalidation: drop the entry, so the next read loads the new value. */
   async invalidate(key: string): Promise<void> {
-    // TODO: try: await this.#redis((c) => c.unlink(key)), then this.#stale.delete(key)
-    // TODO: catch: Redis may come back with the old value in it. this.#stale.add(key) (so #forgetStale deletes it
-    //       before the next read), and this.#redisFailed(error, key). Don't rethrow: the database write succeeded.
+    // TODO: delete the entry. If Redis is away, remember the key so it is deleted before the next
+    //       read (Redis may come back with the old value), and don't throw: the database write the
+    //       caller made has already succeeded.
     throw new Error('TODO: Cache.invalidate in cache.ts');
   }
 
   /** Deletes every entry whose invalidation failed; throws (and keeps them) while Redis is still away. */
   async #forgetStale(): Promise<void> {
     if (this.#stale.size === 0) return;
-    // TODO: copy the stale keys, UNLINK them all through this.#redis (let a failure throw), then remove them from this.#stale
+    // TODO: delete every remembered stale key; forget them only once Redis confirmed it. A failure
+    //       throws, so the read that asked falls back instead of serving an old value.
     throw new Error('TODO: Cache.#forgetStale in cache.ts');
   }
 
   /** Stores a value (or a "not found") with its TTL; false if Redis did not take it. */
   async #write(key: string, value: T | null): Promise<boolean> {
-    // TODO: the TTL: this.#negativeTtlMs for a "not found" (null), jitteredTtlMs(this.#ttlMs, this.#jitter, this.#random) otherwise
-    // TODO: SET key encodeEntry(value) with { expiration: { type: 'PX', value: ttlMs } } through this.#redis, and return true
-    // TODO: on a Redis failure: this.#redisFailed(error, key) and return false
+    // TODO: store the entry and its TTL in one command: a short TTL for "not found", a jittered one
+    //       for a value (so entries written together don't expire together). Report whether Redis
+    //       took it; a Redis failure is noted, not thrown.
     throw new Error('TODO: Cache.#write in cache.ts');
   }
 
   /** Runs one Redis operation, bounded: not connected or no answer in time is a failure, at once. */
   async #redis<R>(operation: (client: RedisClient) => Promise<R>): Promise<R> {
-    // TODO: if !this.#client.isReady (reconnecting, closed), throw new RedisUnavailableError() without trying
-    // TODO: race operation(this.#client) against a timer that rejects with new RedisTimeoutError(this.#redisTimeoutMs)
-    // TODO: clear the timer in a finally block, whoever wins (deadline.ts's withDeadline is that race, ready to use)
+    // TODO: a client that is not ready (reconnecting, closed) fails at once with
+    //       RedisUnavailableError, without sending anything; an answer that takes longer than
+    //       redisTimeoutMs fails with RedisTimeoutError. Trap: a timer left running after the
+    //       answer keeps the process alive (deadline.ts has the race, ready to use).
     return operation(this.#client);
   }
 

@@ -13,12 +13,13 @@ export function cacheClientOptions(url: string, options: CacheClientOptions = {}
   const maxDelay = options.maxReconnectDelayMs ?? 2000;
   return {
     url,
-    // TODO: while reconnecting, reject commands at once instead of queueing them until Redis returns
+    // TODO: while reconnecting, a command must fail at once, not wait in a queue until Redis returns.
     disableOfflineQueue: false,
     socket: {
-      // TODO: options.connectTimeoutMs, defaulting to 1000
+      // TODO: give up on a connection attempt after options.connectTimeoutMs (default 1000).
       connectTimeout: 5000,
-      // TODO: wait 50 ms, doubling with each retry (50 * 2 ** retries), at most maxDelay; never return false
+      // TODO: wait longer after each failed attempt (from 50 ms, doubling), up to maxDelay, and never
+      //       give up for good: the app must reconnect whenever Redis comes back.
       reconnectStrategy: (retries: number) => Math.min(retries * 50, 500),
     },
   } satisfies RedisClientOptions;

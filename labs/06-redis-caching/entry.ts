@@ -6,8 +6,8 @@ import { decodeJson, encodeJson } from '../../solutions/05-redis-structures/inde
 export type Entry<T> = { found: true; value: T } | { found: false };
 
 export function encodeEntry<T>(value: T | null): string {
-  // TODO: null (the row does not exist) becomes encodeJson({ found: false })
-  // TODO: anything else becomes encodeJson({ found: true, value })
+  // TODO: an entry tells "the row does not exist" (null) apart from a value, so that a cached
+  //       "not found" is still a hit. Encode with lab 05's JSON codec.
   throw new Error('TODO: encodeEntry in entry.ts');
 }
 
@@ -20,6 +20,7 @@ export function entrySchema<T>(value: z.ZodType<T>): z.ZodType<Entry<T>> {
 
 /** Decodes an entry, reviving its value; throws CorruptValueError on anything else. */
 export function decodeEntry<T>(text: string, schema: z.ZodType<Entry<T>>): Entry<T> {
-  // TODO: decodeJson (lab 05) parses, validates against the schema, and throws CorruptValueError for you
+  // TODO: the entry `text` holds, checked against `schema`; anything else is CorruptValueError
+  //       (lab 05's codec does the checking).
   throw new Error('TODO: decodeEntry in entry.ts');
 }

@@ -5,15 +5,17 @@ import { InvalidNamespaceError } from '../../solutions/05-redis-structures/index
 export const CACHE_VERSION = 'v1';
 
 export function cacheKeys(namespace: string) {
-  // TODO: throw new InvalidNamespaceError(namespace) unless it is non-empty and ends with ':'
+  // TODO: refuse a namespace that could run into another one's keys (InvalidNamespaceError): it
+  //       must not be empty and must end with the separator.
   return {
     namespace,
     user: (userId: number): string => {
-      // TODO: return `${namespace}cache:${CACHE_VERSION}:user:${userId}`
+      // TODO: the user's cache key, inside the namespace and carrying CACHE_VERSION, so entries
+      //       written in an older shape are never read after a change (see the comment above).
       throw new Error(`TODO: keys.user(${userId}) in keys.ts`);
     },
     video: (videoId: number): string => {
-      // TODO: the same shape, with "video"
+      // TODO: the same, for a video.
       throw new Error(`TODO: keys.video(${videoId}) in keys.ts`);
     },
   } as const;
@@ -21,7 +23,7 @@ export function cacheKeys(namespace: string) {
 
 /** The rebuild lock of a cache key: next to it, so it lives in the same namespace. */
 export const lockKeyFor = (cacheKey: string): string => {
-  // TODO: return the cache key followed by ':lock'
+  // TODO: the lock's key, derived from the cache key so each entry has its own lock.
   throw new Error(`TODO: lockKeyFor(${cacheKey}) in keys.ts`);
 };
 

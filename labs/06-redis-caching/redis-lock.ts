@@ -8,9 +8,8 @@ import type { RedisClient } from '../../solutions/05-redis-structures/index.ts';
 /** The lock's token if we got it, null if someone else holds it. */
 export async function acquireLock(client: RedisClient, key: string, ttlMs: number): Promise<string | null> {
   const token = randomUUID();
-  // TODO: SET key token, only if it does not exist, expiring after ttlMs:
-  //       { condition: 'NX', expiration: { type: 'PX', value: ttlMs } }
-  // TODO: the reply is 'OK' when we got it (return the token), null when we did not (return null)
+  // TODO: take the lock in one command: set it only if nobody holds it, with an expiry so a
+  //       crashed holder can't keep it forever. Return our token when we got it, null otherwise.
   throw new Error('TODO: acquireLock in redis-lock.ts');
 }
 
@@ -20,6 +19,8 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 
 /** Releases the lock if we still hold it; true when it was ours. */
 export async function releaseLock(client: RedisClient, key: string, token: string): Promise<boolean> {
-  // TODO: client.eval(RELEASE, { keys: [key], arguments: [token] }) replies 1 when it deleted our lock
+  // TODO: run the RELEASE script above, which deletes the lock only if it still holds our token;
+  //       return whether it did. Trap: a plain delete can remove a lock someone else took after
+  //       ours expired.
   throw new Error('TODO: releaseLock in redis-lock.ts');
 }

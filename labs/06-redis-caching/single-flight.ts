@@ -6,9 +6,9 @@ export class SingleFlight<T> {
 
   /** Runs `work` unless a call for `key` is already running, in which case it shares that call's result. */
   do(key: string, work: () => Promise<T>): Promise<T> {
-    // TODO: if this.#inflight has a promise for key, return it
-    // TODO: otherwise start the work, and remove the key from the map when it settles (.finally), success or failure
-    // TODO: store that promise under key before returning it
+    // TODO: while a call for key is in flight, every caller for key gets that same promise; once it
+    //       settles, the next call starts fresh. Trap: a failed call must be forgotten too, or every
+    //       later caller gets the old failure.
     return work();
   }
 

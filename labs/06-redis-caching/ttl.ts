@@ -5,8 +5,8 @@
  * script) then expire at different moments instead of all missing in the same second.
  */
 export function jitteredTtlMs(baseMs: number, jitter: number, random: () => number = Math.random): number {
-  // TODO: random() is in [0, 1): map it to a factor in [1 - jitter, 1 + jitter) with 1 + jitter * (2 * random() - 1)
-  // TODO: return Math.round(baseMs * factor), and never less than 1 ms
+  // TODO: baseMs spread evenly by up to ±jitter (a fraction), using random() (uniform in [0, 1)),
+  //       rounded to whole milliseconds and never below 1 ms.
   return baseMs;
 }
 
@@ -15,7 +15,8 @@ export function jitteredTtlMs(baseMs: number, jitter: number, random: () => numb
  * `remainingMs` is a PTTL reply: -1 (no expiry) and -2 (gone) never trigger a refresh.
  */
 export function shouldRefresh(remainingMs: number, ttlMs: number, refreshBelow: number): boolean {
-  // TODO: false when refreshBelow is 0 or remainingMs is negative (-1, -2)
-  // TODO: otherwise true when remainingMs < ttlMs * refreshBelow
+  // TODO: whether less than the refreshBelow fraction of the TTL is left. Trap: Redis answers a
+  //       negative remaining time for "no expiry" and "no key": neither is a reason to refresh;
+  //       and refreshBelow 0 turns refresh-ahead off.
   return false;
 }

@@ -14,17 +14,19 @@ export class UserStore {
   ) {}
 
   get(id: number): Promise<CachedUser | null> {
-    // TODO: this.cache.get(the user's key, a loader that calls this.source.findById(id))
+    // TODO: the user through the cache; the database is read only on a miss.
     throw new Error('TODO: UserStore.get in user-store.ts');
   }
 
   async update(id: number, data: UserUpdate): Promise<CachedUser> {
-    // TODO: write to the database first (this.source.update), then invalidate the user's key, then return the user
+    // TODO: update the user and make sure the next read sees the change. Trap: the order of the
+    //       database write and the cache invalidation decides whether a concurrent read can put
+    //       the old value back.
     throw new Error('TODO: UserStore.update in user-store.ts');
   }
 
   async delete(id: number): Promise<void> {
-    // TODO: delete in the database, then invalidate the user's key
+    // TODO: delete the user, and the cache entry with it (in the safe order, as in update).
     throw new Error('TODO: UserStore.delete in user-store.ts');
   }
 }

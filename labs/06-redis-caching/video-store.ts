@@ -13,17 +13,18 @@ export class VideoStore {
   ) {}
 
   get(id: number): Promise<CachedVideo | null> {
-    // TODO: this.cache.get(the video's key, a loader that calls this.source.findById(id))
+    // TODO: the video through the cache; the database is read only on a miss.
     throw new Error('TODO: VideoStore.get in video-store.ts');
   }
 
   async update(id: number, data: VideoUpdate): Promise<CachedVideo> {
-    // TODO: update the database, then write the returned video into the cache with this.cache.set, then return it
+    // TODO: write-through: update the video and put the stored result in the cache, so the next read
+    //       is a hit with the new value. Trap: cache what the database returned, not the input.
     throw new Error('TODO: VideoStore.update in video-store.ts');
   }
 
   async delete(id: number): Promise<void> {
-    // TODO: delete in the database, then invalidate the video's key
+    // TODO: delete the video, and the cache entry with it (database first).
     throw new Error('TODO: VideoStore.delete in video-store.ts');
   }
 }
