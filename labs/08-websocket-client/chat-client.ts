@@ -2,8 +2,9 @@
 // backoff, re-authenticates, rejoins its rooms, queues while offline and notices a dead link.
 // It talks to a `WebSocketLike`, so the same class runs in Node (ws) and in a browser.
 // It imports lab 07's protocol.ts directly, not its index.ts: the browser bundle must not pull in
-// the Node server (node:http, ws, Prisma).
-import { CloseCode, encode, parseServerMessage, type ClientMessage, type ErrorCode } from '../07-websocket-server/protocol.ts';
+// the Node server (node:http, ws, Prisma). It imports the reference copy in solutions/, so lab 08
+// works whatever state your own lab 07 is in.
+import { CloseCode, encode, parseServerMessage, type ClientMessage, type ErrorCode } from '../../solutions/07-websocket-server/protocol.ts';
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import { Emitter } from './emitter.ts';
 import { OfflineQueue } from './offline-queue.ts';
@@ -24,8 +25,14 @@ export interface ChatClientOptions {
   connect: () => WebSocketLike | Promise<WebSocketLike>;
   /** Reconnect delays (full jitter). @default { baseMs: 500, capMs: 30_000 } */
   backoff?: Partial<BackoffOptions>;
-  /** Reconnect attempts in a row (without a welcome in between) before giving up. @default Infinity */
+  /** Reconnect attempts in a row (without a healthy connection in between) before giving up. @default Infinity */
   maxAttempts?: number;
+  /**
+   * How long a welcomed connection must stay open before the backoff starts over. Resetting on the
+   * welcome itself lets a server that accepts and then drops every connection (a crash loop, an
+   * overloaded upstream) be hammered at the shortest delay for ever. @default 10_000
+   */
+  healthyAfterMs?: number;
   /** The random source of the jitter. @default Math.random */
   random?: () => number;
   /** @default { intervalMs: 15_000, timeoutMs: 5_000 } */
@@ -66,12 +73,12 @@ export interface ChatClientEvents {
 export type SendResult = 'sent' | 'queued' | 'dropped';
 
 /** Close codes after which reconnecting cannot help. */
-const FINAL_CODES: ReadonlySet<number> = new Set([CloseCode.NORMAL, CloseCode.SESSION_EXPIRED]);
+const FINAL_CODES: ReadonlySet<number> = new Set([CloseCode.NORMAL, CloseCode.SESSION_EXPIRED, CloseCode.SESSION_REVOKED]);
 
 type Timer = ReturnType<typeof setTimeout>;
 
 export class ChatClient extends Emitter<ChatClientEvents> {
-  private readonly options: Required<Pick<ChatClientOptions, 'connect' | 'maxAttempts' | 'random'>> & {
+  private readonly options: Required<Pick<ChatClientOptions, 'connect' | 'maxAttempts' | 'random' | 'healthyAfterMs'>> & {
     backoff: BackoffOptions;
     heartbeat: HeartbeatOptions;
   };
@@ -79,8 +86,10 @@ export class ChatClient extends Emitter<ChatClientEvents> {
   private readonly queue: OfflineQueue<ClientMessage>;
   private socket: WebSocketLike | undefined;
   private current: ClientState = ClientState.IDLE;
-  /** Reconnect attempts since the last welcome. */
+  /** Reconnect attempts since the last healthy connection. */
   private attempts = 0;
+  /** Starts the backoff over once the current connection has stayed open for healthyAfterMs. */
+  private healthyTimer: Timer | undefined;
   private welcomed = false;
   private opens = 0;
   private reconnectTimer: Timer | undefined;
@@ -92,6 +101,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     this.options = {
       connect: options.connect,
       maxAttempts: options.maxAttempts ?? Infinity,
+      healthyAfterMs: options.healthyAfterMs ?? 10_000,
       random: options.random ?? Math.random,
       backoff: { baseMs: 500, capMs: 30_000, ...options.backoff },
       heartbeat: { intervalMs: 15_000, timeoutMs: 5_000, ...options.heartbeat },
@@ -110,6 +120,11 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
   get queued(): number {
     return this.queue.size;
+  }
+
+  /** Reconnect attempts since the last connection that stayed open for `healthyAfterMs` (0 when healthy). */
+  get attemptsInARow(): number {
+    return this.attempts;
   }
 
   /** Starts connecting. Resolves with the first `open` event. */
@@ -150,6 +165,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     if (this.current === ClientState.CLOSED) return;
     this.current = ClientState.CLOSED;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.healthyTimer);
     const socket = this.socket;
     this.dropSocket();
     socket?.close(CloseCode.NORMAL, 'client closed');
@@ -183,7 +199,10 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     if (!message) return;
     switch (message.type) {
       case 'welcome': {
-        // TODO: reconnected = this.opens++ > 0. Reset this.attempts; set this.welcomed and state OPEN.
+        // TODO: reconnected = this.opens++ > 0. Set this.welcomed and state OPEN.
+        // TODO: do NOT reset this.attempts here: a server that welcomes and then drops every connection
+        //       would get the shortest delay for ever. Start this.healthyTimer instead: after
+        //       this.options.healthyAfterMs, this.attempts = 0 (dropSocket() clears the timer).
         // TODO: transmit { type: 'join', room } for every room in this.rooms, THEN everything in this.queue.drain().
         // TODO: emit 'open' with { userId, connectionId, reconnected }.
         // (Until then the client never opens. Nothing is thrown here: this runs inside a socket
@@ -242,6 +261,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
   /** Forgets the current socket: its handlers can no longer reach this client. */
   private dropSocket(): void {
+    clearTimeout(this.healthyTimer);
     clearTimeout(this.pingTimer);
     clearTimeout(this.deadTimer);
     this.welcomed = false;

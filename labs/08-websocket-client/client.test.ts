@@ -106,8 +106,8 @@ describe('reconnecting', () => {
     client.close();
   });
 
-  test('after a reconnect it rejoins its rooms (not the ones it left) and counts attempts from zero again', async () => {
-    const { fake, client, events, next } = setup();
+  test('after a reconnect it rejoins its rooms (not the ones it left) and, once the connection stayed up, counts attempts from zero again', async () => {
+    const { fake, client, events, next } = setup({ healthyAfterMs: 1 });
     const opened = opening(client);
     const first = await fake.socket(0);
     first.open();
@@ -122,12 +122,39 @@ describe('reconnecting', () => {
     const reopened = next('open');
     third.open(1, 'c3');
     const open = await reopened;
+    await waitFor(() => client.attemptsInARow === 0, { timeoutMs: FAKE_DEADLINE_MS, message: 'healthyAfterMs after the welcome, the attempt count starts over' });
     third.serverClose(1006);
     await fake.socket(3);
 
     expect(open.reconnected).toBe(true);
     expect(third.sent, 'rejoin exactly the rooms the client is in').toEqual([{ type: 'join', room: 'a' }]);
-    expect(events.filter((e) => e.type === 'reconnecting').map((e) => (e.event as { attempt: number }).attempt), 'a welcome resets the attempt count').toEqual([1, 2, 1]);
+    expect(events.filter((e) => e.type === 'reconnecting').map((e) => (e.event as { attempt: number }).attempt), 'a connection that stayed up resets the attempt count').toEqual([1, 2, 1]);
+    client.close();
+  });
+
+  test('a server that welcomes and then drops every connection gets growing delays, not the first one for ever', async () => {
+    const { fake, client, events } = setup({ healthyAfterMs: 60_000 });
+    const opened = opening(client);
+    (await fake.socket(0)).open();
+    await opened;
+
+    (await fake.socket(0)).serverClose(1011);
+    for (let n = 1; n <= 3; n++) {
+      const socket = await fake.socket(n);
+      socket.open(1, `c${n}`); // welcomed...
+      socket.serverClose(1011); // ...and dropped at once
+    }
+    await fake.socket(4);
+
+    expect(
+      events.filter((e) => e.type === 'reconnecting').map((e) => e.event),
+      'a welcome alone must not reset the backoff (chat-client.ts, case "welcome"): only a connection that stays up for healthyAfterMs does',
+    ).toEqual([
+      { attempt: 1, delayMs: 4 },
+      { attempt: 2, delayMs: 8 },
+      { attempt: 3, delayMs: 16 },
+      { attempt: 4, delayMs: 16 },
+    ]);
     client.close();
   });
 

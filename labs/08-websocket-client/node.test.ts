@@ -156,3 +156,35 @@ describe('dead server', () => {
     expect(reopened).toMatchObject({ connectionId: 'c2', reconnected: true });
   });
 });
+
+describe('flapping server', () => {
+  test('a server that welcomes and then closes every connection with 1011 sees growing delays', async () => {
+    const flapping = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(flapping, 'listening');
+    cleanups.push(() => new Promise((resolve) => flapping.close(resolve)));
+    flapping.on('connection', (ws) => {
+      ws.on('error', () => {});
+      ws.send(JSON.stringify({ type: 'welcome', userId: 1, connectionId: 'c' }));
+      ws.close(1011, 'internal error'); // accepted, welcomed, and dropped: a crash loop behind a proxy
+    });
+    const { port } = flapping.address() as { port: number };
+    const client = new ChatClient({ connect: () => new WebSocket(`ws://127.0.0.1:${port}`), backoff: { baseMs: 2, capMs: 1000 }, random: () => 1 });
+    track(client);
+    const attempts: Array<ChatClientEvents['reconnecting']> = [];
+    const fifth = new Promise<void>((resolve) =>
+      client.on('reconnecting', (event) => {
+        attempts.push(event);
+        if (attempts.length === 5) resolve();
+      }),
+    );
+
+    await withDeadline(client.start(), 5000, 'the client should connect and get its welcome (chat-client.ts)');
+    await withDeadline(fifth, 5000, 'five reconnect attempts');
+
+    expect(
+      attempts.map((a) => a.attempt),
+      'the welcome alone must not reset the backoff: only a connection that stays up for healthyAfterMs does',
+    ).toEqual([1, 2, 3, 4, 5]);
+    expect(attempts.map((a) => a.delayMs)).toEqual([2, 4, 8, 16, 32]);
+  });
+});

@@ -24,8 +24,14 @@ export interface ChatClientOptions {
   connect: () => WebSocketLike | Promise<WebSocketLike>;
   /** Reconnect delays (full jitter). @default { baseMs: 500, capMs: 30_000 } */
   backoff?: Partial<BackoffOptions>;
-  /** Reconnect attempts in a row (without a welcome in between) before giving up. @default Infinity */
+  /** Reconnect attempts in a row (without a healthy connection in between) before giving up. @default Infinity */
   maxAttempts?: number;
+  /**
+   * How long a welcomed connection must stay open before the backoff starts over. Resetting on the
+   * welcome itself lets a server that accepts and then drops every connection (a crash loop, an
+   * overloaded upstream) be hammered at the shortest delay for ever. @default 10_000
+   */
+  healthyAfterMs?: number;
   /** The random source of the jitter. @default Math.random */
   random?: () => number;
   /** @default { intervalMs: 15_000, timeoutMs: 5_000 } */
@@ -66,12 +72,12 @@ export interface ChatClientEvents {
 export type SendResult = 'sent' | 'queued' | 'dropped';
 
 /** Close codes after which reconnecting cannot help. */
-const FINAL_CODES: ReadonlySet<number> = new Set([CloseCode.NORMAL, CloseCode.SESSION_EXPIRED]);
+const FINAL_CODES: ReadonlySet<number> = new Set([CloseCode.NORMAL, CloseCode.SESSION_EXPIRED, CloseCode.SESSION_REVOKED]);
 
 type Timer = ReturnType<typeof setTimeout>;
 
 export class ChatClient extends Emitter<ChatClientEvents> {
-  private readonly options: Required<Pick<ChatClientOptions, 'connect' | 'maxAttempts' | 'random'>> & {
+  private readonly options: Required<Pick<ChatClientOptions, 'connect' | 'maxAttempts' | 'random' | 'healthyAfterMs'>> & {
     backoff: BackoffOptions;
     heartbeat: HeartbeatOptions;
   };
@@ -79,8 +85,10 @@ export class ChatClient extends Emitter<ChatClientEvents> {
   private readonly queue: OfflineQueue<ClientMessage>;
   private socket: WebSocketLike | undefined;
   private current: ClientState = ClientState.IDLE;
-  /** Reconnect attempts since the last welcome. */
+  /** Reconnect attempts since the last healthy connection. */
   private attempts = 0;
+  /** Starts the backoff over once the current connection has stayed open for healthyAfterMs. */
+  private healthyTimer: Timer | undefined;
   private welcomed = false;
   private opens = 0;
   private reconnectTimer: Timer | undefined;
@@ -92,6 +100,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     this.options = {
       connect: options.connect,
       maxAttempts: options.maxAttempts ?? Infinity,
+      healthyAfterMs: options.healthyAfterMs ?? 10_000,
       random: options.random ?? Math.random,
       backoff: { baseMs: 500, capMs: 30_000, ...options.backoff },
       heartbeat: { intervalMs: 15_000, timeoutMs: 5_000, ...options.heartbeat },
@@ -110,6 +119,11 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
   get queued(): number {
     return this.queue.size;
+  }
+
+  /** Reconnect attempts since the last connection that stayed open for `healthyAfterMs` (0 when healthy). */
+  get attemptsInARow(): number {
+    return this.attempts;
   }
 
   /** Starts connecting. Resolves with the first `open` event. */
@@ -156,6 +170,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     if (this.current === ClientState.CLOSED) return;
     this.current = ClientState.CLOSED;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.healthyTimer);
     const socket = this.socket;
     this.dropSocket();
     socket?.close(CloseCode.NORMAL, 'client closed');
@@ -195,7 +210,10 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     switch (message.type) {
       case 'welcome': {
         const reconnected = this.opens++ > 0;
-        this.attempts = 0;
+        // Not `attempts = 0` here: only a connection that stays up proves the server is back.
+        this.healthyTimer = setTimeout(() => {
+          this.attempts = 0;
+        }, this.options.healthyAfterMs);
         this.welcomed = true;
         this.current = ClientState.OPEN;
         for (const room of this.rooms) this.transmit({ type: 'join', room });
@@ -268,6 +286,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
   /** Forgets the current socket: its handlers can no longer reach this client. */
   private dropSocket(): void {
+    clearTimeout(this.healthyTimer);
     clearTimeout(this.pingTimer);
     clearTimeout(this.deadTimer);
     this.welcomed = false;

@@ -2,7 +2,7 @@
 // backoff, rejoin, offline queue); the lab's other tests use real servers.
 // The test plays the server: open(), receive(), serverClose(). The client's own close() is
 // recorded and answered with a close event on the next microtask, like a real socket.
-import type { ServerMessage } from '../../labs/07-websocket-server/protocol.ts';
+import type { ServerMessage } from '../../solutions/07-websocket-server/protocol.ts';
 import { withDeadline } from './wait.ts';
 import type { WebSocketLike } from '../../labs/08-websocket-client/socket.ts';
 
