@@ -1,0 +1,75 @@
+// Test support for lab 09: tiny real clips made by ffmpeg from its built-in test sources (lavfi),
+// in a temporary directory of the test file's own. No media is committed to the repository.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
+
+const run = promisify(execFile);
+
+export interface ClipOptions {
+  /** @default 2 */
+  seconds?: number;
+  /** @default '160x120' */
+  size?: string;
+  /** @default true */
+  audio?: boolean;
+  /** @default 25 */
+  rate?: number;
+}
+
+/** Writes an H.264/AAC MP4 test pattern (with a sine tone) to `file` and returns its path. */
+export async function makeClip(file: string, options: ClipOptions = {}): Promise<string> {
+  const seconds = options.seconds ?? 2;
+  const inputs = ['-f', 'lavfi', '-i', `testsrc=duration=${seconds}:size=${options.size ?? '160x120'}:rate=${options.rate ?? 25}`];
+  if (options.audio ?? true) inputs.push('-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`);
+  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...inputs, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-f', 'mp4', `file:${file}`]);
+  return file;
+}
+
+/** The codecs (in stream order) and duration of a file, read with ffprobe here rather than with the lab's probe(). */
+export async function probeStreams(file: string): Promise<{ codecs: string[]; durationMs: number }> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-i', `file:${file}`]);
+  const json = JSON.parse(stdout) as { streams: Array<{ codec_name: string }>; format: { duration: string } };
+  return { codecs: json.streams.map((s) => s.codec_name), durationMs: Math.round(Number(json.format.duration) * 1000) };
+}
+
+/** An audio-only M4A file: a real media file with no video stream. */
+export async function makeAudioOnly(file: string, seconds = 1): Promise<string> {
+  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `sine=duration=${seconds}`, '-c:a', 'aac', '-f', 'mp4', `file:${file}`]);
+  return file;
+}
+
+/** A file that starts like the clip but is cut off after `bytes` bytes (a broken upload). */
+export async function makeTruncated(file: string, from: Buffer, bytes = 600): Promise<string> {
+  await writeFile(file, from.subarray(0, bytes));
+  return file;
+}
+
+/** A fresh temporary directory for this test file, removed after its last test. */
+export function useTempDir(prefix = 'lab09-'): { readonly path: string; file(name: string): string } {
+  let dir: string | undefined;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  const get = () => {
+    if (!dir) throw new Error('the temp dir exists only inside tests and hooks');
+    return dir;
+  };
+  return {
+    get path() {
+      return get();
+    },
+    file: (name) => path.join(get(), name),
+  };
+}
+
+/** ffmpeg's -progress output for a run, as one string (block after block). */
+export function progressText(blocks: Array<Record<string, string | number>>): string {
+  return blocks.map((b) => `${Object.entries(b).map(([k, v]) => `${k}=${v}`).join('\n')}\n`).join('');
+}
