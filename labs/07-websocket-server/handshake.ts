@@ -18,8 +18,9 @@ export interface UpgradeRequest {
 
 /** The token of an `Authorization: Bearer <token>` header, or null. */
 export function readBearer(header: string | undefined): string | null {
-  // TODO: match "Bearer <token>" (case-insensitive scheme, token of URL-safe/base64 characters) and return the token.
-  // TODO: anything else (missing header, "Basic ...", "Bearer" alone) -> null.
+  // TODO: the token of a `Bearer <token>` header (the scheme in any case, the token made of
+  //       URL-safe/base64 characters), or null for anything else: no header, another scheme, or
+  //       the scheme with no token.
   throw new Error('Not implemented yet: readBearer (labs/07-websocket-server/handshake.ts)');
 }
 
@@ -47,9 +48,9 @@ export function isWebSocketUpgrade(req: UpgradeRequest): boolean {
  * proxy logs and browser history, and a session token lives for days.
  */
 export function readCredential(req: UpgradeRequest): Credential | null {
-  // TODO: a Bearer token from req.headers.authorization (readBearer) wins: { kind: 'bearer', token }.
-  // TODO: else the `ticket` query parameter: new URL(req.url ?? '/', 'http://localhost').searchParams.get('ticket').
-  // TODO: else null. Do NOT read `?token=`.
+  // TODO: the credential the client sent: a Bearer token in the Authorization header first, else
+  //       a single-use ticket from the `ticket` query parameter, else null. Trap: never accept a
+  //       session token in the URL (`?token=`): URLs end up in logs and browser history.
   throw new Error('Not implemented yet: readCredential (labs/07-websocket-server/handshake.ts)');
 }
 

@@ -95,15 +95,14 @@ const fail = (code: ErrorCode, message: string, id?: string): ParseResult => ({
  * Never throws: `JSON.parse` output is untrusted until the schema says otherwise.
  */
 export function parseClientMessage(frame: string | Uint8Array): ParseResult {
-  // TODO: a frame that is not a string is binary: return fail(ErrorCode.BINARY_FRAME, '...').
-  // TODO: JSON.parse(frame) inside try/catch; when it throws, return fail(ErrorCode.BAD_JSON, '...').
-  // TODO: JSON that is not a plain object (null, number, array) -> fail(ErrorCode.INVALID_MESSAGE, '...').
-  // TODO: keep a string `id` (at most 64 chars) to copy into every error below.
-  // TODO: no string `type` -> fail(ErrorCode.INVALID_MESSAGE, 'type: ...', id);
-  //       a type not in CLIENT_TYPES -> fail(ErrorCode.UNKNOWN_TYPE, '...', id).
-  // TODO: ClientMessageSchema.safeParse(raw); on failure name the first issue's path in the message:
-  //       fail(ErrorCode.INVALID_MESSAGE, `${issue.path.join('.')}: ${issue.message}`, id).
-  // TODO: return { ok: true, message: parsed.data }.
+  // TODO: a typed message, or the exact error to send back; never throw, whatever the client sent
+  //       (a bad frame costs its sender one error reply and nobody else anything).
+  // TODO: check in this order, each failure with its own ErrorCode: a binary frame; text that is
+  //       not JSON; JSON that is not an object; a missing or non-string type; a type nobody knows
+  //       (CLIENT_TYPES); then the schema, whose message names the field that is wrong.
+  // TODO: echo the client's `id` (a string of at most 64 characters) in every error you can, so
+  //       the client can match the reply to its request. Trap: JSON.parse accepts `null`, `3`
+  //       and arrays.
   throw new Error('Not implemented yet: parseClientMessage (labs/07-websocket-server/protocol.ts)');
 }
 

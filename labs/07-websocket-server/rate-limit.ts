@@ -22,9 +22,9 @@ export class TokenBucket {
 
   /** Takes one token at time `now` (ms). False when the bucket is empty: drop the message. */
   take(now: number): boolean {
-    // TODO: add the tokens earned since this.last: (now - this.last) / 1000 * refillPerSecond,
-    //       capped at capacity, and remember `now` in this.last.
-    // TODO: fewer than 1 token -> false; else spend one and return true.
+    // TODO: a token bucket: tokens come back at refillPerSecond, continuously, up to capacity; a
+    //       message spends one, and with less than one whole token left it is refused. `now` is in
+    //       milliseconds. Trap: a bucket that never caps lets an idle client save up a flood.
     throw new Error('Not implemented yet: TokenBucket.take (labs/07-websocket-server/rate-limit.ts)');
   }
 }

@@ -13,7 +13,9 @@ export interface BackoffOptions {
  * the restarted server takes the whole crowd at once (a thundering herd).
  */
 export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number): number {
-  // TODO: the ceiling is baseMs * 2 ** attempt, but never more than capMs.
-  // TODO: full jitter: a random point below the ceiling, Math.floor(random() * ceiling).
+  // TODO: exponential backoff with full jitter: the ceiling doubles with each attempt from baseMs
+  //       and never passes capMs; the delay is a random whole number of milliseconds below it
+  //       (random() is uniform in [0, 1)). Trap: without jitter, every client that lost the same
+  //       server reconnects in the same millisecond.
   throw new Error('Not implemented yet: backoffDelay (labs/08-websocket-client/backoff.ts)');
 }

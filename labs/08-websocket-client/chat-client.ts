@@ -228,15 +228,16 @@ export class ChatClient extends Emitter<ChatClientEvents> {
   private armHeartbeat(): void {
     clearTimeout(this.pingTimer);
     clearTimeout(this.deadTimer);
-    // TODO: this.pingTimer = after heartbeat.intervalMs: transmit { type: 'ping' } (if the socket is OPEN),
-    //       then this.deadTimer = after heartbeat.timeoutMs: this.onDead().
+    // TODO: after heartbeat.intervalMs of silence, ping the server (if the socket is open); if no
+    //       answer comes within heartbeat.timeoutMs more, the link is dead (onDead). The timers live
+    //       in pingTimer and deadTimer, so any frame from the server can restart them.
   }
 
   /** The server went silent. Its close frame may never come: stop waiting for it and reconnect. */
   private onDead(): void {
-    // TODO: keep a reference to this.socket, this.dropSocket(), then close the old socket with
-    //       CloseCode.HEARTBEAT_TIMEOUT ('heartbeat timeout') without waiting for its close event.
-    // TODO: emit 'close' with that code and reason, and this.scheduleReconnect(CloseCode.HEARTBEAT_TIMEOUT).
+    // TODO: a dead link never delivers a close event: let go of the socket yourself (close it with
+    //       HEARTBEAT_TIMEOUT, without waiting for an answer), tell the app ('close'), and
+    //       reconnect as after any other drop.
     // (Until then a silent server is never noticed. No throw: this runs from a timer.)
   }
   private onSocketClosed(code: number, reason: string): void {
@@ -248,9 +249,10 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
   private scheduleReconnect(code: number | undefined): void {
     if (this.current === ClientState.CLOSED) return;
-    // TODO: this.attempts already at this.options.maxAttempts -> this.giveUp(code).
-    // TODO: count the attempt, state RECONNECTING, delayMs = backoffDelay(attempts - 1, ...options.backoff, options.random).
-    // TODO: emit 'reconnecting' { attempt, delayMs } and this.reconnectTimer = setTimeout(() => void this.openSocket(), delayMs).
+    // TODO: after maxAttempts failed attempts in a row, give up (giveUp). Otherwise count the
+    //       attempt, wait the backoff delay for it (backoff.ts), tell the app ('reconnecting', with
+    //       the attempt number and the delay), then open a new socket. Keep the timer in
+    //       reconnectTimer so close() can cancel it.
     // (Until then the client never reconnects. No throw: this runs from socket and timer callbacks.)
   }
 

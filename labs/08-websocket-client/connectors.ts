@@ -7,8 +7,9 @@ export function bearerConnector(
   token: () => string,
   WebSocketImpl: new (url: string, options: { headers: Record<string, string> }) => WebSocketLike,
 ): () => WebSocketLike {
-  // TODO: return a function that opens new WebSocketImpl(wsUrl, { headers: { authorization: `Bearer ${token()}` } }).
-  //       Call token() inside it, so every reconnect sends the current token.
+  // TODO: a connector that opens the socket with the token in an Authorization header (Node's ws
+  //       can send headers; a browser can't). Trap: ask token() on every connect, not once: after a
+  //       refresh, a reconnect must send the current token.
   throw new Error('Not implemented yet: bearerConnector (labs/08-websocket-client/connectors.ts)');
 }
 
@@ -25,9 +26,10 @@ export function ticketConnector(options: {
 }): () => Promise<WebSocketLike> {
   const doFetch = options.fetch ?? fetch;
   return async () => {
-    // TODO: POST `${options.httpUrl}/ws-ticket` with doFetch and an `authorization: Bearer <options.token()>` header.
-    // TODO: any status but 201 -> throw (the client counts it as a failed attempt and backs off).
-    // TODO: read { ticket } from the JSON body and open new options.WebSocketImpl(`${wsUrl}?ticket=${encodeURIComponent(ticket)}`).
+    // TODO: for a browser, which can't set headers on a WebSocket: exchange the token for a
+    //       single-use ticket over HTTP (POST /ws-ticket, answered with 201 and { ticket }), then
+    //       open the socket with the ticket in the URL. Any other answer throws: the client counts
+    //       it as a failed attempt and backs off. Trap: the ticket goes in a URL: encode it.
     throw new Error('Not implemented yet: ticketConnector (labs/08-websocket-client/connectors.ts)');
   };
 }

@@ -6,13 +6,13 @@ export class OfflineQueue<T> {
 
   /** False when the queue is full: the item is NOT queued (the newest is refused, the order kept). */
   push(item: T): boolean {
-    // TODO: full (this.items.length >= this.capacity) -> false; else append and return true.
+    // TODO: keep the message for later unless the queue is full (then refuse it: false).
     throw new Error('Not implemented yet: OfflineQueue.push (labs/08-websocket-client/offline-queue.ts)');
   }
 
   /** Everything queued, oldest first; the queue is empty afterwards. */
   drain(): T[] {
-    // TODO: hand back the current array and start a new, empty one.
+    // TODO: every kept message, oldest first, leaving the queue empty.
     throw new Error('Not implemented yet: OfflineQueue.drain (labs/08-websocket-client/offline-queue.ts)');
   }
 

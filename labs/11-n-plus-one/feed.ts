@@ -49,10 +49,9 @@ export async function projectFeedNaive(prisma: PrismaClient, ownerId: number): P
 
 /** ✅ The same feed in a fixed number of queries (3: projects, their videos, those videos' jobs). */
 export async function projectFeed(prisma: PrismaClient, ownerId: number): Promise<FeedProject[]> {
-  // TODO: one prisma.project.findMany for this owner (orderBy id asc) whose `select` nests the
-  //       relations instead of looping: videos (orderBy id asc, id/title/durationMs) and, inside
-  //       them, `jobs: { orderBy: [...LATEST_FIRST], take: 1, select: JOB_FIELDS }`.
-  // TODO: map each video's `jobs` array to `latestJob: jobs[0] ?? null`, so the result is exactly
-  //       what projectFeedNaive returns.
+  // TODO: exactly what projectFeedNaive returns (same shape, same order, same latest job), in at
+  //       most 3 queries however many projects and videos there are: ask for the whole tree at once
+  //       instead of looping. Trap: a nested relation gives you an array where the result wants a
+  //       single latestJob (or null).
   throw new Error('Not implemented yet: projectFeed in labs/11-n-plus-one/feed.ts');
 }

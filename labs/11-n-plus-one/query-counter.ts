@@ -33,11 +33,11 @@ export interface QueryCounter {
  * emit query events: a counter that silently stays at 0 would make every budget pass.
  */
 export async function createQueryCounter(prisma: QueryEventSource): Promise<QueryCounter> {
-  // TODO: keep the SQL of every query event in an array: prisma.$on('query', (event) => ...).
-  //       Prisma cannot remove that listener later, so also keep an `open` flag that close() clears.
-  // TODO: probe: await prisma.$queryRaw`SELECT 1`; if no event arrived, throw new QueryEventsDisabledError();
-  //       then forget the probe's query.
-  // TODO: return { count, queries, reset(), measure(fn), close() }: measure remembers how many queries
-  //       there were, awaits fn(), and returns { result, count, queries } for the ones sent since.
+  // TODO: record the SQL of every query this client sends, from its query events. Trap: Prisma has
+  //       no way to remove that listener, so close() must make it stop recording another way.
+  // TODO: trap: a client created without query events never emits one, and a counter on it would
+  //       say 0 forever (every budget passes). Check once, with a query of your own, and throw
+  //       QueryEventsDisabledError; that check is not one of the counted queries.
+  // TODO: measure(fn) reports the result and the queries sent while fn ran, and only those.
   throw new Error('Not implemented yet: createQueryCounter in labs/11-n-plus-one/query-counter.ts');
 }
