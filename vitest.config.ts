@@ -17,9 +17,10 @@ const labProject = (target: Target) => ({
     include: ['labs/*/**/*.test.ts'],
     globalSetup: ['tools/testing/global-setup.ts'],
     // Each test file in its own process, so the runner's watchdog can kill a worker stuck in a
-    // learner's endless loop (tools/runner/watchdog.ts); this setup file tells it what runs.
+    // learner's endless loop (tools/runner/watchdog.ts); watchdog-setup tells it what runs.
+    // fail-fast: an error thrown in a callback of the learner's code fails the running test at once.
     pool: 'forks' as const,
-    setupFiles: ['tools/testing/watchdog-setup.ts'],
+    setupFiles: ['tools/testing/watchdog-setup.ts', 'tools/testing/fail-fast.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

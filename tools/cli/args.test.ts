@@ -19,6 +19,21 @@ describe('parseLabArgs', () => {
     expect(parseLabArgs(['01', '-w'])).toMatchObject({ watch: true, poll: false });
   });
 
+  test('--step N runs one step; -t passes a name pattern through', () => {
+    expect(parseLabArgs(['05', '--step', '2'])).toMatchObject({ kind: 'run', lab: '05', step: 2 });
+    expect(parseLabArgs(['05', '-t', 'recover'])).toMatchObject({ kind: 'run', testPattern: 'recover' });
+    expect(parseLabArgs(['hint', '05', '--step', '3'])).toMatchObject({ kind: 'hint', step: 3 });
+  });
+
+  test.each([
+    [['05', '--step', '0'], /--step takes a step number/],
+    [['05', '--step', 'two'], /--step takes a step number/],
+    [['05', '-t', '('], /-t takes a regular expression/],
+    [['diff', '05', '--step', '1'], /go with running a lab/],
+  ])('%j is refused', (argv, message) => {
+    expect(() => parseLabArgs(argv)).toThrow(message);
+  });
+
   test('--poll without --watch changes nothing (there is nothing to poll)', () => {
     expect(parseLabArgs(['01', '--poll'])).toMatchObject({ watch: false, poll: false });
   });
@@ -31,7 +46,7 @@ describe('parseLabArgs', () => {
   test.each([
     [['hint', '3'], { kind: 'hint', lab: '3', lang: 'en' }],
     [['hint', '03', '--lang', 'ko'], { kind: 'hint', lab: '03', lang: 'ko' }],
-    [['diff', '12'], { kind: 'diff', lab: '12' }],
+    [['diff', '12'], { kind: 'diff', lab: '12', lang: 'en' }],
     [['reset', '07-websocket-server'], { kind: 'reset', lab: '07-websocket-server' }],
     [['doctor'], { kind: 'doctor' }],
     [['--help'], { kind: 'help' }],

@@ -40,9 +40,20 @@ const LAB_REF = /^(\d{1,2}|\d\d-[a-z0-9-]+)$/;
 export type LabCommand =
   | { kind: 'help' }
   | { kind: 'list'; lang: Lang }
-  | { kind: 'run'; lab: string; target: Target; watch: boolean; poll: boolean; lang: Lang }
-  | { kind: 'hint'; lab: string; lang: Lang }
-  | { kind: 'diff'; lab: string }
+  | {
+      kind: 'run';
+      lab: string;
+      target: Target;
+      watch: boolean;
+      poll: boolean;
+      lang: Lang;
+      /** `--step N`: only the tests of step N (1-based, lab.json order). */
+      step?: number;
+      /** `-t pattern`: only tests whose full name matches (passed to vitest's testNamePattern). */
+      testPattern?: string;
+    }
+  | { kind: 'hint'; lab: string; lang: Lang; step?: number }
+  | { kind: 'diff'; lab: string; lang: Lang }
   | { kind: 'reset'; lab: string }
   | { kind: 'doctor' };
 
@@ -60,6 +71,8 @@ export function parseLabArgs(argv: string[], env: Env = {}): LabCommand {
         watch: { type: 'boolean', short: 'w', default: false },
         poll: { type: 'boolean', default: false },
         lang: { type: 'string' },
+        step: { type: 'string' },
+        'test-name-pattern': { type: 'string', short: 't' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -69,6 +82,19 @@ export function parseLabArgs(argv: string[], env: Env = {}): LabCommand {
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   const lang = pickLang(values.lang, env);
+  let step: number | undefined;
+  if (values.step !== undefined) {
+    if (!/^[1-9]\d*$/.test(values.step)) throw new UsageError(`--step takes a step number (1, 2, ...), not "${values.step}"`);
+    step = Number(values.step);
+  }
+  const testPattern = values['test-name-pattern'];
+  if (testPattern !== undefined) {
+    try {
+      new RegExp(testPattern);
+    } catch (error) {
+      throw new UsageError(`-t takes a regular expression: ${(error as Error).message}`);
+    }
+  }
   const [first, second, ...rest] = positionals;
 
   const labArg = (value: string | undefined, command: string): string => {
@@ -80,8 +106,8 @@ export function parseLabArgs(argv: string[], env: Env = {}): LabCommand {
     if (extra.length) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}`);
   };
   const runFlagsOnlyForRun = (command: string) => {
-    if (values.solution || values.watch || values.poll) {
-      throw new UsageError(`--solution, --watch and --poll go with running a lab (\`npm run lab -- 01 --watch\`), not with "${command}"`);
+    if (values.solution || values.watch || values.poll || testPattern !== undefined || (step !== undefined && command !== 'hint')) {
+      throw new UsageError(`--solution, --watch, --poll, --step and -t go with running a lab (\`npm run lab -- 01 --step 2\`), not with "${command}"`);
     }
   };
 
@@ -100,10 +126,10 @@ export function parseLabArgs(argv: string[], env: Env = {}): LabCommand {
         return { kind: 'doctor' };
       case 'hint':
         noMore(rest);
-        return { kind: 'hint', lab: labArg(second, 'hint'), lang };
+        return { kind: 'hint', lab: labArg(second, 'hint'), lang, ...(step ? { step } : {}) };
       case 'diff':
         noMore(rest);
-        return { kind: 'diff', lab: labArg(second, 'diff') };
+        return { kind: 'diff', lab: labArg(second, 'diff'), lang };
       case 'reset':
         noMore(rest);
         return { kind: 'reset', lab: labArg(second, 'reset') };
@@ -120,6 +146,8 @@ export function parseLabArgs(argv: string[], env: Env = {}): LabCommand {
     watch: values.watch,
     poll: values.watch ? shouldPoll(values.poll, env) : false,
     lang,
+    ...(step ? { step } : {}),
+    ...(testPattern !== undefined ? { testPattern } : {}),
   };
 }
 

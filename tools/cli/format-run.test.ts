@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ProblemKind, TestState, type RunReport, type TestOutcome } from '../runner/results.ts';
-import { formatFailure, formatProblem, formatRun, verdictOf } from './format-run.ts';
+import { currentStepOf, formatFailure, formatProblem, formatRun, inStepOrder, verdictOf } from './format-run.ts';
+import { namePattern } from './run-lab.ts';
 
 // Under vitest stdout is not a terminal, so the output has no colour codes.
 const options = { learnerFiles: ['labs/01-a/users.ts', 'labs/01-a/posts.ts'], importsOf: () => ['labs/01-a/users.ts'] };
@@ -45,9 +46,9 @@ describe('formatFailure', () => {
   });
 });
 
-describe('problems and verdicts', () => {
-  const report = (over: Partial<RunReport>): RunReport => ({ project: 'starter', root: '/book', tests: [], problems: [], durationMs: 1, ...over });
+const report = (over: Partial<RunReport>): RunReport => ({ project: 'starter', root: '/book', tests: [], problems: [], durationMs: 1, ...over });
 
+describe('problems and verdicts', () => {
   test('a set-up problem says it is not a verdict on the code', () => {
     const text = formatProblem({ kind: ProblemKind.SETUP, lab: null, message: 'Redis at redis://127.0.0.1:6379 did not answer' });
 
@@ -70,5 +71,42 @@ describe('problems and verdicts', () => {
 
     expect(text).toContain('labs/01-a/users.test.ts\n  ✓ CRUD › creates\n  ✗ CRUD › renames');
     expect(text).toContain('1) CRUD › renames\n   boom');
+  });
+});
+
+describe('lesson order', () => {
+  const step = (id: string, tests: string[], files = [`${id}.ts`]) => ({ id, title: { en: id, ko: id }, files, tests, lesson: `#${id}`, hints: [{ en: 'h', ko: 'h' }] });
+  const lab = { id: '05-a', steps: [step('keys', ['keys']), step('strings', ['strings and TTL', 'delete and exists']), step('queue', ['reliable queue'])] };
+  const outcome = (group: string, file: string, state: TestOutcome['state'] = TestState.FAILED): TestOutcome => ({
+    ...failed({ message: 'x' }),
+    group,
+    file,
+    fullName: `${group} > t`,
+    state,
+  });
+
+  test('failures are ordered by step, whatever their file is called', () => {
+    const tests = [outcome('reliable queue', 'labs/05-a/a.test.ts'), outcome('delete and exists', 'labs/05-a/s.test.ts'), outcome('keys', 'labs/05-a/z.test.ts')];
+
+    expect(inStepOrder(lab, tests).map((t) => t.group)).toEqual(['keys', 'delete and exists', 'reliable queue']);
+    expect(currentStepOf(lab, tests)?.id).toBe('keys');
+    expect(currentStepOf(lab, [outcome('keys', 'k', TestState.PASSED), ...tests.slice(0, 2)])?.id).toBe('strings');
+  });
+
+  test('the list is grouped under step headings with their files', () => {
+    const text = formatRun(report({ tests: [outcome('reliable queue', 'labs/05-a/a.test.ts'), outcome('keys', 'labs/05-a/z.test.ts', TestState.PASSED)] }), { ...options, lab });
+
+    expect(text).toMatch(/Step 1 · keys \(keys\.ts\)\n  ✓ keys › t\nStep 3 · queue \(queue\.ts\)\n  ✗ reliable queue › t/);
+  });
+
+  test('--step matches the names under its describes; -t narrows further', () => {
+    const pattern = new RegExp(namePattern(lab.steps[1], undefined)!);
+    expect(pattern.test('strings and TTL a session is stored')).toBe(true);
+    expect(pattern.test('delete and exists exists is a boolean')).toBe(true);
+    expect(pattern.test('keys strings and TTL')).toBe(false);
+    const narrowed = new RegExp(namePattern(lab.steps[1], 'boolean')!);
+    expect(narrowed.test('delete and exists exists is a boolean')).toBe(true);
+    expect(narrowed.test('strings and TTL a session is stored')).toBe(false);
+    expect(namePattern(undefined, 'recover')).toBe('recover');
   });
 });

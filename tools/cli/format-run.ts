@@ -1,6 +1,9 @@
 // What the learner reads after `npm run lab -- NN`: which behaviour failed, expected vs actual,
 // which file to open; and, kept apart, set-up problems that are not a verdict on their code.
+import { stepOf, type LabMeta, type LabStep } from '../labs/meta.ts';
 import { ProblemKind, TestState, type Problem, type RunReport, type TestOutcome } from '../runner/results.ts';
+import type { Lang } from './args.ts';
+import { messages } from './messages.ts';
 import { clip, indent, mark, style } from './style.ts';
 
 /** How many failures get the full treatment; the rest are listed by name. */
@@ -11,50 +14,77 @@ export interface FormatOptions {
   learnerFiles: string[];
   /** Learner files a test file imports (relative to the root). */
   importsOf(testFile: string): string[];
+  /** The lab, for grouping and ordering by its steps. @default tests grouped by file */
+  lab?: Pick<LabMeta, 'id' | 'steps'>;
+  /** @default 'en' */
+  lang?: Lang;
 }
 
-export function problemTitle(problem: Problem): string {
+/** Index of a test's step in the lab (tests in no step come last). */
+export function stepIndexOf(lab: Pick<LabMeta, 'steps'>, test: Pick<TestOutcome, 'group'>): number {
+  const step = stepOf(lab, test.group);
+  return step ? lab.steps.indexOf(step) : lab.steps.length;
+}
+
+/** Pure: tests in lesson order: by step, then file and line (a stable sort keeps the rest). */
+export function inStepOrder<T extends Pick<TestOutcome, 'group' | 'file' | 'line'>>(lab: Pick<LabMeta, 'steps'> | undefined, tests: T[]): T[] {
+  if (!lab) return tests;
+  return [...tests].sort((a, b) => stepIndexOf(lab, a) - stepIndexOf(lab, b));
+}
+
+/** The step of the first failing test, in lesson order. */
+export function currentStepOf(lab: Pick<LabMeta, 'steps'>, tests: TestOutcome[]): LabStep | undefined {
+  const first = inStepOrder(lab, tests.filter((t) => t.state === TestState.FAILED))[0];
+  return first ? stepOf(lab, first.group) : undefined;
+}
+
+export function problemTitle(problem: Problem, lang: Lang = 'en'): string {
+  const m = messages(lang);
   switch (problem.kind) {
     case ProblemKind.SETUP:
-      return 'The test harness could not start';
+      return m.problemSetup;
     case ProblemKind.LOAD:
-      return `${problem.file ?? 'A test file'} could not be loaded`;
+      return m.problemLoad(problem.file);
     case ProblemKind.HOOK:
-      return `The harness failed while preparing ${problem.file ?? 'a test file'}`;
+      return m.problemHook(problem.file);
     case ProblemKind.UNHANDLED:
-      return `An error was thrown outside any test${problem.file ? ` (${problem.file})` : ''}`;
+      return m.problemUnhandled(problem.file);
   }
 }
 
-function problemAdvice(problem: Problem): string {
+function problemAdvice(problem: Problem, lang: Lang): string {
+  const m = messages(lang);
   switch (problem.kind) {
     case ProblemKind.SETUP:
     case ProblemKind.HOOK:
-      return 'This is a set-up problem, not a verdict on your code. `npm run lab -- doctor` checks Node, the services and the tools.';
+      return m.adviceSetup;
     case ProblemKind.LOAD:
-      return 'No test could run, so this is not a failed test: fix the error above (a syntax error, a missing export or a bad import in the file it names) and run again.';
+      return m.adviceLoad;
     case ProblemKind.UNHANDLED:
-      return 'Often a promise nobody awaited, or an `error` event with no listener, in the code under test.';
+      return m.adviceUnhandled;
   }
 }
 
-export function formatProblem(problem: Problem): string {
-  const lines = [`${mark.fail()} ${style.bold(problemTitle(problem))}`, indent(clip(problem.message, 25), 4)];
+export function formatProblem(problem: Problem, lang: Lang = 'en'): string {
+  const lines = [`${mark.fail()} ${style.bold(problemTitle(problem, lang))}`, indent(clip(problem.message, 25), 4)];
   if (problem.where?.length && problem.kind !== ProblemKind.SETUP && problem.kind !== ProblemKind.HOOK) lines.push(indent(style.dim(`at ${problem.where.join('\n   ')}`), 4));
-  lines.push(indent(style.yellow(problemAdvice(problem)), 4));
+  lines.push(indent(style.yellow(problemAdvice(problem, lang)), 4));
   return lines.join('\n');
 }
 
 function where(test: TestOutcome, options: FormatOptions): string {
+  const m = messages(options.lang ?? 'en');
   const parts: string[] = [];
   const f = test.failure;
-  if (f?.source) parts.push(`open: ${f.source.file}:${f.source.line}`);
+  if (f?.source) parts.push(`${m.open} ${f.source.file}:${f.source.line}`);
   else {
+    const step = options.lab && stepOf(options.lab, test.group);
+    const fromStep = step ? step.files.map((file) => `labs/${options.lab!.id}/${file}`) : [];
     const candidates = options.importsOf(test.file).filter((file) => options.learnerFiles.includes(file));
-    const files = candidates.length ? candidates : options.learnerFiles;
-    if (files.length) parts.push(`open: ${files.join(', ')}`);
+    const files = fromStep.length ? fromStep : candidates.length ? candidates : options.learnerFiles;
+    if (files.length) parts.push(`${m.open} ${files.join(', ')}`);
   }
-  parts.push(`test: ${test.file}:${f?.testLine ?? test.line ?? 1}`);
+  parts.push(`${m.test} ${test.file}:${f?.testLine ?? test.line ?? 1}`);
   return style.cyan(parts.join('   '));
 }
 
@@ -66,16 +96,17 @@ function colourDiff(diff: string): string {
 }
 
 export function formatFailure(test: TestOutcome, index: number, options: FormatOptions): string {
+  const m = messages(options.lang ?? 'en');
   const f = test.failure;
   const lines = [`${style.red(`${index})`)} ${style.bold(test.fullName.replaceAll(' > ', ' › '))}`];
-  if (f?.inHook) lines.push(indent(style.dim('(a beforeAll hook of this test threw, so the test itself did not run)'), 3));
+  if (f?.inHook) lines.push(indent(style.dim(m.inHook), 3));
   if (f) {
     lines.push(indent(clip(f.message, 12), 3));
     if (f.expected !== undefined && f.actual !== undefined) {
       const oneLine = !f.expected.includes('\n') && !f.actual.includes('\n');
       if (oneLine) {
-        lines.push(indent(`${style.green('expected:')} ${f.expected}`, 3));
-        lines.push(indent(`${style.red('actual:  ')} ${f.actual}`, 3));
+        lines.push(indent(`${style.green(m.expected)} ${f.expected}`, 3));
+        lines.push(indent(`${style.red(m.actual)} ${f.actual}`, 3));
       } else if (f.diff) {
         lines.push(indent(colourDiff(clip(f.diff, 30)), 3));
       }
@@ -85,17 +116,24 @@ export function formatFailure(test: TestOutcome, index: number, options: FormatO
   return lines.join('\n');
 }
 
-/** The list of test results, grouped by file. */
-export function formatTestList(tests: TestOutcome[]): string {
-  const byFile = new Map<string, TestOutcome[]>();
-  for (const t of tests) byFile.set(t.file, [...(byFile.get(t.file) ?? []), t]);
+const markOf = (t: TestOutcome) => (t.state === TestState.PASSED ? mark.pass() : t.state === TestState.FAILED ? mark.fail() : mark.skip());
+
+/** The list of test results: by lesson step when the lab is known, else by file. */
+export function formatTestList(tests: TestOutcome[], lab?: Pick<LabMeta, 'id' | 'steps'>, lang: Lang = 'en'): string {
+  const groups = new Map<string, TestOutcome[]>();
+  const headingOf = (t: TestOutcome) => {
+    if (!lab) return t.file;
+    const step = stepOf(lab, t.group);
+    return step ? messages(lang).stepHeading(lab.steps.indexOf(step) + 1, step.title[lang], step.files.join(', ')) : messages(lang).otherTests;
+  };
+  for (const t of lab ? inStepOrder(lab, tests) : [...tests].sort((a, b) => a.file.localeCompare(b.file))) {
+    const heading = headingOf(t);
+    groups.set(heading, [...(groups.get(heading) ?? []), t]);
+  }
   const out: string[] = [];
-  for (const [file, fileTests] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
-    out.push(style.dim(file));
-    for (const t of fileTests) {
-      const m = t.state === TestState.PASSED ? mark.pass() : t.state === TestState.FAILED ? mark.fail() : mark.skip();
-      out.push(`  ${m} ${t.fullName.replaceAll(' > ', ' › ')}`);
-    }
+  for (const [heading, groupTests] of groups) {
+    out.push(style.dim(heading));
+    for (const t of groupTests) out.push(`  ${markOf(t)} ${t.fullName.replaceAll(' > ', ' › ')}`);
   }
   return out.join('\n');
 }
@@ -117,17 +155,20 @@ export function verdictOf(report: RunReport): Verdict {
 
 /** The full learner-facing report of one run. */
 export function formatRun(report: RunReport, options: FormatOptions): string {
+  const lang = options.lang ?? 'en';
+  const m = messages(lang);
   const out: string[] = [];
-  if (report.tests.length) out.push(formatTestList(report.tests), '');
-  for (const problem of report.problems) out.push(formatProblem(problem), '');
+  if (report.tests.length) out.push(formatTestList(report.tests, options.lab, lang), '');
+  for (const problem of report.problems) out.push(formatProblem(problem, lang), '');
 
-  const failures = report.tests.filter((t) => t.state === TestState.FAILED);
+  // In lesson order: failure 1 is in the step the learner is on.
+  const failures = inStepOrder(options.lab, report.tests.filter((t) => t.state === TestState.FAILED));
   failures.slice(0, DETAILED).forEach((t, i) => out.push(formatFailure(t, i + 1, options), ''));
   if (failures.length > DETAILED) {
     const rest = failures.slice(DETAILED);
     const listed = rest.slice(0, 10).map((t) => `   - ${t.fullName.replaceAll(' > ', ' › ')}`);
-    if (rest.length > 10) listed.push(`   - …and ${rest.length - 10} more`);
-    out.push(style.dim(`…and ${rest.length} more failing (fix the ones above first; several often share one cause):\n${listed.join('\n')}`), '');
+    if (rest.length > 10) listed.push(`   - ${m.andMore(rest.length - 10)}`);
+    out.push(style.dim(`${m.moreFailing(rest.length)}\n${listed.join('\n')}`), '');
   }
   return out.join('\n');
 }

@@ -12,16 +12,23 @@ Usage: npm run lab -- [command] [options]
                                    events: for WSL2 with the checkout on a Windows drive,
                                    network drives and some containers (on by itself when
                                    WSL_DISTRO_NAME or CHOKIDAR_USEPOLLING=1 is set)
-  npm run lab -- hint NN           show the next hint for lab NN (one more each time)
+  npm run lab -- NN --step N       run only step N's tests (steps are in lesson order; the
+                                   run after a failure says which step you are on)
+  npm run lab -- NN -t PATTERN     run only the tests whose name matches PATTERN (a regex)
+  npm run lab -- hint NN           the next hint for the step of your first failing test (one
+                                   more each time: a nudge, then the API to use, code last);
+                                   --step N picks the step
   npm run lab -- diff NN           your files next to the reference solution (unified diff;
-                                   lines starting with + are in the solution)
+                                   lines starting with + are in the solution); offered once a
+                                   lab passes
   npm run lab -- reset NN          put lab NN's files back to the starter (from git HEAD);
                                    your version is kept in .workbook/backups/
   npm run lab -- doctor            check Node, PostgreSQL and Redis (and where the tests
                                    would find them), the Prisma client, ffmpeg, Chromium, Docker
 
 Options:
-  --lang en|ko     language of titles and hints (default: Korean when LANG starts with "ko")
+  --lang en|ko     language of the runner, titles and hints (default: Korean when LANG,
+                   LC_ALL or LC_MESSAGES starts with "ko")
   -h, --help       this text
 
 NN is the lab number (1, 01) or its full name (01-sql-basics).
@@ -60,6 +67,8 @@ Usage: npm test [-- --skip-docs]
   3. every lab against its reference solution: every test must pass
   4. every lab against its untouched starter: every test must FAIL (a test that passes on the
      starter checks nothing the learner does)
+  5. the per-file starter matrix (npm run matrix): the solution with any one learner file taken
+     from the starter must fail, quickly, without crashing
 
-Exit code 0 only when all four hold.
+Exit code 0 only when all five hold.
 `;

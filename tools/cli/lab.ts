@@ -18,6 +18,13 @@ function labOrExplain(query: string): LabMeta {
   throw new UsageError(`There is no lab "${query}". ${ids.length ? `Labs: ${ids.join(', ')}` : 'No labs exist yet.'}`);
 }
 
+function checkStep(lab: LabMeta, step: number | undefined): void {
+  if (step !== undefined && step > lab.steps.length) {
+    const steps = lab.steps.map((s, i) => `${i + 1}. ${s.title.en}`).join('; ');
+    throw new UsageError(`lab ${lab.id.slice(0, 2)} has ${lab.steps.length} steps, not ${step}: ${steps}`);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const command = parseLabArgs(argv, process.env);
   const store = ProgressStore.in(ROOT);
@@ -30,18 +37,30 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'run': {
       const lab = labOrExplain(command.lab);
-      const options = { root: ROOT, lab, target: command.target, lang: command.lang, store };
+      checkStep(lab, command.step);
+      const options = {
+        root: ROOT,
+        lab,
+        target: command.target,
+        lang: command.lang,
+        store,
+        ...(command.step ? { step: command.step } : {}),
+        ...(command.testPattern !== undefined ? { testPattern: command.testPattern } : {}),
+      };
       if (command.watch) {
         await watchLab({ ...options, poll: command.poll }); // resolves only when it could not start
         return ExitCode.CANNOT_RUN;
       }
       return runLab(options);
     }
-    case 'hint':
-      console.log(showHint(labOrExplain(command.lab), command.lang, store));
+    case 'hint': {
+      const lab = labOrExplain(command.lab);
+      checkStep(lab, command.step);
+      console.log(showHint(lab, command.lang, store, command.step));
       return 0;
+    }
     case 'diff':
-      diffLab(ROOT, labOrExplain(command.lab));
+      diffLab(ROOT, labOrExplain(command.lab), command.lang);
       return 0;
     case 'reset': {
       const lab = labOrExplain(command.lab);

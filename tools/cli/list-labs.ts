@@ -26,6 +26,14 @@ export function statusText(progress: Progress, id: string, lang: Lang = 'en'): s
   }
 }
 
+/** "· steps 3/8 done", from the last run of each step; empty before the first run. */
+export function stepsText(lab: Pick<LabMeta, 'id' | 'steps'>, progress: Progress, lang: Lang = 'en'): string {
+  const steps = progress.labs[lab.id]?.steps;
+  if (!steps) return '';
+  const done = lab.steps.filter((s) => steps[s.id] === true).length;
+  return style.dim(lang === 'ko' ? ` · ${lab.steps.length}단계 중 ${done}단계 완료` : ` · steps ${done}/${lab.steps.length} done`);
+}
+
 export function progressBar(done: number, total: number, width = 24): string {
   const filled = total === 0 ? 0 : Math.round((done / total) * width);
   return `[${style.green('#'.repeat(filled))}${style.dim('.'.repeat(width - filled))}]`;
@@ -47,7 +55,7 @@ export function formatLabList(labs: LabMeta[], progress: Progress, lang: Lang): 
   for (const part of parts) {
     out.push(style.bold(PART_TITLE[part][lang]));
     for (const lab of labs.filter((l) => l.part === part)) {
-      out.push(`  ${lab.id.slice(0, 2)}  ${padEnd(lab.title[lang], width)}${statusText(progress, lab.id, lang)}`);
+      out.push(`  ${lab.id.slice(0, 2)}  ${padEnd(lab.title[lang], width)}${statusText(progress, lab.id, lang)}${stepsText(lab, progress, lang)}`);
     }
   }
   const ko = lang === 'ko';

@@ -3,6 +3,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { stepOf, type LabMeta } from '../labs/meta.ts';
+import { TestState, type TestOutcome } from '../runner/results.ts';
 
 export const LabStatus = {
   NOT_STARTED: 'not-started',
@@ -21,6 +23,8 @@ const LabProgressSchema = z.object({
   lastRun: z.string().optional(),
   /** The step of the first failing test in the last run (lab.json step id); `hint` shows its hints. */
   step: z.string().optional(),
+  /** Per step id: did every test of the step pass in the last run that ran it. */
+  steps: z.record(z.string(), z.boolean()).optional(),
   /** Hints shown so far, per step id. */
   hints: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
@@ -40,6 +44,19 @@ export interface RunTally {
   broken: boolean;
   /** The step of the first failing test (lab.json step id), if any. */
   step?: string;
+  /** Per step id that ran: did all its tests pass. */
+  steps?: Record<string, boolean>;
+}
+
+/** Pure: per step that ran (by its tests' top-level describe), whether all its tests passed. */
+export function tallySteps(lab: Pick<LabMeta, 'steps'>, tests: Array<Pick<TestOutcome, 'group' | 'state'>>): Record<string, boolean> {
+  const result: Record<string, boolean> = {};
+  for (const t of tests) {
+    if (t.state === TestState.SKIPPED) continue;
+    const step = stepOf(lab, t.group);
+    if (step) result[step.id] = (result[step.id] ?? true) && t.state === TestState.PASSED;
+  }
+  return result;
 }
 
 export function statusOf(entry: LabProgress | undefined): LabStatus {
@@ -59,6 +76,7 @@ export function afterRun(entry: LabProgress | undefined, tally: RunTally, now: D
     total: tally.total,
     lastRun: now.toISOString(),
     ...(tally.step ? { step: tally.step } : {}),
+    ...(tally.steps ? { steps: { ...entry?.steps, ...tally.steps } } : {}),
   };
 }
 

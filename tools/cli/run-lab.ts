@@ -1,12 +1,13 @@
 // `npm run lab -- NN [--solution] [--watch]`: one lab's tests, explained for the learner.
 import { Target } from '../vitest/target-plugin.ts';
-import type { LabMeta } from '../labs/meta.ts';
+import type { LabMeta, LabStep } from '../labs/meta.ts';
 import { runVitest, watchVitest } from '../runner/run-vitest.ts';
-import type { RunReport } from '../runner/results.ts';
+import { TestState, type RunReport } from '../runner/results.ts';
 import type { Lang } from './args.ts';
-import { formatProblem, formatRun, verdictOf, type Verdict } from './format-run.ts';
+import { currentStepOf, formatProblem, formatRun, verdictOf, type Verdict } from './format-run.ts';
 import { labDirOf, labImportsOf, learnerFilesOf, solutionDirOf } from './lab-files.ts';
-import { afterRun, ProgressStore } from './progress.ts';
+import { messages } from './messages.ts';
+import { afterRun, ProgressStore, tallySteps } from './progress.ts';
 import { mark, style } from './style.ts';
 
 export const ExitCode = { OK: 0, TESTS_FAILED: 1, CANNOT_RUN: 2 } as const;
@@ -18,53 +19,95 @@ export interface RunLabOptions {
   target: Target;
   lang: Lang;
   store: ProgressStore;
+  /** Only the tests of this step (1-based). */
+  step?: number;
+  /** Only tests whose full name matches this regular expression. */
+  testPattern?: string;
   print?(text: string): void;
 }
 
-function header(lab: LabMeta, target: Target, lang: Lang): string {
-  const whose = target === Target.SOLUTION ? `the reference solution (${solutionDirOf(lab)}/)` : `your files (${labDirOf(lab)}/)`;
-  const lesson = lang === 'ko' ? `docs/ko/labs/${lab.id}.md` : `docs/labs/${lab.id}.md`;
-  return `${style.bold(`Lab ${lab.id.slice(0, 2)} · ${lab.title[lang]}`)}: testing ${whose}\n${style.dim(`lesson: ${lesson} (or npm run docs:dev)`)}`;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * vitest's testNamePattern for `--step` and `-t`: it is matched against "describe … test", so a
+ * step's tests are the names that start with one of its top-level describe titles.
+ */
+export function namePattern(step: LabStep | undefined, testPattern: string | undefined): string | undefined {
+  const inStep = step ? `^(?:${step.tests.map(escapeRegExp).join('|')}) ` : undefined;
+  if (inStep && testPattern !== undefined) return `(?=${inStep})(?=.*(?:${testPattern}))`;
+  return inStep ?? testPattern;
 }
 
-export function verdictLine(lab: LabMeta, target: Target, verdict: Verdict, seconds: string, firstFile?: string): string {
+/** The lesson page (by language) and the step's section in it. */
+export function lessonOf(lab: LabMeta, lang: Lang, step?: LabStep): string {
+  return `${lang === 'ko' ? `docs/ko/labs/${lab.id}.md` : `docs/labs/${lab.id}.md`}${step ? step.lesson : ''}`;
+}
+
+function header(options: RunLabOptions): string {
+  const { lab, target, lang } = options;
+  const m = messages(lang);
+  const whose = target === Target.SOLUTION ? m.theSolution(solutionDirOf(lab)) : m.yourFiles(labDirOf(lab));
+  const step = options.step ? lab.steps[options.step - 1] : undefined;
+  const only = [step ? m.onlyStep(options.step!, step.title[lang]) : '', options.testPattern !== undefined ? m.onlyMatching(options.testPattern) : '']
+    .filter(Boolean)
+    .join(', ');
+  return `${style.bold(m.testing(lab.id.slice(0, 2), lab.title[lang], whose))}${only ? ` ${style.yellow(`[${only}]`)}` : ''}\n${style.dim(m.lessonAt(lessonOf(lab, lang, step)))}`;
+}
+
+export interface VerdictContext {
+  lang: Lang;
+  /** The step of the first failing test, in lesson order. */
+  step?: LabStep;
+  /** The run was limited with --step or -t. */
+  partial?: boolean;
+}
+
+export function verdictLine(lab: LabMeta, target: Target, verdict: Verdict, seconds: string, context: VerdictContext = { lang: 'en' }): string {
   const nn = lab.id.slice(0, 2);
-  if (verdict.broken) {
-    return `${mark.fail()} ${style.red(`Lab ${nn} could not be tested: see the problem above.`)} ${style.dim(`(${seconds} s)`)}`;
-  }
-  if (verdict.total === 0) return `${mark.warn()} No tests found for lab ${nn}. ${style.dim(`(${seconds} s)`)}`;
+  const m = messages(context.lang);
+  const took = style.dim(`(${seconds} s)`);
+  if (verdict.broken) return `${mark.fail()} ${style.red(m.couldNotTest(nn))} ${took}`;
+  if (verdict.total === 0) return `${mark.warn()} ${m.noTests(nn)} ${took}`;
+  const diff = style.cyan(`npm run lab -- diff ${nn}`);
   if (verdict.failed === 0) {
-    return target === Target.SOLUTION
-      ? `${mark.pass()} ${style.green(`The reference solution passes all ${verdict.total} tests.`)} ${style.dim(`(${seconds} s)`)}`
-      : `${mark.pass()} ${style.green(`All ${verdict.total} tests pass: lab ${nn} is done!`)} ${style.dim(`(${seconds} s)`)}  See your progress: npm run lab`;
+    if (target === Target.SOLUTION) return `${mark.pass()} ${style.green(m.solutionPasses(verdict.total))} ${took}`;
+    const done = context.partial ? m.failing(0, verdict.total, verdict.passed) : `${m.allPass(verdict.total, nn)} ${took}  ${m.seeProgress}`;
+    // The reveal: once it passes, the reference is worth reading next to one's own code.
+    return [`${mark.pass()} ${style.green(done)}`, m.revealOffer(diff)].join('\n');
   }
-  const lines = [
-    `${mark.fail()} ${style.red(`${verdict.failed} of ${verdict.total} tests failing`)} (${verdict.passed} passing) ${style.dim(`(${seconds} s)`)}`,
-  ];
+  const lines = [`${mark.fail()} ${style.red(m.failing(verdict.failed, verdict.total, verdict.passed))} ${took}`];
   if (target === Target.STARTER) {
-    lines.push(
-      `Next: ${firstFile ? `open ${style.cyan(firstFile)}, ` : ''}fix failure 1, then run ${style.cyan(`npm run lab -- ${nn}`)} again (add --watch to re-run on save).`,
-      `Stuck? ${style.cyan(`npm run lab -- hint ${nn}`)} shows a hint; ${style.cyan(`npm run lab -- diff ${nn}`)} compares with the solution.`,
-    );
+    const step = context.step;
+    if (step) {
+      const n = lab.steps.indexOf(step) + 1;
+      lines.push(m.next(n, step.title[context.lang], style.cyan(`${labDirOf(lab)}/${step.files[0]}`), style.cyan(lessonOf(lab, context.lang, step))));
+    }
+    lines.push(`  ${m.nextRun(style.cyan(`npm run lab -- ${nn}${step ? ` --step ${lab.steps.indexOf(step) + 1}` : ''}`))}`);
+    lines.push(m.stuck(style.cyan(`npm run lab -- hint ${nn}`), diff));
   }
   return lines.join('\n');
 }
 
-function explain(report: RunReport, options: RunLabOptions): { text: string; verdict: Verdict } {
-  const { root, lab, target } = options;
-  const learnerFiles = learnerFilesOf(lab);
-  const verdict = verdictOf(report);
-  const firstFailure = report.tests.find((t) => t.failure);
-  const firstFile =
-    firstFailure?.failure?.source?.file ?? labImportsOf(root, firstFailure?.file ?? '').find((f) => learnerFiles.includes(f)) ?? learnerFiles[0];
-  const body = formatRun(report, { learnerFiles, importsOf: (file) => labImportsOf(root, file) });
+function explain(report: RunReport, options: RunLabOptions): { text: string; verdict: Verdict; step?: LabStep } {
+  const { root, lab, target, lang } = options;
+  const partial = options.step !== undefined || options.testPattern !== undefined;
+  // Tests left out by --step or -t are not news.
+  const shown = partial ? { ...report, tests: report.tests.filter((t) => t.state !== TestState.SKIPPED) } : report;
+  const verdict = verdictOf(shown);
+  const step = currentStepOf(lab, shown.tests);
+  const body = formatRun(shown, { learnerFiles: learnerFilesOf(lab), importsOf: (file) => labImportsOf(root, file), lab, lang });
   const seconds = (report.durationMs / 1000).toFixed(1);
-  return { text: `${body}\n${verdictLine(lab, target, verdict, seconds, firstFile)}`, verdict };
+  return { text: `${body}\n${verdictLine(lab, target, verdict, seconds, { lang, partial, ...(step ? { step } : {}) })}`, verdict, ...(step ? { step } : {}) };
 }
 
-function record(options: RunLabOptions, verdict: Verdict): void {
+function record(options: RunLabOptions, report: RunReport, verdict: Verdict, step: LabStep | undefined): void {
   // Only the learner's own runs count as progress; --solution runs say nothing about their work.
-  if (options.target === Target.STARTER) options.store.update(options.lab.id, (entry) => afterRun(entry, verdict, new Date()));
+  if (options.target !== Target.STARTER) return;
+  const partial = options.step !== undefined || options.testPattern !== undefined;
+  const steps = tallySteps(options.lab, report.tests);
+  options.store.update(options.lab.id, (entry) =>
+    partial ? { ...entry, steps: { ...entry?.steps, ...steps } } : afterRun(entry, { ...verdict, steps, ...(step ? { step: step.id } : {}) }, new Date()),
+  );
 }
 
 function exitCodeOf(verdict: Verdict): ExitCode {
@@ -72,45 +115,55 @@ function exitCodeOf(verdict: Verdict): ExitCode {
   return verdict.failed === 0 ? ExitCode.OK : ExitCode.TESTS_FAILED;
 }
 
+function vitestFilter(options: RunLabOptions) {
+  const step = options.step ? options.lab.steps[options.step - 1] : undefined;
+  const pattern = namePattern(step, options.testPattern);
+  return { filters: [`${labDirOf(options.lab)}/`], ...(pattern !== undefined ? { testNamePattern: pattern } : {}) };
+}
+
 export async function runLab(options: RunLabOptions): Promise<ExitCode> {
   const print = options.print ?? ((text: string) => console.log(text));
-  print(header(options.lab, options.target, options.lang));
+  print(header(options));
+  const m = messages(options.lang);
   const started = Date.now();
   const report = await runVitest({
     root: options.root,
     project: options.target,
-    filters: [`${labDirOf(options.lab)}/`],
+    ...vitestFilter(options),
     onConsole: (text, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(style.dim(text)),
+    // Progress as the run goes: one line per test file.
+    onFileFinished: ({ file, passed, failed, durationMs }) =>
+      print(style.dim(`  ${failed ? mark.fail() : mark.pass()} ${m.fileDone(file, passed, failed)} (${(durationMs / 1000).toFixed(1)} s)`)),
   });
   report.durationMs = Date.now() - started;
-  const { text, verdict } = explain(report, options);
+  const { text, verdict, step } = explain(report, options);
   print(`\n${text}`);
-  record(options, verdict);
+  record(options, report, verdict, step);
   return exitCodeOf(verdict);
 }
 
 /** Resolves with false when watching could not start (the problem is printed), else never. */
 export async function watchLab(options: RunLabOptions & { poll: boolean }): Promise<boolean> {
   const print = options.print ?? ((text: string) => console.log(text));
-  print(header(options.lab, options.target, options.lang));
-  const waiting = () =>
-    print(style.dim(`\nWatching for changes${options.poll ? ' (polling every 300 ms)' : ''}: save a file to re-run, Ctrl-C to stop.`));
+  print(header(options));
+  const m = messages(options.lang);
+  const waiting = () => print(style.dim(`\n${m.watching(options.poll)}`));
   const problem = await watchVitest({
     root: options.root,
     project: options.target,
-    filters: [`${labDirOf(options.lab)}/`],
+    ...vitestFilter(options),
     poll: options.poll,
     onConsole: (text, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(style.dim(text)),
     rerunAllOn: [`**/${labDirOf(options.lab)}/**`, '**/solutions/**', '**/tools/**', '**/prisma/**'],
-    onRerun: (changed) => print(style.dim(`\n— ${new Date().toLocaleTimeString()} ${changed ?? 'a file'} changed: running lab ${options.lab.id.slice(0, 2)} again —`)),
+    onRerun: (changed) => print(style.dim(`\n${m.rerun(new Date().toLocaleTimeString(), changed, options.lab.id.slice(0, 2))}`)),
     onRunEnd: (report) => {
-      const { text, verdict } = explain(report, options);
+      const { text, verdict, step } = explain(report, options);
       print(`\n${text}`);
-      record(options, verdict);
+      record(options, report, verdict, step);
       waiting();
     },
   });
   if (!problem) return new Promise<boolean>(() => {}); // watching until Ctrl-C
-  print(`\n${formatProblem(problem)}\n${mark.fail()} ${style.red('Watching could not start: fix the problem above, then run the command again.')}`);
+  print(`\n${formatProblem(problem, options.lang)}\n${mark.fail()} ${style.red(m.watchFailed)}`);
   return false;
 }

@@ -12,6 +12,10 @@ export interface RunOptions {
   filters?: string[];
   /** Called as each test finishes (live progress). */
   onTestFinished?(test: { file: string; fullName: string; state: string }): void;
+  /** Called as each test file finishes, with its counts (live progress). */
+  onFileFinished?(file: { file: string; passed: number; failed: number; durationMs: number }): void;
+  /** Only tests whose full name matches (vitest's testNamePattern, `-t`). */
+  testNamePattern?: string;
   /** Called with `console.*` output of the tests and the code under test. */
   onConsole?(text: string, stream: 'stdout' | 'stderr'): void;
 }
@@ -49,6 +53,17 @@ function reporterFor(options: RunOptions, watchdog: Watchdog, onEnd: (report: Ru
         fullName: test.fullName,
         state: test.result().state,
       });
+    },
+    onTestModuleEnd(module: TestModule) {
+      if (!options.onFileFinished) return;
+      let passed = 0;
+      let failed = 0;
+      for (const test of module.children.allTests()) {
+        const state = test.result().state;
+        if (state === 'passed') passed++;
+        else if (state === 'failed') failed++;
+      }
+      options.onFileFinished({ file: relativeTo(options.root, module.moduleId), passed, failed, durationMs: module.diagnostic().duration });
     },
     onUserConsoleLog(log) {
       options.onConsole?.(log.content, log.type);
@@ -91,6 +106,7 @@ async function create(options: RunOptions & { rerunAllOn?: string[] }, reporter:
       watch,
       // A lab with no tests yet should say so, not crash the run.
       passWithNoTests: true,
+      ...(options.testNamePattern !== undefined ? { testNamePattern: options.testNamePattern } : {}),
       // In watch mode, a change re-runs every test of the filter (one lab: a few seconds), so each
       // verdict covers the whole lab, not only the test files that import what changed.
       ...(watch && options.rerunAllOn ? { forceRerunTriggers: options.rerunAllOn } : {}),

@@ -1,0 +1,80 @@
+// Setup file of the lab projects: an error thrown in a callback of the code under test (a `ws`
+// handler, a timer, an event listener, a promise nobody awaited) fails the test that is running,
+// at once and with that error's stack, instead of leaving the test to wait for its timeout while
+// vitest files the error under "errors outside any test" (lab 07 once took 584 s that way).
+//
+// How: while a test runs, this file owns process 'uncaughtException' / 'unhandledRejection'
+// (vitest steps back from an event that has another listener) and races the test's function
+// against the first such error. Between tests the listeners are removed, so vitest reports
+// errors there as usual.
+//
+// The test's function is swapped through @vitest/runner's getFn/setFn (the runner vitest itself
+// uses, installed with it): in vitest 4.1 `TestRunner.setTestFn` is by mistake another getFn.
+import { getFn, setFn } from '@vitest/runner';
+import { afterEach, beforeEach, type RunnerTestCase } from 'vitest';
+
+type TestFn = () => unknown;
+const getTestFn = getFn as (test: RunnerTestCase) => TestFn | undefined;
+const setTestFn = setFn as (test: RunnerTestCase, fn: TestFn) => void;
+
+
+const originals = new WeakMap<RunnerTestCase, TestFn>();
+
+interface Running {
+  /** Set once the test's own function settled: a later error fails the test in afterEach. */
+  settled: boolean;
+  late: unknown[];
+  onError(error: unknown): void;
+}
+let running: Running | undefined;
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(`a promise was rejected with ${String(reason)}`);
+}
+
+/** The learner's error, its stack kept, with a first line saying where it came from. */
+function explained(reason: unknown): Error {
+  const original = asError(reason);
+  const error = new Error(
+    `${original.message}\n(thrown in a callback of the code under test — a ws handler, a timer, an event listener or a promise nobody awaited — while this test ran)`,
+  );
+  error.name = original.name;
+  error.stack = `${original.name}: ${error.message}\n${(original.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).join('\n')}`;
+  return error;
+}
+
+beforeEach((context) => {
+  const test = context.task as RunnerTestCase;
+  const original = originals.get(test) ?? getTestFn(test);
+  if (!original) return;
+  originals.set(test, original);
+
+  let fail: (error: unknown) => void = () => {};
+  const failure = new Promise<never>((_, reject) => (fail = reject));
+  failure.catch(() => {}); // raced below; when the test wins, nobody else awaits it
+  const state: Running = {
+    settled: false,
+    late: [],
+    onError: (error) => (state.settled ? state.late.push(error) : fail(explained(error))),
+  };
+  const raced = () =>
+    Promise.race([Promise.resolve().then(original), failure]).finally(() => {
+      state.settled = true;
+    });
+  setTestFn(test, raced);
+  // Without the swap an error would fail nothing: leave it to vitest then.
+  if (getTestFn(test) !== raced) return;
+  process.on('uncaughtException', state.onError);
+  process.on('unhandledRejection', state.onError);
+  running = state;
+});
+
+afterEach(() => {
+  const state = running;
+  running = undefined;
+  if (!state) return;
+  process.off('uncaughtException', state.onError);
+  process.off('unhandledRejection', state.onError);
+  // An error that arrived after the test's own function had settled still fails this test.
+  if (state.late.length > 0) throw explained(state.late[0]);
+});
