@@ -60,6 +60,7 @@ export type LabCommand =
 const SUBCOMMANDS = ['list', 'hint', 'diff', 'reset', 'doctor', 'help'] as const;
 
 export function parseLabArgs(argv: string[], env: Env = {}): LabCommand {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by the assignment below (parseArgs' result type follows its options)
   let parsed;
   try {
     parsed = parseArgs({
@@ -161,6 +162,7 @@ export interface GradeCommand {
 }
 
 export function parseGradeArgs(argv: string[], cwd: string, defaultDir: string): GradeCommand | { kind: 'help' } {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by the assignment below (parseArgs' result type follows its options)
   let parsed;
   try {
     parsed = parseArgs({
@@ -198,6 +200,7 @@ export interface TestAllCommand {
 }
 
 export function parseTestAllArgs(argv: string[]): TestAllCommand | { kind: 'help' } {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by the assignment below (parseArgs' result type follows its options)
   let parsed;
   try {
     parsed = parseArgs({

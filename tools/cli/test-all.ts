@@ -1,4 +1,5 @@
 // `npm test`: the workbook checks itself.
+//   0. lint      Biome (biome.jsonc): the one linter
 //   1. docs      the VitePress build (dead links and missing code regions fail it); runs first so
 //                the site's browser test in the tools stage serves this build
 //   2. tools     the workbook's own tests (CLI, grader, harness, migrations)
@@ -145,32 +146,38 @@ async function starterStage(labs: LabMeta[], solution: RunReport): Promise<Stage
   };
 }
 
-function docsStage(): Promise<StageResult> {
-  heading('docs: npm run docs:build');
-  if (!existsSync(path.join(ROOT, 'docs', '.vitepress', 'config.ts'))) {
-    console.log(`${mark.warn()} docs/.vitepress/config.ts does not exist yet: skipped`);
-    return Promise.resolve({ name: 'docs', summary: 'skipped (no docs/.vitepress/config.ts)', passed: 0, failed: 0, errors: [] });
-  }
+/** Runs `npm run <script>` as a stage: its output is shown only when it fails. */
+function scriptStage(name: string, script: string, ok: string): Promise<StageResult> {
+  heading(`${name}: npm run ${script}`);
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', 'docs:build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '--silent', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', (error) => {
-      resolve({ name: 'docs', summary: 'FAILED', passed: 0, failed: 1, errors: [`docs: could not run the build: ${error.message}`] });
+      resolve({ name, summary: 'FAILED', passed: 0, failed: 1, errors: [`${name}: could not run npm run ${script}: ${error.message}`] });
     });
     child.on('close', (code) => {
       if (code === 0) {
-        console.log(`${mark.pass()} built ${style.dim(`(${seconds(Date.now() - started)})`)}`);
-        resolve({ name: 'docs', summary: 'built', passed: 1, failed: 0, errors: [] });
+        console.log(`${mark.pass()} ${ok} ${style.dim(`(${seconds(Date.now() - started)})`)}`);
+        resolve({ name, summary: ok, passed: 1, failed: 0, errors: [] });
       } else {
-        console.log(output.split('\n').slice(-40).join('\n'));
-        console.log(`${mark.fail()} the docs build failed (exit code ${code})`);
-        resolve({ name: 'docs', summary: 'FAILED', passed: 0, failed: 1, errors: [`docs: npm run docs:build exited with code ${code}`] });
+        console.log(output.split('\n').slice(-60).join('\n'));
+        console.log(`${mark.fail()} npm run ${script} failed (exit code ${code})`);
+        resolve({ name, summary: 'FAILED', passed: 0, failed: 1, errors: [`${name}: npm run ${script} exited with code ${code}`] });
       }
     });
   });
+}
+
+function docsStage(): Promise<StageResult> {
+  if (!existsSync(path.join(ROOT, 'docs', '.vitepress', 'config.ts'))) {
+    heading('docs: npm run docs:build');
+    console.log(`${mark.warn()} docs/.vitepress/config.ts does not exist yet: skipped`);
+    return Promise.resolve({ name: 'docs', summary: 'skipped (no docs/.vitepress/config.ts)', passed: 0, failed: 0, errors: [] });
+  }
+  return scriptStage('docs', 'docs:build', 'built');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -190,6 +197,8 @@ async function main(argv: string[]): Promise<number> {
   }
   for (const folder of labFoldersWithoutMeta(ROOT)) setupErrors.push(`labs: ${folder} has no lab.json`);
 
+  // Lint first: it takes seconds and names the file and line.
+  const lint = await scriptStage('lint', 'lint', 'clean');
   // The docs are built first so that the browser test of the site (in the tools stage) can load
   // this very build instead of building the site a second time.
   const docs = command.skipDocs
@@ -201,7 +210,7 @@ async function main(argv: string[]): Promise<number> {
   const { stage, report } = await solutionStage(labs);
   stages.push(stage);
   stages.push(await starterStage(labs, report));
-  stages.push(docs);
+  stages.push(docs, lint);
 
   const errors = [...setupErrors, ...stages.flatMap((s) => s.errors)];
   const passed = stages.reduce((n, s) => n + s.passed, 0);

@@ -36,7 +36,7 @@ const pct = (score: number) => `${(score * 100).toFixed(1)}%`;
 // ---- JUnit XML ---------------------------------------------------------------------------------
 
 // XML 1.0 allows tab, LF, CR and everything from U+0020 up (minus surrogates and U+FFFE/U+FFFF).
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding the control characters XML forbids is the point
 const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/g;
 
 export function xmlEscape(text: string): string {
