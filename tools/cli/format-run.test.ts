@@ -96,7 +96,7 @@ describe('lesson order', () => {
   test('the list is grouped under step headings with their files', () => {
     const text = formatRun(report({ tests: [outcome('reliable queue', 'labs/05-a/a.test.ts'), outcome('keys', 'labs/05-a/z.test.ts', TestState.PASSED)] }), { ...options, lab });
 
-    expect(text).toMatch(/Step 1 · keys \(keys\.ts\)\n  ✓ keys › t\nStep 3 · queue \(queue\.ts\)\n  ✗ reliable queue › t/);
+    expect(text).toMatch(/Step 1 · keys \(keys\.ts\)\n {2}✓ keys › t\nStep 3 · queue \(queue\.ts\)\n {2}✗ reliable queue › t/);
   });
 
   test('--step matches the names under its describes; -t narrows further', () => {

@@ -163,7 +163,7 @@ export function formatRun(report: RunReport, options: FormatOptions): string {
 
   // In lesson order: failure 1 is in the step the learner is on.
   const failures = inStepOrder(options.lab, report.tests.filter((t) => t.state === TestState.FAILED));
-  failures.slice(0, DETAILED).forEach((t, i) => out.push(formatFailure(t, i + 1, options), ''));
+  for (const [i, t] of failures.slice(0, DETAILED).entries()) out.push(formatFailure(t, i + 1, options), '');
   if (failures.length > DETAILED) {
     const rest = failures.slice(DETAILED);
     const listed = rest.slice(0, 10).map((t) => `   - ${t.fullName.replaceAll(' > ', ' › ')}`);

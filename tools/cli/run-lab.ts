@@ -7,7 +7,7 @@ import type { Lang } from './args.ts';
 import { currentStepOf, formatProblem, formatRun, verdictOf, type Verdict } from './format-run.ts';
 import { labDirOf, labImportsOf, learnerFilesOf, solutionDirOf } from './lab-files.ts';
 import { messages } from './messages.ts';
-import { afterRun, ProgressStore, tallySteps } from './progress.ts';
+import { afterRun, type ProgressStore, tallySteps } from './progress.ts';
 import { mark, style } from './style.ts';
 
 export const ExitCode = { OK: 0, TESTS_FAILED: 1, CANNOT_RUN: 2 } as const;

@@ -10,7 +10,7 @@
 //
 //   npm run matrix -- [NN ...] [--jobs N]    (CLI: tools/cli/matrix.ts; also a stage of `npm test`)
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findLab, ROOT, stepOf, type LabMeta } from '../labs/meta.ts';
