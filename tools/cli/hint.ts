@@ -35,7 +35,7 @@ const TEXT = {
     more: (left: number) => `이 단계의 다음 힌트를 보려면 한 번 더 실행하세요 (${left}개 남음).`,
     last: '이 단계의 마지막 힌트였습니다.',
     allShown: (of: number, step: string) => `${step}단계의 힌트 ${of}개를 모두 보았습니다:`,
-    stillStuck: (command: string) => `그래도 막히면 참고 구현과 비교해 보세요: ${command}`,
+    stillStuck: (command: string) => `그래도 막히면 모범 답안과 비교해 보세요: ${command}`,
   },
 } as const satisfies Record<Lang, unknown>;
 
