@@ -275,8 +275,8 @@ export class ChatServer {
     //       not an upgrade ws would accept (isWebSocketUpgrade) -> BadUpgradeError, BEFORE the credential:
     //       a broken request must not use up a single-use ticket;
     //       Origin not allowed (isOriginAllowed) -> ForbiddenOriginError; no credential (readCredential) -> MissingCredentialError.
-    // TODO: a bearer credential -> { user: await this.auth.verifyToken(token), via: 'bearer' };
-    //       a ticket -> { user: await this.auth.redeemTicket(ticket), via: 'ticket' }.
+    // TODO: then turn the credential into a user with this.auth, the right way for each kind: a
+    //       session token is verified, a ticket is redeemed (used up). Report which kind it was.
     throw new Error('Not implemented yet: ChatServer.authenticate (labs/07-websocket-server/chat-server.ts)');
   }
 
@@ -310,13 +310,12 @@ export class ChatServer {
 
   private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     if (conn.closing) return; // frames already read after we decided to close
-    // TODO: no token in conn.bucket (take(performance.now())), or none in the bucket all of this user's
-    //       sockets share (this.userBuckets.get(conn.userId)) -> count a violation; past
-    //       this.rateLimit.maxViolations in a row -> this.disconnect(conn, CloseCode.RATE_LIMITED, ...),
-    //       else reply { type: 'error', code: ErrorCode.RATE_LIMITED, message }. Stop here either way.
-    // TODO: a message got through: reset conn.violations.
-    // TODO: parseClientMessage(binary ? the bytes : the text); an error result -> this.reply(conn, parsed.error);
-    //       a message -> this.dispatch(conn, parsed.message).
+    // TODO: the rate limit first (the cheapest check): a message needs a token from this socket's
+    //       bucket and from the bucket all of this user's sockets share. Refused: reply a RATE_LIMITED
+    //       error, and after more than rateLimit.maxViolations refusals in a row close the socket with
+    //       CloseCode.RATE_LIMITED. A message that gets through ends the streak.
+    // TODO: then parse (protocol.ts) and either reply the parse error or dispatch the message.
+    //       Trap: ws hands you a binary frame too; the parser is the one to refuse it.
     throw new Error('Not implemented yet: ChatServer.onMessage (labs/07-websocket-server/chat-server.ts)');
   }
 
@@ -350,8 +349,9 @@ export class ChatServer {
 
   /** One encoding, many sockets. Broadcasts are the non-essential traffic backpressure may drop. */
   private broadcast(room: string, frame: Buffer, except?: Connection): void {
-    // TODO: send frame to each member of the room except `except`, as NOT essential.
-    //       Iterate over a copy ([...set]): a send may end up closing a member.
+    // TODO: the frame to every member of the room but `except`, as non-essential traffic (backpressure
+    //       may drop it for a slow member). Trap: a send can close a member, which changes the set
+    //       you are walking.
     throw new Error('Not implemented yet: ChatServer.broadcast (labs/07-websocket-server/chat-server.ts)');
   }
 
@@ -375,10 +375,10 @@ export class ChatServer {
   /** True if the frame was handed to the socket. */
   private send(conn: Connection, frame: Buffer, essential: boolean): boolean {
     if (conn.closing || conn.ws.readyState !== WebSocket.OPEN) return false;
-    // TODO: ask decideSend(conn.ws.bufferedAmount, frame.length, essential, this.limits):
-    //       DROP -> count it in conn.dropped; DISCONNECT -> this.disconnect(conn, CloseCode.SLOW_CONSUMER, ...);
-    //       SEND -> conn.ws.send(frame, { binary: false }) (a text frame, even from a Buffer).
-    //       Return true only when the frame was sent.
+    // TODO: every send obeys the backpressure policy (backpressure.ts) given how much this socket
+    //       already has buffered: send it, drop it (and count the drop), or close a hopeless reader
+    //       with CloseCode.SLOW_CONSUMER. Return whether it was sent. Trap: a Buffer goes out as a
+    //       binary frame unless you say otherwise, and the protocol is text.
     conn.ws.send(frame, { binary: false }); // sends everything, however far behind the reader is
     return true;
   }
@@ -392,10 +392,10 @@ export class ChatServer {
 
   /** The ws README's heartbeat: a peer that did not pong since the last tick is dead. */
   private tick(): void {
-    // TODO: for each connection in this.registry.all():
-    //       - no pong since the last tick (!conn.isAlive) -> conn.ws.terminate() (not close()) and go on;
-    //       - session over (conn.expiresAt <= this.now()) -> this.disconnect(conn, CloseCode.SESSION_EXPIRED, ...);
-    //       - else conn.isAlive = false and conn.ws.ping().
+    // TODO: on each tick, for every connection: one that has not answered the previous ping is dead
+    //       (end it at once: a dead peer never completes a closing handshake); one whose session has
+    //       expired is closed with CloseCode.SESSION_EXPIRED; every other one is pinged, and marked
+    //       as waiting for its pong.
   }
 
   /**
