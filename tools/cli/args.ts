@@ -1,5 +1,6 @@
 // Command-line grammar of `npm run lab`, `npm run grade` and `npm test`: pure functions from
 // argv (and env) to a command, so every shape is unit-tested without running anything.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Target } from '../vitest/target-plugin.ts';
@@ -157,11 +158,38 @@ export interface GradeCommand {
   target: Target;
   /** The checkout to grade (absolute). */
   dir: string;
-  /** Where grade.json, junit.xml and summary.md go (absolute). */
+  /** Where grade.json, junit.xml, summary.md and classroom.json go (absolute). */
   out: string;
+  /** Where the trusted tests come from (integrity.ts `canonicalTests`); undefined: this workbook's git HEAD. */
+  testsFrom?: string;
+  /** The sha256 the trusted files must have (grade.json `testsDigest`), else grading stops. */
+  testsSha256?: string;
+  /** 0..1: below it the grader exits 1. */
+  minScore?: number;
+  /** Grade only these labs (numbers or ids, as given: `05`, `5`, `05-redis-structures`); undefined: every lab. */
+  labs?: string[];
 }
 
-export function parseGradeArgs(argv: string[], cwd: string, defaultDir: string): GradeCommand | { kind: 'help' } {
+export interface PackTestsCommand {
+  kind: 'pack-tests';
+  /** The bundle file to write (absolute). */
+  file: string;
+}
+
+const badLab = (l: string): never => {
+  throw new UsageError(`--lab "${l}" is not a lab number (try 05 or 05-redis-structures)`);
+};
+
+/** `0.6`, `60%` or `60` -> 0.6. */
+export function parseScore(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
+  const n = m ? Number(m[1]) : Number.NaN;
+  const score = m && (m[2] === '%' || n > 1) ? n / 100 : n;
+  if (!(score >= 0 && score <= 1)) throw new UsageError(`--min-score must be a score from 0 to 1 or a percentage (0.6, 60%), not "${text}"`);
+  return score;
+}
+
+export function parseGradeArgs(argv: string[], cwd: string, defaultDir: string): GradeCommand | PackTestsCommand | { kind: 'help' } {
   // biome-ignore lint/suspicious/noImplicitAnyLet: typed by the assignment below (parseArgs' result type follows its options)
   let parsed;
   try {
@@ -173,6 +201,11 @@ export function parseGradeArgs(argv: string[], cwd: string, defaultDir: string):
         target: { type: 'string', default: Target.STARTER },
         dir: { type: 'string' },
         out: { type: 'string', default: 'grade-out' },
+        'tests-from': { type: 'string' },
+        'tests-sha256': { type: 'string' },
+        'min-score': { type: 'string' },
+        'pack-tests': { type: 'string' },
+        lab: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -181,6 +214,9 @@ export function parseGradeArgs(argv: string[], cwd: string, defaultDir: string):
   }
   const { values } = parsed;
   if (values.help) return { kind: 'help' };
+  if (values['pack-tests'] !== undefined) return { kind: 'pack-tests', file: path.resolve(cwd, values['pack-tests']) };
+  const sha = values['tests-sha256'];
+  if (sha !== undefined && !/^[0-9a-f]{64}$/.test(sha)) throw new UsageError(`--tests-sha256 must be 64 hex digits (grade.json "testsDigest"), not "${sha}"`);
   if (values.target !== Target.STARTER && values.target !== Target.SOLUTION) {
     throw new UsageError(`--target must be "starter" or "solution", not "${values.target}"`);
   }
@@ -190,6 +226,11 @@ export function parseGradeArgs(argv: string[], cwd: string, defaultDir: string):
     target: values.target,
     dir: values.dir ? resolve(values.dir) : defaultDir,
     out: resolve(values.out),
+    // A folder or bundle is named relative to where the command was typed; a git ref or URL as is.
+    ...(values['tests-from'] !== undefined ? { testsFrom: existsSync(resolve(values['tests-from'])) ? resolve(values['tests-from']) : values['tests-from'] } : {}),
+    ...(sha !== undefined ? { testsSha256: sha } : {}),
+    ...(values['min-score'] !== undefined ? { minScore: parseScore(values['min-score']) } : {}),
+    ...(values.lab?.length ? { labs: values.lab.map((l) => (LAB_REF.test(l) ? l : badLab(l))) } : {}),
   };
 }
 

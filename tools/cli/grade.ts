@@ -1,17 +1,22 @@
-// `npm run grade -- [--target starter|solution] [--dir PATH] [--out DIR]`: grade every lab of a
-// checkout with this workbook's tests; write grade.json, junit.xml and summary.md.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// `npm run grade -- [--target starter|solution] [--dir PATH] [--out DIR] [--tests-from SRC]
+// [--tests-sha256 HEX] [--min-score S]`: grade every lab of a checkout with trusted tests; write
+// grade.json, junit.xml, summary.md and classroom.json (GitHub Classroom's reporter input).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { canonicalTests, compareTests, hashes, hasEdits, testFilesIn } from '../grader/integrity.ts';
+import { setActionsOutput, toClassroom } from '../grader/classroom.ts';
+import { type CopyFlag, findCopies } from '../grader/copies.ts';
+import { canonicalTests, compareTests, hashes, hasEdits, onlyTests, packTests, TestsSourceError, testFilesIn } from '../grader/integrity.ts';
 import { toConsoleTable, toJunit, toMarkdown, type GradeReport, type LabGrade } from '../grader/report.ts';
 import { overallScore, scoreLab } from '../grader/score.ts';
-import { createWorkspace } from '../grader/workspace.ts';
-import { listLabs, ROOT } from '../labs/meta.ts';
+import { createWorkspace, type Workspace } from '../grader/workspace.ts';
+import { type LabMeta, LabMetaSchema, ROOT } from '../labs/meta.ts';
 import { runVitest } from '../runner/run-vitest.ts';
 import { ProblemKind, summaryLine, TestState, type RunReport, type TestOutcome } from '../runner/results.ts';
+import { formatTypeError, type TypeErrorNote, typecheckFiles } from '../runner/typecheck.mjs';
 import { Target } from '../vitest/target-plugin.ts';
 import { parseGradeArgs, UsageError, type GradeCommand } from './args.ts';
 import { formatProblem } from './format-run.ts';
+import { learnerFilesOf } from './lab-files.ts';
 import { GRADE_HELP } from './help.ts';
 import { exitWhenFlushed, style } from './style.ts';
 
@@ -31,18 +36,77 @@ async function fillInUnloaded(report: RunReport): Promise<TestOutcome[]> {
     });
 }
 
+/** The labs as the trusted lab.json files describe them (a graded checkout cannot change points). */
+function trustedLabs(trusted: Map<string, Buffer>): LabMeta[] {
+  const labs: LabMeta[] = [];
+  for (const [file, content] of trusted) {
+    const m = /^labs\/([^/]+)\/lab\.json$/.exec(file);
+    if (!m) continue;
+    const parsed = LabMetaSchema.safeParse(JSON.parse(content.toString('utf8')));
+    if (!parsed.success || parsed.data.id !== m[1]) throw new TestsSourceError(`${file} of the trusted tests is not a valid lab.json`);
+    labs.push(parsed.data);
+  }
+  return labs.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** The labs named by --lab (all when none is named). */
+function pickLabs(labs: LabMeta[], wanted: string[] | undefined): LabMeta[] {
+  if (!wanted) return labs;
+  return wanted.map((query) => {
+    const n = /^\d{1,2}$/.test(query) ? query.padStart(2, '0') : null;
+    const lab = labs.find((l) => l.id === query || (n !== null && l.id.startsWith(`${n}-`)));
+    if (!lab) throw new UsageError(`--lab ${query}: no such lab in the trusted tests (labs: ${labs.map((l) => l.id.slice(0, 2)).join(', ')})`);
+    return lab;
+  });
+}
+
+/** Copied-solution flags of one lab: the graded learner files against the trusted reference. */
+function copiesOf(command: GradeCommand, lab: LabMeta, trusted: Map<string, Buffer>): CopyFlag[] {
+  if (command.target !== Target.STARTER) return [];
+  const candidates = lab.files.flatMap((file) => {
+    const learner = path.join(command.dir, 'labs', lab.id, file);
+    const reference = trusted.get(`solutions/${lab.id}/${file}`);
+    const starter = trusted.get(`labs/${lab.id}/${file}`);
+    if (!existsSync(learner) || !reference || !starter) return [];
+    return [{ file: `labs/${lab.id}/${file}`, learner: readFileSync(learner, 'utf8'), reference: reference.toString('utf8'), starter: starter.toString('utf8') }];
+  });
+  return findCopies(candidates);
+}
+
+/** Exit codes of `npm run grade`. */
+export const GradeExit = { OK: 0, BELOW_MIN_SCORE: 1, CANNOT_GRADE: 2, INTERRUPTED: 130 } as const;
+
 async function grade(command: GradeCommand): Promise<number> {
   if (!existsSync(path.join(command.dir, 'labs'))) throw new UsageError(`${command.dir} has no labs/ folder: is it a checkout of the workbook?`);
-  const labs = listLabs(ROOT);
-  const canonical = canonicalTests(ROOT);
-  const editedTests = compareTests(hashes(canonical.files), hashes(testFilesIn(command.dir)));
+  const canonical = canonicalTests(ROOT, command.testsFrom, command.dir);
+  if (command.testsSha256 && command.testsSha256 !== canonical.digest) {
+    console.error(style.red(`The tests from ${canonical.source} have sha256 ${canonical.digest}, not the pinned ${command.testsSha256}: nothing was graded.`));
+    return GradeExit.CANNOT_GRADE;
+  }
+  const labs = pickLabs(trustedLabs(canonical.files), command.labs);
+  const editedTests = compareTests(hashes(onlyTests(canonical.files)), hashes(testFilesIn(command.dir)));
   console.log(`Grading ${style.bold(command.dir)} (${command.target}) with the tests from ${canonical.source}`);
+  if (!command.testsFrom && path.resolve(command.dir) === ROOT) {
+    console.log(style.yellow('! The tests come from the graded checkout itself (its git HEAD): a student who commits edited tests grades themselves. Use --tests-from (see --help).'));
+  }
 
   const started = Date.now();
-  const workspace = createWorkspace({ canonicalRoot: ROOT, gradedRoot: command.dir, target: command.target, labs, tests: canonical.files });
+  // Ctrl-C (or a CI runner's SIGTERM) while grading: remove the workspace before going. Listening
+  // first: with no listener, a signal during the synchronous copy would end the process at once.
+  let workspace: Workspace | undefined;
+  const interrupted = (signal: NodeJS.Signals) => {
+    workspace?.close();
+    console.error(style.red(`\nGrading stopped (${signal}): nothing was written; the grading workspace is removed.`));
+    process.exit(GradeExit.INTERRUPTED);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  workspace = createWorkspace({ canonicalRoot: ROOT, gradedRoot: command.dir, target: command.target, labs, trusted: canonical.files });
   let run: RunReport;
+  let typeErrors: TypeErrorNote[] = [];
   try {
-    run = await runVitest({ root: workspace.root, project: command.target });
+    run = await runVitest({ root: workspace.root, project: command.target, filters: command.labs ? labs.map((l) => `labs/${l.id}/`) : [] });
+    if (command.target === Target.STARTER) typeErrors = typecheckFiles(workspace.root, labs.flatMap(learnerFilesOf));
     // Messages name files by the workspace's throwaway path: name them relative to the checkout instead.
     const prefixes = [`${workspace.root}/`, `${path.relative(process.cwd(), workspace.root)}/`];
     const unworkspace = (text: string) => prefixes.reduce((t, prefix) => t.replaceAll(prefix, ''), text);
@@ -50,12 +114,14 @@ async function grade(command: GradeCommand): Promise<number> {
     for (const t of run.tests) if (t.failure) t.failure.message = unworkspace(t.failure.message);
   } finally {
     workspace.close();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
   }
   const blocking = run.problems.filter((p) => p.kind === ProblemKind.SETUP || p.kind === ProblemKind.HOOK);
   if (blocking.length) {
     for (const p of blocking) console.error(formatProblem(p));
     console.error(style.red('Grading could not run: nothing was written.'));
-    return 1;
+    return GradeExit.CANNOT_GRADE;
   }
   const tests = [...run.tests, ...(await fillInUnloaded(run))];
 
@@ -64,30 +130,48 @@ async function grade(command: GradeCommand): Promise<number> {
       tests.filter((t) => t.lab === lab.id),
       lab.points,
     );
-    return { id: lab.id, title: lab.title.en, ...s, problems: run.problems.filter((p) => p.lab === lab.id) };
+    return {
+      id: lab.id,
+      title: lab.title.en,
+      ...s,
+      problems: run.problems.filter((p) => p.lab === lab.id),
+      copies: copiesOf(command, lab, canonical.files),
+      typeErrors: typeErrors.filter((e) => e.file.startsWith(`labs/${lab.id}/`)).map(formatTypeError),
+    };
   });
+  const score = overallScore(labGrades.map((l) => l.score));
   const report: GradeReport = {
     target: command.target,
     dir: command.dir,
     gradedAt: new Date().toISOString(),
     canonicalTests: canonical.source,
+    testsDigest: canonical.digest,
     editedTests,
     labs: labGrades,
     problems: run.problems.filter((p) => p.lab === null),
     passed: labGrades.reduce((n, l) => n + l.passed, 0),
     failed: labGrades.reduce((n, l) => n + l.failed, 0),
     total: labGrades.reduce((n, l) => n + l.total, 0),
-    score: overallScore(labGrades.map((l) => l.score)),
+    score,
+    minScore: command.minScore ?? null,
+    minScoreReached: score >= (command.minScore ?? 0),
     durationMs: Date.now() - started,
   };
 
   mkdirSync(command.out, { recursive: true });
+  const classroom = toClassroom(report);
   writeFileSync(path.join(command.out, 'grade.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(path.join(command.out, 'junit.xml'), toJunit(report));
   writeFileSync(path.join(command.out, 'summary.md'), toMarkdown(report));
+  writeFileSync(path.join(command.out, 'classroom.json'), `${JSON.stringify(classroom, null, 2)}\n`);
+  setActionsOutput(classroom);
 
   console.log(`\n${toConsoleTable(report)}\n`);
   for (const lab of labGrades) for (const p of lab.problems) console.log(`${style.yellow('!')} ${lab.id}: ${p.kind} problem in ${p.file ?? lab.id}: ${summaryLine(p.message)}`);
+  for (const lab of labGrades) for (const e of lab.typeErrors) console.log(`${style.yellow('!')} ${lab.id}: type error ${e}`);
+  for (const lab of labGrades) {
+    for (const c of lab.copies) console.log(style.yellow(`! ${lab.id}: ${c.file} is ${c.identical ? 'identical' : `${Math.round(c.similarity * 100)}% similar`} to the reference solution (reported only)`));
+  }
   if (hasEdits(editedTests)) {
     console.log(style.yellow('! Test files were edited in the graded checkout; graded with the originals:'));
     for (const [what, files] of Object.entries(editedTests)) for (const f of files as string[]) console.log(style.yellow(`    ${what}: ${f}`));
@@ -96,8 +180,12 @@ async function grade(command: GradeCommand): Promise<number> {
   }
   const relative = path.relative(process.cwd(), command.out);
   const rel = relative === '' ? '.' : relative.startsWith('..') ? command.out : relative;
-  console.log(`Score ${style.bold(`${(report.score * 100).toFixed(1)}%`)}. Wrote ${rel}/grade.json, ${rel}/junit.xml, ${rel}/summary.md`);
-  return 0;
+  console.log(`Score ${style.bold(`${(report.score * 100).toFixed(1)}%`)}. Wrote ${rel}/grade.json, ${rel}/junit.xml, ${rel}/summary.md, ${rel}/classroom.json`);
+  if (!report.minScoreReached) {
+    console.log(style.red(`Below the minimum score of ${(command.minScore! * 100).toFixed(1)}%: exit code ${GradeExit.BELOW_MIN_SCORE}.`));
+    return GradeExit.BELOW_MIN_SCORE;
+  }
+  return GradeExit.OK;
 }
 
 try {
@@ -105,9 +193,14 @@ try {
   // `--dir ../student` means what they meant.
   const command = parseGradeArgs(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd(), ROOT);
   if (command.kind === 'help') console.log(GRADE_HELP);
-  else process.exitCode = await grade(command);
+  else if (command.kind === 'pack-tests') {
+    const { json, digest } = packTests(ROOT);
+    writeFileSync(command.file, json);
+    console.log(`Wrote ${command.file}\nPin it: npm run grade -- --tests-from ${path.basename(command.file)} --tests-sha256 ${digest}`);
+  } else process.exitCode = await grade(command);
 } catch (error) {
-  console.error(error instanceof UsageError ? `${style.red('Error:')} ${error.message}\nSee \`npm run grade -- --help\`.` : error);
-  process.exitCode = 1;
+  const known = error instanceof UsageError || error instanceof TestsSourceError;
+  console.error(known ? `${style.red('Error:')} ${error.message}\nSee \`npm run grade -- --help\`.` : error);
+  process.exitCode = GradeExit.CANNOT_GRADE;
 }
 exitWhenFlushed();

@@ -3,6 +3,7 @@ import { Target } from '../vitest/target-plugin.ts';
 import type { LabMeta, LabStep } from '../labs/meta.ts';
 import { runVitest, watchVitest } from '../runner/run-vitest.ts';
 import { TestState, type RunReport } from '../runner/results.ts';
+import { type TypeErrorNote, typecheckInWorker } from '../runner/typecheck.mjs';
 import type { Lang } from './args.ts';
 import { currentStepOf, formatProblem, formatRun, verdictOf, type Verdict } from './format-run.ts';
 import { labDirOf, labImportsOf, learnerFilesOf, solutionDirOf } from './lab-files.ts';
@@ -121,11 +122,24 @@ function vitestFilter(options: RunLabOptions) {
   return { filters: [`${labDirOf(options.lab)}/`], ...(pattern !== undefined ? { testNamePattern: pattern } : {}) };
 }
 
+/** Type errors of the learner's files, as warnings printed before the results (the tests still run). */
+export function typeWarnings(notes: TypeErrorNote[]): string {
+  if (!notes.length) return '';
+  const lines = notes.slice(0, 10).map((n) => `  ${style.cyan(`${n.file}:${n.line}:${n.column}`)} ${n.message}`);
+  if (notes.length > 10) lines.push(`  …and ${notes.length - 10} more`);
+  return `\n${mark.warn()} ${style.yellow(`${notes.length} type error${notes.length === 1 ? '' : 's'} in your files (the tests run anyway; TypeScript would refuse this code):`)}\n${lines.join('\n')}\n`;
+}
+
+/** Starts the type check of the learner's files beside the test run (the reference is not checked). */
+const typecheckOf = (options: RunLabOptions): Promise<TypeErrorNote[]> =>
+  options.target === Target.STARTER ? typecheckInWorker(options.root, learnerFilesOf(options.lab)) : Promise.resolve([]);
+
 export async function runLab(options: RunLabOptions): Promise<ExitCode> {
   const print = options.print ?? ((text: string) => console.log(text));
   print(header(options));
   const m = messages(options.lang);
   const started = Date.now();
+  const typeErrors = typecheckOf(options);
   const report = await runVitest({
     root: options.root,
     project: options.target,
@@ -137,7 +151,7 @@ export async function runLab(options: RunLabOptions): Promise<ExitCode> {
   });
   report.durationMs = Date.now() - started;
   const { text, verdict, step } = explain(report, options);
-  print(`\n${text}`);
+  print(`${typeWarnings(await typeErrors)}\n${text}`);
   record(options, report, verdict, step);
   return exitCodeOf(verdict);
 }
@@ -148,6 +162,7 @@ export async function watchLab(options: RunLabOptions & { poll: boolean }): Prom
   print(header(options));
   const m = messages(options.lang);
   const waiting = () => print(style.dim(`\n${m.watching(options.poll)}`));
+  let typeErrors = typecheckOf(options);
   const problem = await watchVitest({
     root: options.root,
     project: options.target,
@@ -155,10 +170,13 @@ export async function watchLab(options: RunLabOptions & { poll: boolean }): Prom
     poll: options.poll,
     onConsole: (text, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(style.dim(text)),
     rerunAllOn: [`**/${labDirOf(options.lab)}/**`, '**/solutions/**', '**/tools/**', '**/prisma/**'],
-    onRerun: (changed) => print(style.dim(`\n${m.rerun(new Date().toLocaleTimeString(), changed, options.lab.id.slice(0, 2))}`)),
-    onRunEnd: (report) => {
+    onRerun: (changed) => {
+      typeErrors = typecheckOf(options);
+      print(style.dim(`\n${m.rerun(new Date().toLocaleTimeString(), changed, options.lab.id.slice(0, 2))}`));
+    },
+    onRunEnd: async (report) => {
       const { text, verdict, step } = explain(report, options);
-      print(`\n${text}`);
+      print(`${typeWarnings(await typeErrors)}\n${text}`);
       record(options, report, verdict, step);
       waiting();
     },

@@ -7,6 +7,7 @@ const report = (edits = { modified: [] as string[], added: [] as string[], delet
   dir: '/home/student/workbook',
   gradedAt: '2026-11-26T10:00:00.000Z',
   canonicalTests: 'git HEAD abc1234',
+  testsDigest: 'f'.repeat(64),
   editedTests: edits,
   labs: [
     {
@@ -32,6 +33,8 @@ const report = (edits = { modified: [] as string[], added: [] as string[], delet
         },
       ],
       problems: [],
+      copies: [{ file: 'labs/01-sql-basics/users.ts', similarity: 1, identical: true }],
+      typeErrors: ["labs/01-sql-basics/users.ts:3:7 Type 'string' is not assignable to type 'number'."],
     },
     {
       id: '02-sql-advanced',
@@ -44,6 +47,8 @@ const report = (edits = { modified: [] as string[], added: [] as string[], delet
       score: 0,
       tests: [],
       problems: [{ kind: ProblemKind.LOAD, lab: '02-sql-advanced', file: 'labs/02-sql-advanced/x.test.ts', message: 'SyntaxError: Unexpected token' }],
+      copies: [],
+      typeErrors: [],
     },
   ],
   problems: [],
@@ -51,6 +56,8 @@ const report = (edits = { modified: [] as string[], added: [] as string[], delet
   failed: 1,
   total: 2,
   score: 0.3333,
+  minScore: 0.5,
+  minScoreReached: false,
   durationMs: 1234,
 });
 
@@ -145,8 +152,23 @@ describe('toMarkdown and toConsoleTable', () => {
     const lines = toConsoleTable(report()).split('\n');
 
     expect(lines[0]).toMatch(/^Lab\s+Passed\s+Failed\s+Total\s+Points\s+Score$/);
-    expect(lines[2]).toMatch(/^01-sql-basics\s+1\s+1\s+2\s+2\/3\s+66\.7%$/);
+    expect(lines[2]).toMatch(/^01-sql-basics \(copy\?\)\s+1\s+1\s+2\s+2\/3\s+66\.7%$/);
     expect(lines[3]).toMatch(/^02-sql-advanced \(!\)/);
     expect(lines.at(-1)).toMatch(/^All\s+1\s+1\s+2\s+33\.3%$/);
+  });
+});
+
+describe('copied-solution flags, type errors and the minimum score', () => {
+  test('are reported in the JUnit properties, the summary and the console table', () => {
+    const r = report();
+    const xml = toJunit(r);
+    assertWellFormed(xml);
+    expect(xml).toContain('<property name="copied-solution" value="labs/01-sql-basics/users.ts (identical to the reference)"/>');
+    expect(xml).toContain('<property name="type-error" value="labs/01-sql-basics/users.ts:3:7 Type &apos;string&apos; is not assignable to type &apos;number&apos;."/>');
+    const md = toMarkdown(r);
+    expect(md).toContain('> - 01-sql-basics: `labs/01-sql-basics/users.ts (identical to the reference)`');
+    expect(md).toContain("- **type error** labs/01-sql-basics/users.ts:3:7 Type 'string'");
+    expect(md).toContain('- Minimum score: 50.0%: **not reached**');
+    expect(toConsoleTable(r)).toMatch(/01-sql-basics \(copy\?\)/);
   });
 });

@@ -1,6 +1,7 @@
 // The grade report (grade.json) and its renderings: JUnit XML, Markdown, a console table.
 import { summaryLine, TestState } from '../runner/results.ts';
 import type { Problem } from '../runner/results.ts';
+import type { CopyFlag } from './copies.ts';
 import type { EditedTests } from './integrity.ts';
 import { hasEdits } from './integrity.ts';
 import type { LabScore } from './score.ts';
@@ -10,6 +11,10 @@ export interface LabGrade extends LabScore {
   title: string;
   /** Problems other than failed tests: a file that did not load, an error outside any test. */
   problems: Problem[];
+  /** Learner files identical or near-identical to the reference solution (reported, never scored). */
+  copies: CopyFlag[];
+  /** Type errors in the lab's learner files (reported, never scored): `file:line:col message`. */
+  typeErrors: string[];
 }
 
 export interface GradeReport {
@@ -19,6 +24,8 @@ export interface GradeReport {
   gradedAt: string;
   /** Where the tests used for grading came from. */
   canonicalTests: string;
+  /** sha256 over the tests and lab.json files used (pin it with --tests-sha256). */
+  testsDigest: string;
   editedTests: EditedTests;
   labs: LabGrade[];
   /** Problems that belong to no lab (an error outside any test file). */
@@ -28,8 +35,14 @@ export interface GradeReport {
   total: number;
   /** Mean of the labs' scores, 0..1. */
   score: number;
+  /** --min-score, 0..1, or null when none was set. */
+  minScore: number | null;
+  /** score >= minScore (true when no minimum was set): the grader exits 0 only then. */
+  minScoreReached: boolean;
   durationMs: number;
 }
+
+const copyNote = (c: CopyFlag) => `${c.file} (${c.identical ? 'identical to the reference' : `${Math.round(c.similarity * 100)}% like the reference`})`;
 
 const pct = (score: number) => `${(score * 100).toFixed(1)}%`;
 
@@ -72,7 +85,10 @@ export function toJunit(report: GradeReport): string {
   for (const lab of report.labs) {
     const skipped = lab.tests.filter((t) => t.state === TestState.SKIPPED).length;
     lines.push(`  <testsuite ${attrs({ name: lab.id, tests: lab.total + skipped + lab.problems.length, failures: lab.failed, errors: lab.problems.length, skipped })}>`);
-    lines.push('    <properties>', `      <property ${attrs({ name: 'score', value: lab.score })}/>`, `      <property ${attrs({ name: 'points', value: `${lab.earned}/${lab.possible}` })}/>`, '    </properties>');
+    lines.push('    <properties>', `      <property ${attrs({ name: 'score', value: lab.score })}/>`, `      <property ${attrs({ name: 'points', value: `${lab.earned}/${lab.possible}` })}/>`);
+    for (const c of lab.copies) lines.push(`      <property ${attrs({ name: 'copied-solution', value: copyNote(c) })}/>`);
+    for (const e of lab.typeErrors) lines.push(`      <property ${attrs({ name: 'type-error', value: e })}/>`);
+    lines.push('    </properties>');
     for (const t of lab.tests) {
       const open = `    <testcase ${attrs({ classname: `${lab.id}.${t.file.split('/').pop()!.replace(/\.test\.ts$/, '')}`, name: t.fullName, file: t.file })}`;
       if (t.state === TestState.PASSED) lines.push(`${open}/>`);
@@ -106,7 +122,8 @@ export function toMarkdown(report: GradeReport): string {
     `- Checkout: \`${report.dir}\``,
     `- Graded at: ${report.gradedAt}`,
     `- Tests: ${report.passed} passed, ${report.failed} failed, ${report.total} in all`,
-    `- Tests used: ${report.canonicalTests}`,
+    `- Tests used: ${report.canonicalTests} (sha256 \`${report.testsDigest}\`)`,
+    ...(report.minScore === null ? [] : [`- Minimum score: ${pct(report.minScore)}: ${report.minScoreReached ? 'reached' : '**not reached**'}`]),
     '',
   ];
   const e = report.editedTests;
@@ -125,11 +142,19 @@ export function toMarkdown(report: GradeReport): string {
   }
   out.push(`| **All** | | ${report.passed} | ${report.failed} | ${report.total} | | **${pct(report.score)}** |`, '');
 
+  const copied = report.labs.filter((l) => l.copies.length);
+  if (copied.length) {
+    out.push('> [!NOTE]', '> Files identical or nearly identical to the reference solution (comments and whitespace ignored). Reported only; the score does not change.');
+    for (const lab of copied) for (const c of lab.copies) out.push(`> - ${lab.id}: \`${copyNote(c)}\``);
+    out.push('');
+  }
+
   for (const lab of report.labs) {
     const failing = lab.tests.filter((t) => t.state === TestState.FAILED);
-    if (!failing.length && !lab.problems.length) continue;
+    if (!failing.length && !lab.problems.length && !lab.typeErrors.length) continue;
     out.push(`## ${lab.id}: ${lab.title}`, '');
     for (const p of lab.problems) out.push(`- **${p.kind} problem** in \`${p.file ?? lab.id}\`: ${mdCell(summaryLine(p.message))}`);
+    for (const e of lab.typeErrors) out.push(`- **type error** ${mdCell(e)}`);
     for (const t of failing) out.push(`- ✗ ${mdCell(t.fullName)}${t.message ? `: ${mdCell(summaryLine(t.message))}` : ''}`);
     out.push('');
   }
@@ -139,7 +164,7 @@ export function toMarkdown(report: GradeReport): string {
 export function toConsoleTable(report: GradeReport): string {
   const rows = [
     ['Lab', 'Passed', 'Failed', 'Total', 'Points', 'Score'],
-    ...report.labs.map((l) => [l.id + (l.problems.length ? ' (!)' : ''), String(l.passed), String(l.failed), String(l.total), `${l.earned}/${l.possible}`, pct(l.score)]),
+    ...report.labs.map((l) => [l.id + (l.problems.length ? ' (!)' : '') + (l.copies.length ? ' (copy?)' : ''), String(l.passed), String(l.failed), String(l.total), `${l.earned}/${l.possible}`, pct(l.score)]),
     ['All', String(report.passed), String(report.failed), String(report.total), '', pct(report.score)],
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

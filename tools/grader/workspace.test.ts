@@ -46,7 +46,7 @@ describe('createWorkspace', () => {
       'vitest.config.ts': '// a config that skips everything',
     });
 
-    const ws = createWorkspace({ canonicalRoot: canonical(), gradedRoot: graded, target: Target.STARTER, labs: [lab], tests });
+    const ws = createWorkspace({ canonicalRoot: canonical(), gradedRoot: graded, target: Target.STARTER, labs: [lab], trusted: tests });
     try {
       expect(read(ws.root, 'labs/01-a/a.ts')).toBe('learner work');
       expect(read(ws.root, 'labs/01-a/helper.ts')).toBe('learner helper');
@@ -63,7 +63,7 @@ describe('createWorkspace', () => {
   });
 
   test('starter: a lab folder missing from the graded checkout is graded as the untouched starter', () => {
-    const ws = createWorkspace({ canonicalRoot: canonical(), gradedRoot: tree({ 'labs/.keep': '' }), target: Target.STARTER, labs: [lab], tests });
+    const ws = createWorkspace({ canonicalRoot: canonical(), gradedRoot: tree({ 'labs/.keep': '' }), target: Target.STARTER, labs: [lab], trusted: tests });
     try {
       expect(read(ws.root, 'labs/01-a/a.ts')).toBe('starter');
     } finally {
@@ -72,8 +72,8 @@ describe('createWorkspace', () => {
   });
 
   test('solution: the graded reference files; none there means none in the workspace', () => {
-    const withReference = createWorkspace({ canonicalRoot: canonical(), gradedRoot: tree({ 'solutions/01-a/a.ts': 'their reference' }), target: Target.SOLUTION, labs: [lab], tests });
-    const without = createWorkspace({ canonicalRoot: canonical(), gradedRoot: tree({ 'labs/01-a/a.ts': 'x' }), target: Target.SOLUTION, labs: [lab], tests });
+    const withReference = createWorkspace({ canonicalRoot: canonical(), gradedRoot: tree({ 'solutions/01-a/a.ts': 'their reference' }), target: Target.SOLUTION, labs: [lab], trusted: tests });
+    const without = createWorkspace({ canonicalRoot: canonical(), gradedRoot: tree({ 'labs/01-a/a.ts': 'x' }), target: Target.SOLUTION, labs: [lab], trusted: tests });
     try {
       expect(read(withReference.root, 'solutions/01-a/a.ts')).toBe('their reference');
       expect(read(withReference.root, 'labs/01-a/a.ts')).toBe('starter');

@@ -1,5 +1,6 @@
-// The grading workspace: a throwaway folder that holds this workbook's own tests, harness, config
-// and lab.json files, with only the graded checkout's learner files (or reference files) put in.
+// The grading workspace: a throwaway folder that holds this workbook's harness and config and the
+// trusted labs (tests, lab.json, starters, references from --tests-from or this workbook), with
+// only the graded checkout's learner files (or reference files) put in.
 // So whatever a graded checkout changed elsewhere (a test, the harness, vitest.config.ts, points),
 // its code is graded by the same rules as everyone else's.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -24,8 +25,8 @@ export interface WorkspaceOptions {
   gradedRoot: string;
   target: Target;
   labs: LabMeta[];
-  /** Canonical test files, `labs/...test.ts -> content`. */
-  tests: Map<string, Buffer>;
+  /** Trusted files (integrity.ts `isTrustedFile`: tests, lab.json, starters, references), `path -> content`. */
+  trusted: Map<string, Buffer>;
 }
 
 /** Copies the graded checkout's version of each file the learner edits (lab.json `files`). */
@@ -59,30 +60,27 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     // A real copy, so the config's own location (import.meta.url) is the workspace.
     cpSync(path.join(options.canonicalRoot, 'vitest.config.ts'), path.join(root, 'vitest.config.ts'));
 
+    // 1. this workbook's labs and reference solutions (starters, fixtures, lab.json), minus tests.
     for (const lab of options.labs) {
-      const labDir = path.join(root, 'labs', lab.id);
-      // 1. the canonical lab: starter, fixtures, lab.json; minus its tests (written in step 3).
-      cpSync(path.join(options.canonicalRoot, 'labs', lab.id), labDir, { recursive: true, filter: (src) => !TEST_FILE.test(src) });
-      // 2. the graded side.
-      if (options.target === Target.STARTER) {
-        overlay(path.join(options.gradedRoot, 'labs', lab.id), labDir, lab);
-        addedFiles(path.join(options.gradedRoot, 'labs', lab.id), labDir);
-      }
+      cpSync(path.join(options.canonicalRoot, 'labs', lab.id), path.join(root, 'labs', lab.id), { recursive: true, filter: (src) => !TEST_FILE.test(src) });
     }
-    // 3. the canonical tests.
-    for (const [file, content] of options.tests) {
+    cpSync(path.join(options.canonicalRoot, 'solutions'), path.join(root, 'solutions'), { recursive: true });
+    // 2. the trusted files over them: the canonical tests, lab.json, starters and references.
+    for (const [file, content] of options.trusted) {
       const abs = path.join(root, file);
       mkdirSync(path.dirname(abs), { recursive: true });
       writeFileSync(abs, content);
     }
-    // Solutions: the graded checkout's when grading the reference, else this workbook's (a
-    // starter may import earlier labs' reference code).
-    const solutions = path.join(root, 'solutions');
-    cpSync(path.join(options.canonicalRoot, 'solutions'), solutions, { recursive: true });
-    if (options.target === Target.SOLUTION) {
-      for (const lab of options.labs) {
+    // 3. the graded side: the learner's files (or, grading the reference, the checkout's solutions).
+    for (const lab of options.labs) {
+      if (options.target === Target.STARTER) {
+        const from = path.join(options.gradedRoot, 'labs', lab.id);
+        const to = path.join(root, 'labs', lab.id);
+        overlay(from, to, lab);
+        addedFiles(from, to);
+      } else {
         const from = path.join(options.gradedRoot, 'solutions', lab.id);
-        const to = path.join(solutions, lab.id);
+        const to = path.join(root, 'solutions', lab.id);
         // No reference in the graded checkout: grade what is there (the tests then load the starter).
         if (!existsSync(from)) for (const file of lab.files) rmSync(path.join(to, file), { force: true });
         overlay(from, to, lab);

@@ -120,6 +120,8 @@ export async function runVitest(options: RunOptions): Promise<RunReport> {
   const started = Date.now();
   let report: RunReport | undefined;
   const watchdog = startWatchdog();
+  const closeWatchdog = () => watchdog.close();
+  process.once('exit', closeWatchdog); // also when a signal handler ends the process mid-run
   const reporter = reporterFor(options, watchdog, (r) => (report = r));
   let vitest: Awaited<ReturnType<typeof create>> | undefined;
   try {
@@ -131,6 +133,7 @@ export async function runVitest(options: RunOptions): Promise<RunReport> {
   } finally {
     await vitest?.close().catch(() => {});
     watchdog.close();
+    process.off('exit', closeWatchdog);
   }
   process.exitCode = 0; // vitest sets it on failures; the callers decide their own exit code
   return report ?? { project: options.project, root: options.root, tests: [], problems: [], durationMs: Date.now() - started };
