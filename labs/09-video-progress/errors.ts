@@ -111,13 +111,16 @@ export class JobRowNotFoundError extends Error {
   }
 }
 
-/** Errors no retry can fix: the worker fails the job at once (BullMQ's UnrecoverableError). */
+/**
+ * Errors no retry can fix: the worker fails the job at once (BullMQ's UnrecoverableError).
+ * OutputNotWritableError is not one of them: a disk that was full or a mount that was missing
+ * can be back by the next attempt.
+ */
 export function isPermanent(error: unknown): boolean {
   return (
     error instanceof InvalidMediaError ||
     error instanceof MediaNotFoundError ||
     error instanceof FfmpegMissingError ||
-    error instanceof OutputNotWritableError ||
     error instanceof JobCancelledError ||
     error instanceof JobRowNotFoundError
   );

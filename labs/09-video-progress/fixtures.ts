@@ -73,3 +73,13 @@ export function useTempDir(prefix = 'lab09-'): { readonly path: string; file(nam
 export function progressText(blocks: Array<Record<string, string | number>>): string {
   return blocks.map((b) => `${Object.entries(b).map(([k, v]) => `${k}=${v}`).join('\n')}\n`).join('');
 }
+
+/** A user, project, video and `pending` job row of their own (the jobs table needs all of them). */
+export async function createJobRow(prisma: import('../../prisma/client.ts').PrismaClient, kind = 'transcode-480p'): Promise<{ jobId: number; ownerId: number }> {
+  const suffix = Math.random().toString(36).slice(2, 10);
+  const user = await prisma.user.create({ data: { email: `lab09-${suffix}@example.test`, name: 'Lab 09', passwordHash: 'x' } });
+  const project = await prisma.project.create({ data: { ownerId: user.id, name: `p-${suffix}` } });
+  const video = await prisma.video.create({ data: { projectId: project.id, title: 'clip', sourcePath: `media/${suffix}.mp4` } });
+  const job = await prisma.job.create({ data: { videoId: video.id, ownerId: user.id, kind } });
+  return { jobId: job.id, ownerId: user.id };
+}

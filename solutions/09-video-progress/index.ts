@@ -4,3 +4,6 @@ export * from './ffmpeg-runner.ts';
 export * from './presets.ts';
 export * from './probe.ts';
 export * from './progress-parser.ts';
+export * from './job-queue.ts';
+export * from './job-store.ts';
+export * from './worker.ts';

@@ -1,0 +1,86 @@
+// Lab 09, step 6: a worker killed with SIGKILL mid-transcode. Its lock expires, another worker's
+// stalled-job check puts the job back in the queue, and it completes exactly once.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { access } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
+import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
+import { createJobRow, makeClip, useTempDir } from './fixtures.ts';
+import { JobStore, Operation, VideoQueue, VideoWorker, type JobProgressUpdate } from './index.ts';
+
+const db = useDatabase();
+const redis = useRedis();
+const tmp = useTempDir();
+let clip: string;
+let child: ChildProcess | undefined;
+const closers: Array<{ close(): Promise<void> }> = [];
+
+// Short locks so the test does not wait 30 s for the dead worker's lock to expire.
+const TIMING = { lockDurationMs: 1000, stalledIntervalMs: 500 };
+
+beforeAll(async () => {
+  clip = await makeClip(tmp.file('clip.mp4'), { seconds: 8 });
+});
+
+afterAll(async () => {
+  child?.kill('SIGKILL');
+  for (const c of closers.reverse()) await c.close();
+});
+
+/** The lab's index.ts on the side under test: the child process runs outside vitest's redirection. */
+function labIndex(): string {
+  const side = inject('workbook').project === 'solution' ? '../../solutions/09-video-progress' : '.';
+  return path.join(import.meta.dirname, side, 'index.ts');
+}
+
+async function startChildWorker(name: string): Promise<ChildProcess> {
+  const config = { databaseUrl: db.url, redisUrl: redis.url, prefix: `${redis.prefix}bull`, name, readrate: 1, ...TIMING };
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'worker-process.ts'), labIndex(), JSON.stringify(config)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    proc.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+    proc.once('exit', (code) => reject(new Error(`the worker process exited with ${code} before it was ready:\n${output}`)));
+  });
+  await withDeadline(ready, 20_000, 'the worker process did not get ready');
+  return proc;
+}
+
+describe('crash recovery', () => {
+  it('a worker killed with SIGKILL mid-job: the job is recovered and completes exactly once, attempts = 2', async () => {
+    const name = 'video-crash';
+    const config = { connection: redis.client, prefix: `${redis.prefix}bull`, name };
+    const queue = new VideoQueue(config);
+    closers.push(queue);
+    const { jobId, ownerId } = await createJobRow(db.prisma);
+    const output = tmp.file(`out-${jobId}.mp4`);
+    child = await startChildWorker(name);
+    await queue.enqueue({ jobId, ownerId, operation: Operation.TRANSCODE_480P, input: clip, output });
+    await waitFor(async () => (await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).progress > 0, {
+      timeoutMs: 15_000,
+      message: 'the child worker never reported progress',
+    });
+
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    const updates: JobProgressUpdate[] = [];
+    const rescuer = await VideoWorker.start({ ...config, store: new JobStore(db.prisma), onUpdate: (u) => updates.push(u), ...TIMING });
+    closers.push(rescuer);
+    await waitFor(async () => (await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).status === 'completed', {
+      timeoutMs: 30_000,
+      message: "the killed worker's job was never recovered: is stalled-job detection on (lockDuration, stalledInterval)?",
+    });
+
+    const row = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+    expect(row.attempts, 'the row counts the second start').toBe(2);
+    expect(updates.filter((u) => u.status === 'completed'), 'completed exactly once').toHaveLength(1);
+    expect(await queue.counts()).toMatchObject({ completed: 1, failed: 0, active: 0, waiting: 0 });
+    await access(output);
+  });
+});

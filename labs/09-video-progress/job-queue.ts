@@ -1,0 +1,105 @@
+// The durable queue, on BullMQ. Lab 05's ReliableQueue showed the primitive (BLMOVE into a
+// processing list, a lease, recovery); BullMQ keeps the same promise (a job taken by a worker that
+// dies goes back to the queue) and adds what a production queue needs: retries with backoff,
+// delayed jobs, lock renewal, stalled-job detection, cancellation, events, and one Lua script per
+// state change so no step is ever half done.
+//
+//   API ──enqueue──▶ Redis  <prefix>:video:wait / :active / :completed ...  ◀──take── VideoWorker(s)
+//   API ──cancel───▶ PUBLISH <prefix>:video:cancel "7" ─────────────────────▶ every VideoWorker
+//
+// Names of everything this lab puts in Redis are built here, in one place.
+import { Queue } from 'bullmq';
+import type { RedisClient } from '../05-redis-structures/index.ts';
+import type { Operation } from './presets.ts';
+
+/** What a queued job carries. Paths are server-chosen (never from a client). */
+export interface VideoJobData {
+  /** The jobs row (PostgreSQL): the job's state lives there. */
+  jobId: number;
+  ownerId: number;
+  operation: Operation;
+  input: string;
+  output: string;
+}
+
+export interface QueueConfig {
+  /** A connected node-redis client. BullMQ uses it for commands and duplicates it for blocking reads; the caller closes it. */
+  connection: RedisClient;
+  /** In front of every BullMQ key, e.g. `ve:bull` (BullMQ adds the `:`). */
+  prefix: string;
+  /** @default 'video' */
+  name?: string;
+}
+
+export interface QueueOptions extends QueueConfig {
+  /** Tries per job, the first included. @default 3 */
+  attempts?: number;
+  /** First retry delay; doubles each time (exponential backoff). @default 1000 */
+  backoffMs?: number;
+}
+
+// #region names
+export const DEFAULT_QUEUE_NAME = 'video';
+/** BullMQ's id for a jobs row. One id per row: adding it again while it exists is a no-op. */
+export const bullJobId = (jobId: number): string => `job-${jobId}`;
+/** The channel every worker listens on for "cancel job N", wherever N runs. */
+export const cancelChannel = (config: Pick<QueueConfig, 'prefix' | 'name'>): string => `${config.prefix}:${config.name ?? DEFAULT_QUEUE_NAME}:cancel`;
+// #endregion names
+
+export const CancelOutcome = {
+  /** It was still waiting (or waiting for a retry): removed from the queue, no worker will see it. */
+  REMOVED: 'removed',
+  /** It is running somewhere (or about to): every worker was told, the one running it aborts it. */
+  SIGNALLED: 'signalled',
+} as const;
+export type CancelOutcome = (typeof CancelOutcome)[keyof typeof CancelOutcome];
+
+export class VideoQueue {
+  readonly #queue: Queue<VideoJobData>;
+  readonly #config: QueueConfig;
+  readonly #attempts: number;
+  readonly #backoffMs: number;
+  #closed: Promise<void> | undefined;
+
+  constructor(options: QueueOptions) {
+    this.#config = options;
+    this.#attempts = options.attempts ?? 3;
+    this.#backoffMs = options.backoffMs ?? 1000;
+    this.#queue = new Queue<VideoJobData>(options.name ?? DEFAULT_QUEUE_NAME, { connection: options.connection, prefix: options.prefix });
+    this.#queue.on('error', () => {}); // connection trouble surfaces on the next call; the client reconnects
+  }
+
+  /** Queues the job (once per jobs row: a second call for the same row while it is queued does nothing). */
+  async enqueue(data: VideoJobData): Promise<void> {
+    // TODO: this.#queue.add(name, data, options): the BullMQ job id is bullJobId(data.jobId), so adding
+    //       the same row twice while it is queued does nothing (a double click must not run it twice).
+    // TODO: this.#attempts tries with exponential backoff starting at this.#backoffMs.
+    // TODO: don't keep finished jobs in Redis forever (removeOnComplete / removeOnFail with an age):
+    //       PostgreSQL keeps the history.
+    throw new Error('not implemented: VideoQueue.enqueue in labs/09-video-progress/job-queue.ts');
+  }
+
+  /**
+   * Takes the job out of the queue if it has not started; otherwise tells every worker to abort
+   * it. The caller marks the row cancelled first (JobStore.cancel): the row decides, this only
+   * stops the work.
+   */
+  async cancel(jobId: number): Promise<CancelOutcome> {
+    // TODO: a job that is still waiting (or delayed for a retry) can simply be removed from the queue:
+    //       BullMQ's queue.remove(id) answers 1 then, and 0 for an active (locked) job.
+    // TODO: an active job runs on some worker, maybe in another process: PUBLISH its row id on
+    //       cancelChannel(this.#config). Every VideoWorker listens there and aborts it if it is its own.
+    throw new Error('not implemented: VideoQueue.cancel in labs/09-video-progress/job-queue.ts');
+  }
+
+  /** BullMQ's counts (waiting, active, completed, failed, delayed, ...), for tests and a status page. */
+  counts(): Promise<Record<string, number>> {
+    return this.#queue.getJobCounts();
+  }
+
+  /** Stops using Redis; the connection stays open (its owner closes it). Idempotent. */
+  close(): Promise<void> {
+    this.#closed ??= this.#queue.close();
+    return this.#closed;
+  }
+}
