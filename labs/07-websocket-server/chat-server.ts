@@ -475,8 +475,11 @@ export class ChatServer {
   }
 }
 
-/** Closes with a code and waits for the close handshake; terminates a peer that never answers. */
-function closeWithin(ws: WebSocket, code: number, reason: string, timeoutMs: number): Promise<void> {
+/**
+ * Closes with a code and waits for the close handshake; terminates a peer that never answers
+ * within `timeoutMs` (ws itself would wait 30 s for the close frame). Resolves once closed.
+ */
+export function closeWithin(ws: WebSocket, code: number, reason: string, timeoutMs: number): Promise<void> {
   if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => ws.terminate(), timeoutMs);

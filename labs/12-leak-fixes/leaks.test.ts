@@ -6,7 +6,8 @@
 // per connection shows after a hundred connections as clearly as after a million. The heap test
 // needs more (a few hundred) to rise above the noise of a warming-up process.
 import { EventEmitter } from 'node:events';
-import type { RedisClientType } from 'redis';
+import { createClient, type RedisClientType } from 'redis';
+import { TcpProxy } from '../../tools/testing/tcp-proxy.ts';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { useRedis } from '../../tools/testing/test-env.ts';
 import type WebSocket from 'ws';
@@ -14,9 +15,9 @@ import { connect, type WelcomedClient } from '../../tools/testing/ws-client.ts';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import { roomChannel, roomChannelPattern } from './channels.ts';
 import { churn } from './connection-churn.ts';
-import { createChatServer, type AnnouncementEvents, type ChatServer, type ChatStats } from './chat-server.ts';
+import { createChatServer, type AnnouncementEvents, type ChatServer, type ChatServerOptions, type ChatStats } from './chat-server.ts';
 import { activeResources, forceGc, liveHeapAfterGc } from './leak-probes.ts';
-import type { ClientMessage, ServerMessage } from './protocol.ts';
+import { CloseCode, ErrorCode, type ClientMessage, type ServerMessage } from './protocol.ts';
 
 const redis = useRedis();
 
@@ -49,7 +50,7 @@ interface Rig {
   resourcesBeforeServer: Record<string, number>;
 }
 
-async function startRig(options: { heartbeatMs?: number } = {}): Promise<Rig> {
+async function startRig(options: Partial<ChatServerOptions> = {}): Promise<Rig> {
   const subscriber = redis.client.duplicate();
   subscriber.on('error', () => {});
   await subscriber.connect();
@@ -63,7 +64,7 @@ async function startRig(options: { heartbeatMs?: number } = {}): Promise<Rig> {
     prefix: redis.prefix,
     announcements: bus,
     typingMs: 60_000, // long enough that no typing timer ends by itself during a test
-    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+    ...options,
   });
   onTestFinished(async () => {
     for (const ws of server.wss.clients) ws.terminate();
@@ -77,10 +78,10 @@ async function startRig(options: { heartbeatMs?: number } = {}): Promise<Rig> {
 // ---- test clients -------------------------------------------------------------------------------
 
 /** A long-lived test client (the workbook's one WebSocket test client), closed when the test ends. */
-type Peer = WelcomedClient<{ id: string }>;
+type Peer = WelcomedClient<{ userId: number; connectionId: string }>;
 
 const connectPeer = (url: string, options: { autoPong?: boolean } = {}): Promise<Peer> =>
-  connect<{ id: string }>(url, { ...options, closeAfterTest: true, timeoutMs: 2000 });
+  connect<{ userId: number; connectionId: string }>(url, { ...options, closeAfterTest: true, timeoutMs: 2000 });
 
 /** Sends a join and waits for the server to confirm it. */
 async function join(peer: Peer, room: string): Promise<void> {
@@ -92,7 +93,7 @@ async function join(peer: Peer, room: string): Promise<void> {
 const closeCodeOf = async (peer: Peer): Promise<number> => (await peer.waitClosed('the socket to close', 2000)).code;
 
 /** Runs `count` short-lived clients (CONCURRENCY at a time); client `i` sends `plan(i)`. Returns their ids. */
-function runCycles(server: ChatServer, count: number, plan: (i: number) => ClientMessage[]): Promise<string[]> {
+function runCycles(server: ChatServer, count: number, plan: (i: number) => ClientMessage[]): Promise<number[]> {
   return withDeadline(churn(server.url, count, plan, { concurrency: CONCURRENCY }), 15_000, `${count} connect/disconnect cycles`);
 }
 
@@ -146,9 +147,10 @@ describe('LEAK 1: listeners on the shared bus', () => {
     ).toBe(1);
     expect(server.stats().announceListeners, 'stats().announceListeners should count the real listeners').toBe(1);
     bus.emit('announce', 'maintenance at noon');
-    expect(await live.nextOf('announcement', 'the announcement'), '🚨 the live client should still get announcements').toEqual({
-      type: 'announcement',
-      text: 'maintenance at noon',
+    expect(await live.nextOf('event', 'the announcement'), '🚨 the live client should still get announcements').toEqual({
+      type: 'event',
+      name: 'announcement',
+      data: { text: 'maintenance at noon' },
     });
   });
 });
@@ -261,11 +263,11 @@ describe('LEAK 5: the client directory', () => {
       `🚨 two clients are connected, so the directory should hold 2 entries; each entry keeps its socket alive. ` +
         `Delete the client from \`clients\` in the 'close' handler of ${SERVER_FILE} (LEAK 5)`,
     ).toBe(2);
-    alice.send({ type: 'direct', to: gone[0]!, text: 'are you there?' });
+    alice.send({ type: 'dm', to: gone[0]!, text: 'are you there?' });
     const error = await alice.nextOf('error', 'an error reply to a direct message for a client that left');
-    expect(error.code, 'a direct message to a client that left should be refused with UNKNOWN_CLIENT').toBe('UNKNOWN_CLIENT');
-    alice.send({ type: 'direct', to: bob.welcome.id, text: 'hi bob' });
-    expect(await bob.nextOf('direct', 'alice\'s direct message')).toEqual({ type: 'direct', from: alice.welcome.id, text: 'hi bob' });
+    expect(error.code, 'a direct message to a client that left should be refused with user_offline').toBe(ErrorCode.USER_OFFLINE);
+    alice.send({ type: 'dm', to: bob.welcome.userId, text: 'hi bob' });
+    expect(await bob.nextOf('dm', 'alice\'s direct message')).toEqual({ type: 'dm', from: alice.welcome.userId, text: 'hi bob' });
   });
 });
 
@@ -293,6 +295,20 @@ describe('LEAK 6: close()', () => {
       withDeadline(server.close(), 2000, 'a second close()'),
       `🚨 close() should be idempotent: return the first call's promise from \`closing\` (LEAK 6 in ${SERVER_FILE})`,
     ).resolves.toBeUndefined();
+  });
+
+  test('close() does not wait for a peer that never answers the close frame: it is terminated after shutdownTimeoutMs', async () => {
+    const { server } = await startRig({ shutdownTimeoutMs: 200 });
+    const mute = await connectPeer(server.url);
+    mute.ws.pause(); // reads nothing more: the close frame is never answered (ws alone waits 30 s)
+
+    await withDeadline(
+      server.close(),
+      3000,
+      `🚨 close() should end a peer that does not answer within shutdownTimeoutMs: use lab 07's closeWithin (LEAK 6 in ${SERVER_FILE})`,
+    );
+
+    expect(server.stats().sockets, 'every socket is gone once close() resolved').toBe(0);
   });
 
   test('close() resolves only after every connection released its Redis subscriptions (needs LEAK 4 fixed too)', async () => {
@@ -375,5 +391,58 @@ describe('all fixed: memory', () => {
       `🚨 of ${CYCLES} closed server-side sockets, this many are still reachable after a forced GC. ` +
         `Something long-lived references them: a bus listener, an interval, a Redis listener, the directory (LEAK 1, 3, 4, 5)`,
     ).toBe(0);
+  });
+});
+
+// ---- bounds -------------------------------------------------------------------------------------
+
+describe('BOUNDS: payloads, slow readers, a silent Redis', () => {
+  test('a frame larger than maxPayload closes the socket with 1009 before it is buffered', async () => {
+    const { server } = await startRig({ maxPayload: 1024 });
+    const peer = await connectPeer(server.url);
+
+    peer.sendRaw(JSON.stringify({ type: 'say', room: 'lobby', text: 'x'.repeat(64 * 1024) }));
+
+    expect(await closeCodeOf(peer), `🚨 pass maxPayload to the WebSocketServer (BOUND 1 in ${SERVER_FILE})`).toBe(CloseCode.MESSAGE_TOO_BIG);
+  });
+
+  test('room traffic to a reader that stopped is dropped past the soft limit: its buffer stays bounded', async () => {
+    const softLimitBytes = 32 * 1024;
+    const { server } = await startRig({ backpressure: { softLimitBytes, hardLimitBytes: 256 * 1024 }, maxPayload: 64 * 1024 });
+    const [sender, slow] = await Promise.all([connectPeer(server.url), connectPeer(server.url)]);
+    await join(sender, 'lobby');
+    await join(slow, 'lobby');
+    const text = 'x'.repeat(16 * 1024);
+    const bound = softLimitBytes + text.length + 512;
+    const buffered = () => Math.max(0, ...[...server.wss.clients].map((ws) => ws.bufferedAmount));
+
+    slow.ws.pause(); // the kernel's buffers fill first (a few MB on loopback), then the server's
+    let maxBuffered = 0;
+    for (let i = 0; i < 1500 && maxBuffered <= bound; i += 1) {
+      sender.send({ type: 'say', room: 'lobby', text });
+      await sender.nextOf('message', `message ${i} back at the sender`);
+      maxBuffered = Math.max(maxBuffered, buffered());
+    }
+
+    expect(maxBuffered, `🚨 the server kept queueing for a reader that stopped: drop past the soft limit with lab 07's decideSend (BOUND 2 in ${SERVER_FILE})`).toBeLessThanOrEqual(bound);
+  });
+
+  test('a message Redis does not take in time gets an "unavailable" error reply, not silence', async () => {
+    const proxy = await TcpProxy.start(redis.url);
+    onTestFinished(() => proxy.close());
+    const publisher = createClient({ url: proxy.url, disableOfflineQueue: true });
+    publisher.on('error', () => {});
+    await publisher.connect();
+    onTestFinished(() => publisher.destroy());
+    const { server } = await startRig({ publisher: publisher as RedisClientType, redisTimeoutMs: 200 });
+    const peer = await connectPeer(server.url);
+    await join(peer, 'lobby');
+
+    proxy.freeze();
+    peer.send({ type: 'say', room: 'lobby', text: 'anyone?' });
+    const answer = await withDeadline(peer.next('an answer to a message Redis never took'), 3000, `🚨 publish() with a deadline (BOUND 3 in ${SERVER_FILE})`);
+    proxy.thaw();
+
+    expect(answer, `🚨 tell the sender: a ChannelUnavailableError reply (BOUND 3 in ${SERVER_FILE})`).toMatchObject({ type: 'error', code: ErrorCode.UNAVAILABLE });
   });
 });

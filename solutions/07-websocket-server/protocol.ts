@@ -41,15 +41,17 @@ export const ErrorCode = {
   DM_NOT_ALLOWED: 'dm_not_allowed',
   /** The recipient is not reading fast enough: the dm was dropped, not queued (their socket stays open). */
   RECIPIENT_BUSY: 'recipient_busy',
+  /** A service the server needs for this message (e.g. Redis pub/sub) did not answer in time: not delivered, retry. */
+  UNAVAILABLE: 'unavailable',
   RATE_LIMITED: 'rate_limited',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 // #endregion codes
 
 // #region client-messages
-const RoomName = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 _ . : -');
+export const RoomName = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 _ . : -');
 /** Optional correlation id: the server copies it into its reply (or error) to this message. */
-const RequestId = z.string().max(64).optional();
+export const RequestId = z.string().max(64).optional();
 const Text = z.string().min(1);
 
 /** Everything a client may send. The `type` field picks the shape. */

@@ -1,5 +1,6 @@
 // A small chat server: rooms, messages, typing indicators, direct messages and server-wide
-// announcements. Room events travel through Redis pub/sub, so several instances could share rooms.
+// announcements, in lab 07's protocol (protocol.ts). Room events travel through Redis pub/sub, so
+// several instances could share rooms.
 //
 // Every resource below has exactly one owner, and the owner releases it:
 //
@@ -14,15 +15,24 @@
 //
 // The Redis clients and the announcement bus are the caller's: the server only adds and removes
 // its own listeners on them, and never closes them.
+//
+// Bounded like lab 07 (and with lab 07's pieces): frames past `maxPayload` close the socket (1009);
+// a reader that stops loses room traffic past the soft limit (decideSend), and its own replies past
+// the hard limit close it (4008); a Redis that does not answer costs `redisTimeoutMs` and an
+// `unavailable` error reply, never a silently lost message; close() terminates a peer that does not
+// answer the close frame within `shutdownTimeoutMs`.
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RedisClientType } from 'redis';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { boundedRedis } from '../../solutions/06-redis-caching/deadline.ts';
+import { decideSend, SendDecision, type BackpressureLimits } from '../../solutions/07-websocket-server/backpressure.ts';
+import { closeWithin } from '../../solutions/07-websocket-server/chat-server.ts';
 import { roomChannel } from './channels.ts';
-import { NotInRoomError, UnknownClientError } from './errors.ts';
-import { CloseCode, encode, parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.ts';
+import { ChannelUnavailableError, NotInRoomError, UnknownClientError } from './errors.ts';
+import { announcementEvent, CloseCode, encode, ErrorCode, parseClientMessage, typingEvent, type ClientMessage, type ServerMessage } from './protocol.ts';
 import { RoomRegistry } from './room-registry.ts';
 
 /** Events on the process-wide announcement bus. */
@@ -31,8 +41,8 @@ export interface AnnouncementEvents {
 }
 export type Announcements = EventEmitter<AnnouncementEvents>;
 
-type Publisher = Pick<RedisClientType, 'publish'>;
-type Subscriber = Pick<RedisClientType, 'subscribe' | 'unsubscribe' | 'getPubSubListeners'>;
+type Publisher = Pick<RedisClientType, 'publish' | 'isReady'>;
+type Subscriber = Pick<RedisClientType, 'subscribe' | 'unsubscribe' | 'getPubSubListeners' | 'isReady'>;
 
 export interface ChatServerOptions {
   /** Publishes room events. Owned by the caller. */
@@ -47,6 +57,14 @@ export interface ChatServerOptions {
   heartbeatMs?: number;
   /** How long "typing…" lasts after a client's last `typing` message. @default 3000 */
   typingMs?: number;
+  /** Largest frame accepted; a bigger one closes the socket with 1009 before it is buffered. @default 16 KiB */
+  maxPayload?: number;
+  /** Send-buffer limits per socket (lab 07's policy). @default { softLimitBytes: 256 KiB, hardLimitBytes: 1 MiB } */
+  backpressure?: Partial<BackpressureLimits>;
+  /** Give up on one Redis command (publish, subscribe) after this long. @default 1000 */
+  redisTimeoutMs?: number;
+  /** close() terminates sockets that have not finished closing after this long. @default 5000 */
+  shutdownTimeoutMs?: number;
   /** @default '127.0.0.1' */
   host?: string;
   /** @default 0 (any free port) */
@@ -81,7 +99,9 @@ export interface ChatServer {
 }
 
 interface Client {
-  readonly id: string;
+  /** This connection's number: `welcome.userId`, what `dm.to` and `message.from` carry. */
+  readonly id: number;
+  readonly connectionId: string;
   readonly ws: WebSocket;
   /** Rooms this client joined. */
   readonly rooms: Set<string>;
@@ -96,32 +116,73 @@ interface Client {
   inbox: Promise<void>;
 }
 
-function send(ws: WebSocket, message: ServerMessage): void {
-  if (ws.readyState === WebSocket.OPEN) ws.send(encode(message));
-}
-
+/** The error reply for a failed message: our errors keep their code; anything else says "unavailable". */
 function errorReply(error: unknown): ServerMessage {
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
+  if (error instanceof NotInRoomError || error instanceof UnknownClientError || error instanceof ChannelUnavailableError) {
     return { type: 'error', code: error.code, message: error.message };
   }
-  return { type: 'error', code: 'INTERNAL', message: 'The server could not handle this message' };
+  return { type: 'error', code: ErrorCode.UNAVAILABLE, message: 'The server could not handle this message: try again' };
+}
+
+function toText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
 }
 
 export async function createChatServer(options: ChatServerOptions): Promise<ChatServer> {
   const { publisher, subscriber, prefix, announcements } = options;
   const heartbeatMs = options.heartbeatMs ?? 30_000;
   const typingMs = options.typingMs ?? 3_000;
+  const limits: BackpressureLimits = { softLimitBytes: 256 * 1024, hardLimitBytes: 1024 * 1024, ...options.backpressure };
+  const redisTimeoutMs = options.redisTimeoutMs ?? 1000;
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5000;
 
-  const clients = new Map<string, Client>();
-  const rooms = new RoomRegistry<string>();
+  const clients = new Map<number, Client>();
+  let lastId = 0;
+  const rooms = new RoomRegistry<number>();
   const http = createServer((_req, res) => res.writeHead(426, { connection: 'close' }).end('WebSocket only\n'));
-  const wss = new WebSocketServer({ server: http });
+  // #region bounds
+  const wss = new WebSocketServer({ server: http, maxPayload: options.maxPayload ?? 16 * 1024 });
+
+  /** A reply or a push to this socket: essential, so a reader past the hard limit is closed (4008). */
+  function send(ws: WebSocket, message: ServerMessage): void {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    const frame = encode(message);
+    if (decideSend(ws.bufferedAmount, Buffer.byteLength(frame), true, limits) === SendDecision.DISCONNECT) {
+      ws.close(CloseCode.SLOW_CONSUMER, 'slow consumer');
+      return;
+    }
+    ws.send(frame);
+  }
+
+  /** Traffic other clients cause (room events, dms): dropped for a reader that is behind, never a disconnect. */
+  function deliverTo(ws: WebSocket, frame: string): boolean {
+    if (ws.readyState !== WebSocket.OPEN) return false;
+    if (decideSend(ws.bufferedAmount, Buffer.byteLength(frame), false, limits) !== SendDecision.SEND) return false;
+    ws.send(frame);
+    return true;
+  }
+
+  /** Publishes with a deadline: a Redis that is away or silent is an error reply, not a lost message. */
+  async function publish(channel: string, message: ServerMessage): Promise<void> {
+    try {
+      await boundedRedis(publisher, redisTimeoutMs, (c) => c.publish(channel, encode(message)));
+    } catch (error) {
+      throw new ChannelUnavailableError({ cause: error });
+    }
+  }
+  // #endregion bounds
 
   // #region join-room
   async function joinRoom(client: Client, room: string): Promise<void> {
     if (!rooms.join(room, client.id)) return; // already in: joining twice is harmless
     client.rooms.add(room);
-    await subscriber.subscribe(roomChannel(prefix, room), client.deliver);
+    try {
+      await boundedRedis(subscriber, redisTimeoutMs, (c) => c.subscribe(roomChannel(prefix, room), client.deliver));
+    } catch (error) {
+      await leaveRoom(client, room).catch(() => {}); // not subscribed: not a member either
+      throw new ChannelUnavailableError({ cause: error });
+    }
   }
   // #endregion join-room
 
@@ -157,12 +218,12 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     }
     const timer = setTimeout(() => {
       client.typing.delete(room);
-      publisher.publish(channel, encode({ type: 'typing', room, from: client.id, typing: false })).catch(() => {
+      publish(channel, typingEvent({ room, from: client.id, typing: false })).catch(() => {
         // Redis is unreachable: the indicator simply stays until the next message.
       });
     }, typingMs);
     client.typing.set(room, timer);
-    await publisher.publish(channel, encode({ type: 'typing', room, from: client.id, typing: true }));
+    await publish(channel, typingEvent({ room, from: client.id, typing: true }));
   }
 
   async function handle(client: Client, message: ClientMessage): Promise<void> {
@@ -177,32 +238,36 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
         return;
       case 'say': {
         const channel = requireMember(client, message.room);
-        await publisher.publish(channel, encode({ type: 'message', room: message.room, from: client.id, text: message.text }));
+        await publish(channel, { type: 'message', room: message.room, from: client.id, text: message.text });
         return;
       }
       case 'typing':
         await startTyping(client, message.room);
         return;
-      case 'direct': {
+      case 'dm': {
         const to = clients.get(message.to);
         if (!to) throw new UnknownClientError(message.to);
-        send(to.ws, { type: 'direct', from: client.id, text: message.text });
+        if (!deliverTo(to.ws, encode({ type: 'dm', from: client.id, text: message.text }))) {
+          send(client.ws, { type: 'error', code: ErrorCode.RECIPIENT_BUSY, message: `client ${message.to} is not reading: message dropped` });
+        }
         return;
       }
+      case 'ping':
+        send(client.ws, { type: 'pong' });
+        return;
     }
   }
 
   wss.on('connection', (ws) => {
     // #region connect
     const client: Client = {
-      id: randomUUID(),
+      id: ++lastId,
+      connectionId: randomUUID(),
       ws,
       rooms: new Set(),
       typing: new Map(),
-      onAnnounce: (text) => send(ws, { type: 'announcement', text }),
-      deliver: (message) => {
-        if (ws.readyState === WebSocket.OPEN) ws.send(message);
-      },
+      onAnnounce: (text) => void deliverTo(ws, encode(announcementEvent(text))),
+      deliver: (message) => void deliverTo(ws, message),
       heartbeat: undefined,
       alive: true,
       inbox: Promise.resolve(),
@@ -224,9 +289,9 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     // #endregion connect
 
     ws.on('message', (data, isBinary) => {
-      client.inbox = client.inbox
-        .then(() => handle(client, parseClientMessage(data, isBinary)))
-        .catch((error: unknown) => send(ws, errorReply(error)));
+      const parsed = parseClientMessage(isBinary ? new Uint8Array() : toText(data));
+      if (!parsed.ok) return send(ws, parsed.error);
+      client.inbox = client.inbox.then(() => handle(client, parsed.message)).catch((error: unknown) => send(ws, errorReply(error)));
     });
     ws.on('error', () => {
       // A protocol error or a reset: ws closes the socket and emits 'close', where cleanup happens.
@@ -244,7 +309,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     });
     // #endregion release
 
-    send(ws, { type: 'welcome', id: client.id });
+    send(ws, { type: 'welcome', userId: client.id, connectionId: client.connectionId });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -260,7 +325,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   let closing: Promise<void> | undefined;
   async function shutDown(): Promise<void> {
     const connected = [...clients.values()];
-    for (const ws of wss.clients) ws.close(CloseCode.GOING_AWAY, 'server shutting down');
+    // Each socket gets 1001 and shutdownTimeoutMs to answer; one that does not is terminated.
+    await Promise.all([...wss.clients].map((ws) => closeWithin(ws, CloseCode.GOING_AWAY, 'server shutting down', shutdownTimeoutMs)));
     // Calls back once every socket has closed (ws counts them in wss.clients).
     await new Promise<void>((resolve) => wss.close(() => resolve()));
     // Each 'close' handler queued its cleanup (leave rooms, unsubscribe) on the client's inbox.

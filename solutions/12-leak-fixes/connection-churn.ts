@@ -12,13 +12,14 @@ export interface ChurnOptions {
 /**
  * One short-lived client: connect, send `messages`, wait until the server answered every join and
  * leave among them (or for the welcome if there are none), disconnect, and wait for the socket to
- * close. Resolves with the id the server gave the client; rejects on an `error` reply.
+ * close. Resolves with the number the server gave the client (`welcome.userId`); rejects on an
+ * `error` reply.
  */
-export function connectOnce(url: string, messages: ClientMessage[]): Promise<string> {
+export function connectOnce(url: string, messages: ClientMessage[]): Promise<number> {
   const acks = messages.filter((m) => m.type === 'join' || m.type === 'leave').length;
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url);
-    let id = '';
+    let id = 0;
     let acked = 0;
     ws.on('open', () => {
       for (const m of messages) ws.send(JSON.stringify(m));
@@ -26,7 +27,7 @@ export function connectOnce(url: string, messages: ClientMessage[]): Promise<str
     ws.on('message', (data) => {
       const m = JSON.parse(String(data)) as ServerMessage;
       if (m.type === 'welcome') {
-        id = m.id;
+        id = m.userId;
         if (acks === 0) ws.close(CloseCode.NORMAL);
       } else if (m.type === 'joined' || m.type === 'left') {
         if (++acked === acks) ws.close(CloseCode.NORMAL);
@@ -41,8 +42,8 @@ export function connectOnce(url: string, messages: ClientMessage[]): Promise<str
 }
 
 /** Runs `count` clients, `concurrency` at a time; client `i` sends `plan(i)`. Resolves with their ids. */
-export async function churn(url: string, count: number, plan: (i: number) => ClientMessage[], options: ChurnOptions = {}): Promise<string[]> {
-  const ids: string[] = [];
+export async function churn(url: string, count: number, plan: (i: number) => ClientMessage[], options: ChurnOptions = {}): Promise<number[]> {
+  const ids: number[] = [];
   let next = 0;
   const worker = async () => {
     while (next < count) {
