@@ -13,6 +13,11 @@ describe('parseLabArgs', () => {
     expect(parseLabArgs(['01'])).toEqual({ kind: 'run', lab: '01', target: Target.STARTER, watch: false, poll: false, lang: 'en' });
   });
 
+  test('--timings asks for the time split, only when a lab runs', () => {
+    expect(parseLabArgs(['05', '--timings'])).toMatchObject({ kind: 'run', lab: '05', timings: true });
+    expect(() => parseLabArgs(['hint', '05', '--timings'])).toThrow(UsageError);
+  });
+
   test('--solution runs the reference; --watch and --poll go together', () => {
     expect(parseLabArgs(['2', '--solution'])).toMatchObject({ kind: 'run', lab: '2', target: Target.SOLUTION });
     expect(parseLabArgs(['01-sql-basics', '--watch', '--poll'])).toMatchObject({ lab: '01-sql-basics', watch: true, poll: true });

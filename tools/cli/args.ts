@@ -52,6 +52,8 @@ export type LabCommand =
       step?: number;
       /** `-t pattern`: only tests whose full name matches (passed to vitest's testNamePattern). */
       testPattern?: string;
+      /** `--timings`: after the verdict, where the seconds went. */
+      timings?: boolean;
     }
   | { kind: 'hint'; lab: string; lang: Lang; step?: number }
   | { kind: 'diff'; lab: string; lang: Lang }
@@ -72,6 +74,7 @@ export function parseLabArgs(argv: string[], env: Env = {}): LabCommand {
         solution: { type: 'boolean', default: false },
         watch: { type: 'boolean', short: 'w', default: false },
         poll: { type: 'boolean', default: false },
+        timings: { type: 'boolean', default: false },
         lang: { type: 'string' },
         step: { type: 'string' },
         'test-name-pattern': { type: 'string', short: 't' },
@@ -108,8 +111,8 @@ export function parseLabArgs(argv: string[], env: Env = {}): LabCommand {
     if (extra.length) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}`);
   };
   const runFlagsOnlyForRun = (command: string) => {
-    if (values.solution || values.watch || values.poll || testPattern !== undefined || (step !== undefined && command !== 'hint')) {
-      throw new UsageError(`--solution, --watch, --poll, --step and -t go with running a lab (\`npm run lab -- 01 --step 2\`), not with "${command}"`);
+    if (values.solution || values.watch || values.poll || values.timings || testPattern !== undefined || (step !== undefined && command !== 'hint')) {
+      throw new UsageError(`--solution, --watch, --poll, --step, -t and --timings go with running a lab (\`npm run lab -- 01 --step 2\`), not with "${command}"`);
     }
   };
 
@@ -150,6 +153,7 @@ export function parseLabArgs(argv: string[], env: Env = {}): LabCommand {
     lang,
     ...(step ? { step } : {}),
     ...(testPattern !== undefined ? { testPattern } : {}),
+    ...(values.timings ? { timings: true } : {}),
   };
 }
 

@@ -27,6 +27,7 @@ Usage: npm run lab -- [command] [options]
                                    would find them), the Prisma client, ffmpeg, Chromium, Docker
 
 Options:
+  --timings        after the verdict, where the seconds went (start-up, services, each file)
   --lang en|ko     language of the runner, titles and hints (default: Korean when LANG,
                    LC_ALL or LC_MESSAGES starts with "ko")
   -h, --help       this text

@@ -2,7 +2,6 @@
 import { findLab, listLabs, ROOT, type LabMeta } from '../labs/meta.ts';
 import { parseLabArgs, UsageError } from './args.ts';
 import { diffLab } from './diff.ts';
-import { doctor } from './doctor.ts';
 import { LAB_HELP } from './help.ts';
 import { showHint } from './hint.ts';
 import { formatLabList } from './list-labs.ts';
@@ -10,6 +9,9 @@ import { ProgressStore } from './progress.ts';
 import { resetLab } from './reset.ts';
 import { ExitCode, runLab, watchLab } from './run-lab.ts';
 import { exitWhenFlushed, style } from './style.ts';
+import { markPhase, Phase } from '../runner/timings.ts';
+
+markPhase(Phase.CLI_LOADED);
 
 function labOrExplain(query: string): LabMeta {
   const lab = findLab(query, ROOT);
@@ -46,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
         store,
         ...(command.step ? { step: command.step } : {}),
         ...(command.testPattern !== undefined ? { testPattern: command.testPattern } : {}),
+        ...(command.timings ? { timings: true } : {}),
       };
       if (command.watch) {
         await watchLab({ ...options, poll: command.poll }); // resolves only when it could not start
@@ -73,7 +76,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'doctor':
-      return doctor(ROOT);
+      // Loaded on demand: it pulls in the PostgreSQL and Redis clients, which a lab run loads later if at all.
+      return (await import('./doctor.ts')).doctor(ROOT);
   }
 }
 

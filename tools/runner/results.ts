@@ -4,6 +4,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { TEST_FILE } from '../labs/meta.ts';
 import path from 'node:path';
+import type { Timings } from './timings.ts';
 import type { SerializedError, TestCase, TestModule, TestSuite } from 'vitest/node';
 
 export const TestState = { PASSED: 'passed', FAILED: 'failed', SKIPPED: 'skipped' } as const;
@@ -75,6 +76,8 @@ export interface RunReport {
   tests: TestOutcome[];
   problems: Problem[];
   durationMs: number;
+  /** Where the time went (phases and files); absent when the run never reached its end. */
+  timings?: Timings;
 }
 
 // Errors whose stack passes through these folders come from the workbook's harness, not the learner.

@@ -2,6 +2,8 @@
 // hands back a RunReport: the workbook never parses vitest's console output.
 import type { Reporter, SerializedError, TestCase, TestModule, TestSpecification } from 'vitest/node';
 import { collectResults, ProblemKind, relativeTo, type Problem, type RunReport } from './results.ts';
+import { performance } from 'node:perf_hooks';
+import { fileTiming, markPhase, Phase, readMarks, type Timings } from './timings.ts';
 import { explainStopped, Watchdog, WATCHDOG_DIR_ENV } from './watchdog.ts';
 
 export interface RunOptions {
@@ -10,6 +12,15 @@ export interface RunOptions {
   project: string;
   /** Path filters, e.g. `['labs/01-sql-basics/']`. @default every test file of the project */
   filters?: string[];
+  /**
+   * Run the files one after another in ONE worker that keeps what they import (vitest, the harness,
+   * the database and Redis clients, the lab's code) from file to file: `isolate: false`,
+   * `fileParallelism: false`. For one lab's few files this halves the CPU time of a run, since each
+   * isolated file starts a process and imports all of that again. The files of one lab share no
+   * state the tests rely on (each has its own database and Redis prefix).
+   * @default false (every file in its own worker, as many workers as cores)
+   */
+  shareWorker?: boolean;
   /** Called as each test finishes (live progress). */
   onTestFinished?(test: { file: string; fullName: string; state: string }): void;
   /** Called as each test file finishes, with its counts (live progress). */
@@ -33,15 +44,20 @@ export interface WatchOptions extends RunOptions {
   signal?: AbortSignal;
 }
 
-function reporterFor(options: RunOptions, watchdog: Watchdog, onEnd: (report: RunReport) => void, onRerun?: (changed: string | undefined) => void): Reporter {
+/** Test files (absolute) the run planned but never reported on: a worker that was killed took them with it. */
+type OnEnd = (report: RunReport, notRun: string[]) => void;
+
+function reporterFor(options: RunOptions, watchdog: Watchdog, onEnd: OnEnd, onRerun?: (changed: string | undefined) => void): Reporter {
   let started = Date.now();
+  let planned: string[] = [];
   return {
     onInit(vitest) {
       const config = vitest.projects.find((p) => p.name === options.project)?.config ?? vitest.config;
       watchdog.setLimits({ testMs: config.testTimeout, hookMs: config.hookTimeout });
     },
-    onTestRunStart(_specs: ReadonlyArray<TestSpecification>) {
+    onTestRunStart(specs: ReadonlyArray<TestSpecification>) {
       started = Date.now();
+      planned = specs.map((s) => s.moduleId);
       watchdog.takeStopped(); // a new run: forget the previous run's stopped workers
     },
     onWatcherRerun(_files: string[], trigger?: string) {
@@ -69,8 +85,13 @@ function reporterFor(options: RunOptions, watchdog: Watchdog, onEnd: (report: Ru
       options.onConsole?.(log.content, log.type);
     },
     onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>) {
+      markPhase(Phase.TESTS_DONE);
       const { tests, problems } = explainStopped(collectResults(modules, unhandledErrors, options.root), watchdog.takeStopped(), options.root);
-      onEnd({ project: options.project, root: options.root, tests, problems, durationMs: Date.now() - started });
+      const files = modules.map((m) => fileTiming(relativeTo(options.root, m.moduleId), m.diagnostic()));
+      const timings: Timings = { marks: readMarks(), files, nowMs: performance.now() };
+      const reported = new Set(modules.map((m) => m.moduleId));
+      const notRun = [...new Set(planned)].filter((file) => !reported.has(file));
+      onEnd({ project: options.project, root: options.root, tests, problems, durationMs: Date.now() - started, timings }, notRun);
     },
   };
 }
@@ -96,7 +117,7 @@ function startWatchdog(): Watchdog {
 
 async function create(options: RunOptions & { rerunAllOn?: string[] }, reporter: Reporter, watch: boolean, poll = false) {
   const { createVitest } = await import('vitest/node');
-  return createVitest(
+  const vitest = await createVitest(
     'test',
     {
       root: options.root,
@@ -106,6 +127,7 @@ async function create(options: RunOptions & { rerunAllOn?: string[] }, reporter:
       watch,
       // A lab with no tests yet should say so, not crash the run.
       passWithNoTests: true,
+      ...(options.shareWorker ? { isolate: false, fileParallelism: false } : {}),
       ...(options.testNamePattern !== undefined ? { testNamePattern: options.testNamePattern } : {}),
       // In watch mode, a change re-runs every test of the filter (one lab: a few seconds), so each
       // verdict covers the whole lab, not only the test files that import what changed.
@@ -113,16 +135,22 @@ async function create(options: RunOptions & { rerunAllOn?: string[] }, reporter:
     },
     poll ? { server: { watch: { usePolling: true, interval: 300 } } } : {},
   );
+  markPhase(Phase.VITEST_CREATED);
+  return vitest;
 }
 
 /** One run. Never throws for test failures or harness crashes: both come back in the report. */
 export async function runVitest(options: RunOptions): Promise<RunReport> {
   const started = Date.now();
   let report: RunReport | undefined;
+  let notRun: string[] = [];
   const watchdog = startWatchdog();
   const closeWatchdog = () => watchdog.close();
   process.once('exit', closeWatchdog); // also when a signal handler ends the process mid-run
-  const reporter = reporterFor(options, watchdog, (r) => (report = r));
+  const reporter = reporterFor(options, watchdog, (r, files) => {
+    report = r;
+    notRun = files;
+  });
   let vitest: Awaited<ReturnType<typeof create>> | undefined;
   try {
     vitest = await create(options, reporter, false);
@@ -134,8 +162,16 @@ export async function runVitest(options: RunOptions): Promise<RunReport> {
     await vitest?.close().catch(() => {});
     watchdog.close();
     process.off('exit', closeWatchdog);
+    markPhase(Phase.CLOSED);
+    if (report?.timings) report.timings = { ...report.timings, marks: readMarks(), nowMs: performance.now() };
   }
   process.exitCode = 0; // vitest sets it on failures; the callers decide their own exit code
+  if (report && options.shareWorker && notRun.length > 0) {
+    // The shared worker was stopped (a test that never yields) with files still to run: run those
+    // in workers of their own, so the verdict still covers every test of the lab.
+    const rest = await runVitest({ ...options, shareWorker: false, filters: notRun });
+    return { ...report, tests: [...report.tests, ...rest.tests], problems: [...report.problems, ...rest.problems], durationMs: Date.now() - started };
+  }
   return report ?? { project: options.project, root: options.root, tests: [], problems: [], durationMs: Date.now() - started };
 }
 
@@ -150,7 +186,7 @@ export async function watchVitest(options: WatchOptions): Promise<Problem | null
   let first: RunReport | undefined;
   const watchdog = startWatchdog();
   process.once('exit', () => watchdog.close());
-  const onEnd = (report: RunReport) => {
+  const onEnd: OnEnd = (report) => {
     if (started) options.onRunEnd(report);
     else first = report;
   };

@@ -6,15 +6,19 @@ import { assertServicesAnswer } from './reachability.ts';
 import { describeServices, findServices, realProbes } from './services.ts';
 import { prepareTemplates, dropRunDatabases } from './templates.ts';
 import type { HarnessContext } from './context.ts';
+import { markPhase, Phase } from '../runner/timings.ts';
 
 export default async function setup(project: TestProject) {
   const services = await findServices(realProbes());
+  markPhase(Phase.SERVICES_FOUND);
   if (!process.env.WORKBOOK_QUIET) console.log(`[workbook] ${describeServices(services)}`);
   await assertServicesAnswer(services).catch(async (error: unknown) => {
     await services.close();
     throw error;
   });
+  markPhase(Phase.SERVICES_ANSWER);
   const templates = await prepareTemplates(services.databaseUrl);
+  markPhase(Phase.TEMPLATES_READY);
   // A short id for this run: every database and Redis prefix a test creates carries it,
   // so teardown (and a later run, after a crash) can find exactly what this run left.
   const runId = randomBytes(3).toString('hex');
