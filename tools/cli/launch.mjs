@@ -25,10 +25,15 @@ const outdir = path.join(root, '.workbook', 'cli');
 const NO_VITEST = new Set([undefined, 'list', 'hint', 'diff', 'reset', 'doctor', 'help', '--help', '-h']);
 const vitestLoaded = name === 'lab' && NO_VITEST.has(process.argv[2]) ? null : import('vitest/node');
 
-/** Each bundled file keeps its own location: import.meta.dirname/filename/url name the .ts source. */
+/**
+ * Each bundled file keeps its own location: import.meta.dirname/filename/url name the .ts source.
+ * Plain-JavaScript modules (.mjs) are not bundled: they load from where they are (a worker thread
+ * started from `new URL(import.meta.url)` must find its own file).
+ */
 const keepLocation = {
   name: 'keep-location',
   setup(b) {
+    b.onResolve({ filter: /\.mjs$/ }, (args) => ({ path: path.resolve(args.resolveDir, args.path), external: true }));
     b.onLoad({ filter: /\.ts$/ }, async (args) => {
       const { readFile } = await import('node:fs/promises');
       const text = (await readFile(args.path, 'utf8'))

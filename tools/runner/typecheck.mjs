@@ -5,9 +5,15 @@
 //
 // Plain JavaScript so it also runs as a worker thread (no TypeScript loader there): a lab's check
 // takes 4 to 10 s on a busy 2-core machine, so `npm run lab` runs it beside the tests, not before.
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import ts from 'typescript';
+
+// Loaded on first use: TypeScript takes a second or more to load, and `npm run lab` only needs it
+// in the worker thread, never in the thread that runs the tests.
+/** @type {typeof import('typescript') | undefined} */
+let typescript;
+const loadTypescript = () => (typescript ??= createRequire(import.meta.url)('typescript'));
 
 /**
  * @typedef {{ file: string, line: number, column: number, message: string }} TypeErrorNote
@@ -24,6 +30,7 @@ export const formatTypeError = (e) => `${e.file}:${e.line}:${e.column} ${e.messa
  * @returns {TypeErrorNote[]} their type and syntax errors, in file order; never throws for errors in the code
  */
 export function typecheckFiles(root, files) {
+  const ts = loadTypescript();
   const roots = files.filter((f) => /\.[cm]?tsx?$/.test(f)).map((f) => path.join(root, f));
   if (!roots.length) return [];
   const configFile = path.join(root, 'tsconfig.json');
