@@ -44,18 +44,33 @@ npm run grade -- --help (grade a checkout), npm run docs:dev (the lessons in a b
 
 export const GRADE_HELP = `Realtime backend workbook: grader
 
-Usage: npm run grade -- [--target starter|solution] [--dir PATH] [--out DIR]
+Usage: npm run grade -- [options]
 
-  --target   starter (default): grade the learner's files in labs/;
-             solution: grade the reference files in solutions/
-  --dir      the checkout to grade (default: this one)
-  --out      where to write grade.json, junit.xml and summary.md (default: grade-out/)
+  --target starter|solution   starter (default): grade the learner's files in labs/;
+                              solution: grade the reference files in solutions/
+  --dir PATH                  the checkout to grade (default: this one)
+  --out DIR                   where to write grade.json, junit.xml, summary.md and
+                              classroom.json (default: grade-out/)
+  --lab NN                    grade only this lab (repeat for more; default: every lab)
+  --tests-from SRC            where the trusted tests, lab.json, starters and references come
+                              from: a workbook folder, a git ref or commit of the graded
+                              repository, a git URL (URL#tag), or a bundle .json
+                              (default: this workbook's git HEAD)
+  --tests-sha256 HEX          refuse to grade unless those files have this digest
+                              (grade.json "testsDigest")
+  --min-score S               0.6 or 60%: exit code 1 below it
+  --pack-tests FILE           write the trusted files of this workbook to a bundle and print
+                              its digest (nothing is graded)
 
-Every lab runs with this workbook's own tests, harness and lab.json (points), whatever the
-graded checkout holds: a test file edited, added or deleted there is reported in all outputs
-and the original is used. The score of a lab is its points earned / its points (0..1); the
-overall score is the mean of the labs' scores. Exit code 0 when grading finished (whatever
-the score), 1 when it could not run.
+Only the learner's files come from the graded checkout; a test file edited, added or deleted
+there is reported in all outputs and never used. Files identical or nearly identical to the
+reference and type errors in the learner's files are reported too (the score is not changed).
+A lab's score is its points earned / its points (0..1); the overall score is the mean of the
+labs' scores. A test stuck in an endless loop is stopped and fails; grading goes on.
+
+Exit codes: 0 graded (and --min-score reached), 1 below --min-score, 2 could not grade,
+130 interrupted (the grading workspace is removed). Inside GitHub Actions the step's output
+"result" is set for GitHub Classroom's reporter: see docs/guide/instructors.md.
 `;
 
 export const TEST_ALL_HELP = `Realtime backend workbook: self-test

@@ -13,6 +13,41 @@ import type { ClassroomResult } from './classroom.ts';
 import type { GradeReport } from './report.ts';
 
 const LAB = '05-redis-structures';
+/** The grade.json shown in docs/guide/instructors.md: this test's run, trimmed (UPDATE_SAMPLES=1 rewrites it). */
+const SAMPLE = path.join(ROOT, 'tools/grader/sample-grade.json');
+
+/** The sample a run gives: every field kept, the tests cut to three, machine-specific values made up. */
+function sampleOf(report: GradeReport): GradeReport {
+  return {
+    ...report,
+    dir: '/home/student/workbook',
+    gradedAt: '2026-11-30T09:00:00.000Z',
+    canonicalTests: 'git 3f2c1e0 (commit 3f2c1e0) of /home/student/workbook',
+    durationMs: 41000,
+    labs: report.labs.map((lab) => ({
+      ...lab,
+      tests: lab.tests.slice(0, 3).map((t) => (t.message ? { ...t, message: t.message.split('\n')[0]! } : t)),
+    })),
+  };
+}
+
+/** Every key path of a value (arrays by their first item), so a field added to grade.json shows. */
+function shapeOf(value: unknown, at = ''): string[] {
+  if (Array.isArray(value)) return value.length ? shapeOf(value[0], `${at}[]`) : [`${at}[]`];
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [`${at}.${k}`, ...shapeOf(v, `${at}.${k}`)]);
+  return [];
+}
+
+function expectSampleToMatch(report: GradeReport): void {
+  const real = sampleOf(report);
+  if (process.env.UPDATE_SAMPLES === '1' || !existsSync(SAMPLE)) writeFileSync(SAMPLE, `${JSON.stringify(real, null, 2)}\n`);
+  const sample = JSON.parse(readFileSync(SAMPLE, 'utf8')) as GradeReport;
+  const hint = 'the sample grade.json of docs/guide/instructors.md is out of date: run this test with UPDATE_SAMPLES=1';
+  expect(shapeOf(sample).sort(), hint).toEqual(shapeOf(real).sort());
+  const counts = (r: GradeReport) => r.labs.map(({ id, passed, failed, total, score, copies }) => ({ id, passed, failed, total, score, copies }));
+  expect(counts(sample), hint).toEqual(counts(real));
+  expect(sample.editedTests, hint).toEqual(real.editedTests);
+}
 let tmp: string;
 let repo: string;
 let template: string;
@@ -80,6 +115,8 @@ describe('grading in a GitHub Classroom repository', () => {
     const summary = readFileSync(path.join(out, 'summary.md'), 'utf8');
     expect(summary).toContain(`- modified: \`labs/${LAB}/scan.test.ts\``);
     expect(summary).toContain(`labs/${LAB}/keys.ts (identical to the reference)`);
+
+    expectSampleToMatch(report);
 
     const line = readFileSync(githubOutput, 'utf8').trim();
     expect(line).toMatch(/^result=/);
