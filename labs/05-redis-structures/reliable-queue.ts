@@ -55,14 +55,11 @@ export class ReliableQueue {
 
   /** Moves the jobs of every dead consumer back to the head of the queue; returns them in queue order. */
   async recover(): Promise<string[]> {
-    const { client, keys } = this.#ctx;
-    const queue = keys.queue(this.name);
-    const recovered: string[] = [];
     // TODO: find this queue's processing lists without blocking Redis (keys.ts builds the pattern),
     //       and for each one whose consumer's lease has expired, move its jobs back to the head of
     //       the queue, atomically one by one, keeping their original order; return them in queue
     //       order. Trap: a live consumer (its lease key still exists) keeps its jobs.
-    return recovered;
+    throw new Error('TODO: ReliableQueue.recover in reliable-queue.ts');
   }
 }
 

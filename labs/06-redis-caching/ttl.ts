@@ -18,5 +18,5 @@ export function shouldRefresh(remainingMs: number, ttlMs: number, refreshBelow: 
   // TODO: whether less than the refreshBelow fraction of the TTL is left. Trap: Redis answers a
   //       negative remaining time for "no expiry" and "no key": neither is a reason to refresh;
   //       and refreshBelow 0 turns refresh-ahead off.
-  return false;
+  throw new Error('TODO: shouldRefresh in ttl.ts');
 }

@@ -124,8 +124,9 @@ describe('parseGradeArgs', () => {
 
 describe('parseTestAllArgs', () => {
   test('runs everything by default; --skip-docs skips the docs build', () => {
-    expect(parseTestAllArgs([])).toEqual({ kind: 'test-all', skipDocs: false });
-    expect(parseTestAllArgs(['--skip-docs'])).toEqual({ kind: 'test-all', skipDocs: true });
+    expect(parseTestAllArgs([])).toEqual({ kind: 'test-all', skipDocs: false, skipMatrix: false });
+    expect(parseTestAllArgs(['--skip-docs'])).toEqual({ kind: 'test-all', skipDocs: true, skipMatrix: false });
+    expect(parseTestAllArgs(['--skip-matrix'])).toMatchObject({ skipMatrix: true });
     expect(() => parseTestAllArgs(['--fast'])).toThrow(UsageError);
   });
 });

@@ -242,6 +242,8 @@ export interface TestAllCommand {
   kind: 'test-all';
   /** Skip the docs build (it takes the longest). */
   skipDocs: boolean;
+  /** Skip the per-file starter matrix (the longest stage after the docs). */
+  skipMatrix: boolean;
 }
 
 export function parseTestAllArgs(argv: string[]): TestAllCommand | { kind: 'help' } {
@@ -254,6 +256,7 @@ export function parseTestAllArgs(argv: string[]): TestAllCommand | { kind: 'help
       strict: true,
       options: {
         'skip-docs': { type: 'boolean', default: false },
+        'skip-matrix': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -261,5 +264,5 @@ export function parseTestAllArgs(argv: string[]): TestAllCommand | { kind: 'help
     throw new UsageError((error as Error).message);
   }
   if (parsed.values.help) return { kind: 'help' };
-  return { kind: 'test-all', skipDocs: parsed.values['skip-docs'] };
+  return { kind: 'test-all', skipDocs: parsed.values['skip-docs'], skipMatrix: parsed.values['skip-matrix'] };
 }

@@ -75,7 +75,7 @@ Exit codes: 0 graded (and --min-score reached), 1 below --min-score, 2 could not
 
 export const TEST_ALL_HELP = `Realtime backend workbook: self-test
 
-Usage: npm test [-- --skip-docs]
+Usage: npm test [-- --skip-docs] [-- --skip-matrix]
 
   1. npm run docs:build (skipped with a notice while docs/.vitepress/config.ts does not exist);
      the browser test of the site in step 2 then serves this build

@@ -7,9 +7,12 @@
 //   3. solutions every lab's tests against the reference: all must pass
 //   4. starters  every lab's tests against the untouched starter: all must FAIL (a test that
 //                passes there checks nothing the learner does), and fail as tests, not by crashing
+//   5. matrix    the per-file starter matrix (starter-matrix.ts): the solution with any one learner
+//                file taken from the starter fails, quickly, without crashing
 // The last lines are the counts; the exit code is non-zero on any problem.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { listLabs, ROOT, type LabMeta } from '../labs/meta.ts';
 import { runVitest } from '../runner/run-vitest.ts';
@@ -20,6 +23,7 @@ import { parseTestAllArgs, UsageError } from './args.ts';
 import { formatFailure, formatProblem } from './format-run.ts';
 import { TEST_ALL_HELP } from './help.ts';
 import { labImportsOf, learnerFilesOf } from './lab-files.ts';
+import { runMatrix } from './starter-matrix.ts';
 import { exitWhenFlushed, mark, style } from './style.ts';
 
 export interface StageResult {
@@ -146,6 +150,20 @@ async function starterStage(labs: LabMeta[], solution: RunReport): Promise<Stage
   };
 }
 
+async function matrixStage(labs: LabMeta[]): Promise<StageResult> {
+  // Worker processes in parallel, each with its own scratch copy; more than 4 only fight over I/O.
+  const jobs = Math.max(1, Math.min(4, os.availableParallelism()));
+  heading(`matrix: each learner file of each lab taken from the starter, the rest solved (must fail; ${jobs} workers)`);
+  const summary = await runMatrix(
+    labs.map((l) => l.id),
+    jobs,
+    (line) => console.log(line),
+  );
+  console.log(`${summary.errors.length ? mark.fail() : mark.pass()} ${summary.cells} cells ${style.dim(`(${seconds(summary.durationMs)})`)}`);
+  const held = summary.results.filter((r) => r.file !== null && r.errors.length === 0).length;
+  return { name: 'matrix', summary: `${held}/${summary.cells} cells fail as expected`, passed: held, failed: summary.errors.length, errors: summary.errors };
+}
+
 /** Runs `npm run <script>` as a stage: its output is shown only when it fails. */
 function scriptStage(name: string, script: string, ok: string): Promise<StageResult> {
   heading(`${name}: npm run ${script}`);
@@ -210,6 +228,8 @@ async function main(argv: string[]): Promise<number> {
   const { stage, report } = await solutionStage(labs);
   stages.push(stage);
   stages.push(await starterStage(labs, report));
+  if (command.skipMatrix) stages.push({ name: 'matrix', summary: 'skipped (--skip-matrix)', passed: 0, failed: 0, errors: [] });
+  else stages.push(await matrixStage(labs));
   stages.push(docs, lint);
 
   const errors = [...setupErrors, ...stages.flatMap((s) => s.errors)];

@@ -12,6 +12,7 @@
 // uses, installed with it): in vitest 4.1 `TestRunner.setTestFn` is by mistake another getFn.
 import { getFn, setFn } from '@vitest/runner';
 import { afterEach, beforeEach, type RunnerTestCase } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
 
 type TestFn = () => unknown;
 const getTestFn = getFn as (test: RunnerTestCase) => TestFn | undefined;
@@ -41,6 +42,24 @@ function explained(reason: unknown): Error {
   error.name = original.name;
   error.stack = `${original.name}: ${error.message}\n${(original.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).join('\n')}`;
   return error;
+}
+
+// A listener that throws inside a `ws` event ('message' above all) unwinds through ws's frame
+// receiver, which then never finishes: that socket never emits 'close', and every close() that
+// waits for it (a server's, a test's clean-up) hangs until its timeout, once per test. So while a
+// test runs, an error thrown by a ws listener is taken here, before it reaches ws: it fails the
+// test (with the listener's stack) and ws goes on as if the listener had returned.
+for (const proto of [WebSocket.prototype, WebSocketServer.prototype] as Array<{ emit(event: string | symbol, ...args: unknown[]): boolean }>) {
+  const emit = proto.emit;
+  proto.emit = function (this: unknown, event: string | symbol, ...args: unknown[]) {
+    try {
+      return emit.call(this, event, ...args);
+    } catch (error) {
+      if (!running) throw error;
+      running.onError(error);
+      return true;
+    }
+  };
 }
 
 beforeEach((context) => {
