@@ -6,7 +6,8 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ROOT } from './meta.ts';
 
-const IMPORT = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g;
+// `import type` is left out: it is erased before the code runs, so it cannot break another lab at run time.
+const IMPORT = /(?:import|export)\s(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]/g;
 const isSupport = (file: string) => file.endsWith('.test.ts') || file === 'test-kit.ts';
 
 /** `labs/NN-x/file.ts -> labs/MM-y/...` for every learner-side import into another lab's folder. */
