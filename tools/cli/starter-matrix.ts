@@ -117,13 +117,15 @@ function scratchCopy(root: string): string {
 export async function runCells(labIds: string[], emit: (result: CellResult) => void): Promise<void> {
   const scratch = scratchCopy(ROOT);
   try {
+    // Lab meta and starter files come from the copy too: the checkout may change during the run.
     for (const id of labIds) {
-      const lab = findLab(id, ROOT)!;
+      const lab = findLab(id, scratch);
+      if (!lab) throw new Error(`lab ${id} is missing from the scratch copy ${scratch}`);
       let baselineMs: number | undefined;
       for (const cell of matrixCells([lab])) {
         const target = cell.file && path.join(scratch, 'solutions', lab.id, cell.file);
         const reference = target ? readFileSync(target) : null;
-        if (target) writeFileSync(target, readFileSync(path.join(ROOT, 'labs', lab.id, cell.file!)));
+        if (target) writeFileSync(target, readFileSync(path.join(scratch, 'labs', lab.id, cell.file!)));
         const started = Date.now();
         let report: RunReport;
         try {
