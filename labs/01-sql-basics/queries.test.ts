@@ -5,6 +5,7 @@ import { DuplicateEmailError, UserNotFoundError } from './errors.ts';
 import { authorsWithAtLeast, createPost, listPostsWithAuthors } from './posts.ts';
 import { applySchema } from './schema.ts';
 import { createUser, deleteUser, findUserByEmail, renameUser } from './users.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase({ template: 'empty' });
 
@@ -39,14 +40,14 @@ describe('CRUD on users', () => {
   test('createUser inserts the user and returns the stored row (INSERT ... RETURNING)', async () => {
     const user = await createUser(db.pool, { email: 'ada@example.com', name: 'Ada' });
 
-    expect(user, '🚨 createUser should return { id, email, name, createdAt } (alias created_at AS "createdAt")').toEqual({
+    expect(user, say({ en: '🚨 createUser should return { id, email, name, createdAt } (alias created_at AS "createdAt")', ko: '🚨 createUser는 { id, email, name, createdAt }를 돌려줘야 합니다 (created_at AS "createdAt"처럼 별칭을 붙이세요)' })).toEqual({
       id: expect.any(Number),
       email: 'ada@example.com',
       name: 'Ada',
       createdAt: expect.any(Date),
     });
     const { rows } = await db.pool.query('SELECT id, email, name FROM users');
-    expect(rows, '🚨 the returned id should be the id of the row in users').toEqual([
+    expect(rows, say({ en: '🚨 the returned id should be the id of the row in users', ko: '🚨 돌려준 id는 users 테이블에 저장된 행의 id여야 합니다' })).toEqual([
       { id: user.id, email: 'ada@example.com', name: 'Ada' },
     ]);
   });
@@ -56,7 +57,7 @@ describe('CRUD on users', () => {
 
     const user = await createUser(db.pool, tricky);
 
-    expect(user, '🚨 build no SQL from input: use $1, $2 placeholders and pass the values array').toMatchObject(tricky);
+    expect(user, say({ en: '🚨 build no SQL from input: use $1, $2 placeholders and pass the values array', ko: '🚨 입력값으로 SQL 문자열을 만들지 마세요: $1, $2 자리표시자를 쓰고 값은 배열로 넘기세요' })).toMatchObject(tricky);
   });
 
   test('createUser turns a taken email into DuplicateEmailError', async () => {
@@ -64,10 +65,10 @@ describe('CRUD on users', () => {
 
     const error = await createUser(db.pool, { email: 'ada@example.com', name: 'Ada again' }).catch((e: unknown) => e);
 
-    expect(error, '🚨 a unique violation (23505) should become DuplicateEmailError from errors.ts').toBeInstanceOf(
+    expect(error, say({ en: '🚨 a unique violation (23505) should become DuplicateEmailError from errors.ts', ko: '🚨 unique 위반(23505)은 errors.ts의 DuplicateEmailError가 되어야 합니다' })).toBeInstanceOf(
       DuplicateEmailError,
     );
-    expect(error, '🚨 DuplicateEmailError should keep the email, and the pg error as `cause`').toMatchObject({
+    expect(error, say({ en: '🚨 DuplicateEmailError should keep the email, and the pg error as `cause`', ko: '🚨 DuplicateEmailError는 이메일과, `cause`로 pg 오류를 가지고 있어야 합니다' })).toMatchObject({
       code: 'DUPLICATE_EMAIL',
       email: 'ada@example.com',
       cause: { code: '23505' },
@@ -79,10 +80,10 @@ describe('CRUD on users', () => {
 
     const error = await createUser(db.pool, nameless).catch((e: unknown) => e);
 
-    expect(error, '🚨 a missing name is not a duplicate email: only map code 23505, rethrow everything else').not.toBeInstanceOf(
+    expect(error, say({ en: '🚨 a missing name is not a duplicate email: only map code 23505, rethrow everything else', ko: '🚨 이름이 빠진 것은 이메일 중복이 아닙니다: 23505 코드만 바꾸고 나머지는 그대로 다시 던지세요' })).not.toBeInstanceOf(
       DuplicateEmailError,
     );
-    expect(error, '🚨 the not-null violation (23502) from PostgreSQL should reach the caller as it is').toMatchObject({
+    expect(error, say({ en: '🚨 the not-null violation (23502) from PostgreSQL should reach the caller as it is', ko: '🚨 PostgreSQL의 not-null 위반(23502)은 그대로 호출자에게 전달되어야 합니다' })).toMatchObject({
       code: '23502',
     });
   });
@@ -93,13 +94,13 @@ describe('CRUD on users', () => {
     const found = await findUserByEmail(db.pool, 'ada@example.com');
     const missing = await findUserByEmail(db.pool, 'nobody@example.com');
 
-    expect(found, '🚨 findUserByEmail should return the matching user').toEqual({
+    expect(found, say({ en: '🚨 findUserByEmail should return the matching user', ko: '🚨 findUserByEmail은 이메일이 일치하는 사용자를 돌려줘야 합니다' })).toEqual({
       id,
       email: 'ada@example.com',
       name: 'Ada',
       createdAt: expect.any(Date),
     });
-    expect(missing, '🚨 findUserByEmail should return null (not undefined, not a throw) when no row matches').toBeNull();
+    expect(missing, say({ en: '🚨 findUserByEmail should return null (not undefined, not a throw) when no row matches', ko: '🚨 일치하는 행이 없으면 findUserByEmail은 null을 돌려줘야 합니다 (undefined도, 예외도 아닙니다)' })).toBeNull();
   });
 
   test('renameUser updates the name and returns the updated row', async () => {
@@ -107,18 +108,18 @@ describe('CRUD on users', () => {
 
     const renamed = await renameUser(db.pool, id, 'Ada Lovelace');
 
-    expect(renamed, '🚨 renameUser should return the row as it is after the UPDATE (UPDATE ... RETURNING)').toMatchObject({
+    expect(renamed, say({ en: '🚨 renameUser should return the row as it is after the UPDATE (UPDATE ... RETURNING)', ko: '🚨 renameUser는 UPDATE 이후의 행을 돌려줘야 합니다 (UPDATE ... RETURNING)' })).toMatchObject({
       id,
       name: 'Ada Lovelace',
     });
     const { rows } = await db.pool.query('SELECT name FROM users WHERE id = $1', [id]);
-    expect(rows, '🚨 the new name should be stored').toEqual([{ name: 'Ada Lovelace' }]);
+    expect(rows, say({ en: '🚨 the new name should be stored', ko: '🚨 새 이름이 저장되어야 합니다' })).toEqual([{ name: 'Ada Lovelace' }]);
   });
 
   test('renameUser throws UserNotFoundError for an unknown id', async () => {
     const error = await renameUser(db.pool, 4242, 'Ghost').catch((e: unknown) => e);
 
-    expect(error, '🚨 an UPDATE that matched no row should throw UserNotFoundError').toBeInstanceOf(UserNotFoundError);
+    expect(error, say({ en: '🚨 an UPDATE that matched no row should throw UserNotFoundError', ko: '🚨 어떤 행과도 맞지 않은 UPDATE는 UserNotFoundError를 던져야 합니다' })).toBeInstanceOf(UserNotFoundError);
     expect(error).toMatchObject({ code: 'USER_NOT_FOUND', userId: 4242 });
   });
 
@@ -128,7 +129,7 @@ describe('CRUD on users', () => {
     const first = await deleteUser(db.pool, id);
     const second = await deleteUser(db.pool, id);
 
-    expect([first, second], '🚨 deleteUser should return true when a row was deleted (rowCount 1), then false').toEqual([
+    expect([first, second], say({ en: '🚨 deleteUser should return true when a row was deleted (rowCount 1), then false', ko: '🚨 deleteUser는 행을 지웠을 때(rowCount 1) true를, 그다음에는 false를 돌려줘야 합니다' })).toEqual([
       true,
       false,
     ]);
@@ -141,7 +142,7 @@ describe('posts, JOIN and GROUP BY', () => {
 
     const post = await createPost(db.pool, { authorId: ada, title: 'Notes' });
 
-    expect(post, '🚨 createPost should return { id, authorId, title, body, createdAt }').toEqual({
+    expect(post, say({ en: '🚨 createPost should return { id, authorId, title, body, createdAt }', ko: '🚨 createPost는 { id, authorId, title, body, createdAt }를 돌려줘야 합니다' })).toEqual({
       id: expect.any(Number),
       authorId: ada,
       title: 'Notes',
@@ -153,7 +154,7 @@ describe('posts, JOIN and GROUP BY', () => {
   test('createPost throws UserNotFoundError when the author does not exist', async () => {
     const error = await createPost(db.pool, { authorId: 777, title: 'Orphan' }).catch((e: unknown) => e);
 
-    expect(error, '🚨 a foreign key violation (23503) should become UserNotFoundError').toBeInstanceOf(UserNotFoundError);
+    expect(error, say({ en: '🚨 a foreign key violation (23503) should become UserNotFoundError', ko: '🚨 외래 키 위반(23503)은 UserNotFoundError가 되어야 합니다' })).toBeInstanceOf(UserNotFoundError);
     expect(error).toMatchObject({ code: 'USER_NOT_FOUND', userId: 777, cause: { code: '23503' } });
   });
 
@@ -176,7 +177,7 @@ describe('posts, JOIN and GROUP BY', () => {
       [tieLow, 'Tie A', 'Grace'],
       [old, 'Old', 'Ada'],
     ]);
-    expect(posts[0]!.createdAt, '🚨 createdAt should be the post\'s created_at as a Date').toEqual(new Date('2025-01-03T09:00:00Z'));
+    expect(posts[0]!.createdAt, say({ en: '🚨 createdAt should be the post\'s created_at as a Date', ko: '🚨 createdAt은 글의 created_at을 Date로 담아야 합니다' })).toEqual(new Date('2025-01-03T09:00:00Z'));
   });
 
   test('listPostsWithAuthors stops at the limit', async () => {
@@ -185,7 +186,7 @@ describe('posts, JOIN and GROUP BY', () => {
 
     const posts = await listPostsWithAuthors(db.pool, { limit: 2 });
 
-    expect(posts.map((p) => p.title), '🚨 { limit: 2 } should return the 2 newest posts (LIMIT $1)').toEqual(['Day 5', 'Day 4']);
+    expect(posts.map((p) => p.title), say({ en: '🚨 { limit: 2 } should return the 2 newest posts (LIMIT $1)', ko: '🚨 { limit: 2 }이면 가장 최근 글 2개를 돌려줘야 합니다 (LIMIT $1)' })).toEqual(['Day 5', 'Day 4']);
   });
 
   test('authorsWithAtLeast counts posts per author, as numbers', async () => {
@@ -204,7 +205,7 @@ describe('posts, JOIN and GROUP BY', () => {
       typeof stats[0]?.postCount,
       '🚨 postCount should be a number: COUNT(*) is a bigint and node-postgres returns bigints as strings ("3"). Cast it: COUNT(*)::int',
     ).toBe('number');
-    expect(stats, '🚨 expected authors with >= 2 posts, most posts first, then by name (GROUP BY ... HAVING COUNT(*) >= $1)').toEqual([
+    expect(stats, say({ en: '🚨 expected authors with >= 2 posts, most posts first, then by name (GROUP BY ... HAVING COUNT(*) >= $1)', ko: '🚨 글이 2개 이상인 작성자를, 글이 많은 순으로, 같으면 이름순으로 기대했습니다 (GROUP BY ... HAVING COUNT(*) >= $1)' })).toEqual([
       { authorId: grace, name: 'Grace', postCount: 3 },
       { authorId: ada, name: 'Ada', postCount: 2 },
       { authorId: barbara, name: 'Barbara', postCount: 2 },
@@ -218,7 +219,7 @@ describe('posts, JOIN and GROUP BY', () => {
 
     const stats = await authorsWithAtLeast(db.pool, 1);
 
-    expect(stats, '🚨 a user with no posts has no rows to count: an inner JOIN leaves them out').toEqual([
+    expect(stats, say({ en: '🚨 a user with no posts has no rows to count: an inner JOIN leaves them out', ko: '🚨 글이 없는 사용자에게는 셀 행이 없습니다: 내부 JOIN이면 빠집니다' })).toEqual([
       { authorId: ada, name: 'Ada', postCount: 1 },
     ]);
   });

@@ -2,6 +2,7 @@
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { useDatabase } from '../../tools/testing/test-env.ts';
 import { applySchema } from './schema.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase({ template: 'empty' });
 
@@ -80,7 +81,7 @@ describe('schema', () => {
     await db.pool.query('DELETE FROM users WHERE id = $1', [ada]);
 
     const { rows } = await db.pool.query<{ author_id: number; title: string }>('SELECT author_id, title FROM posts');
-    expect(rows, "🚨 deleting a user should delete exactly that user's posts: add ON DELETE CASCADE to posts.author_id").toEqual([
+    expect(rows, say({ en: "🚨 deleting a user should delete exactly that user's posts: add ON DELETE CASCADE to posts.author_id", ko: "🚨 사용자를 지우면 그 사용자의 글만 정확히 지워져야 합니다: posts.author_id에 ON DELETE CASCADE를 붙이세요" })).toEqual([
       { author_id: grace, title: 'Compilers' },
     ]);
   });

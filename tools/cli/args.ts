@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { learnerLang } from '../testing/say.ts';
 import { Target } from '../vitest/target-plugin.ts';
 
 export const Lang = { EN: 'en', KO: 'ko' } as const;
@@ -18,14 +19,13 @@ export class UsageError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-/** `--lang` wins; else a Korean locale (LC_ALL, LC_MESSAGES or LANG starting with `ko`); else English. */
+/** `--lang` wins; else WORKBOOK_LANG; else a Korean locale (LC_ALL, LC_MESSAGES or LANG starting with `ko`); else English. */
 export function pickLang(flag: string | undefined, env: Env): Lang {
   if (flag !== undefined) {
     if (flag === Lang.EN || flag === Lang.KO) return flag;
     throw new UsageError(`--lang must be "en" or "ko", not "${flag}"`);
   }
-  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return locale.toLowerCase().startsWith('ko') ? Lang.KO : Lang.EN;
+  return learnerLang(env);
 }
 
 /** File events do not reach Linux from a Windows drive under WSL, nor from many network drives: poll there. */

@@ -1,4 +1,5 @@
 // `npm run lab -- NN [--solution] [--watch]`: one lab's tests, explained for the learner.
+import { LANG_ENV } from '../testing/say.ts';
 import { Target } from '../vitest/target-plugin.ts';
 import type { LabMeta, LabStep } from '../labs/meta.ts';
 import { runVitest, watchVitest } from '../runner/run-vitest.ts';
@@ -119,6 +120,11 @@ function exitCodeOf(verdict: Verdict): ExitCode {
   return verdict.failed === 0 ? ExitCode.OK : ExitCode.TESTS_FAILED;
 }
 
+/** The test workers inherit it: assertion messages written with say() follow the runner's language. */
+function useLang(lang: Lang): void {
+  process.env[LANG_ENV] = lang;
+}
+
 function vitestFilter(options: RunLabOptions) {
   const step = options.step ? options.lab.steps[options.step - 1] : undefined;
   const pattern = namePattern(step, options.testPattern);
@@ -141,6 +147,7 @@ const typecheckOf = (options: RunLabOptions): Promise<TypeErrorNote[]> =>
 export async function runLab(options: RunLabOptions): Promise<ExitCode> {
   const print = options.print ?? ((text: string) => console.log(text));
   print(header(options));
+  useLang(options.lang);
   const m = messages(options.lang);
   const started = Date.now();
   const typeErrors = typecheckOf(options);
@@ -165,6 +172,7 @@ export async function runLab(options: RunLabOptions): Promise<ExitCode> {
 export async function watchLab(options: RunLabOptions & { poll: boolean }): Promise<boolean> {
   const print = options.print ?? ((text: string) => console.log(text));
   print(header(options));
+  useLang(options.lang);
   const m = messages(options.lang);
   const waiting = () => print(style.dim(`\n${m.watching(options.poll)}`));
   let typeErrors = typecheckOf(options);
