@@ -43,6 +43,14 @@ export const ErrorCode = {
   /** A service the server needs for this message (e.g. Redis pub/sub) did not answer in time: not delivered, retry. */
   UNAVAILABLE: 'unavailable',
   RATE_LIMITED: 'rate_limited',
+  /** Lab 10: this user may not read that stream (another user's, or a stream the app guards). */
+  FORBIDDEN: 'forbidden',
+  /** Lab 10: an offset that this stream never handed out (ahead of it, or no such entry). */
+  BAD_OFFSET: 'bad_offset',
+  /** Lab 10: an epoch that belongs to another stream. */
+  FOREIGN_EPOCH: 'foreign_epoch',
+  /** Lab 10: `subscribe`, `unsubscribe` and `who` need a cluster module (lab 10) on the server. */
+  UNSUPPORTED: 'unsupported',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -50,6 +58,12 @@ export const RoomName = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected 1-
 /** Optional correlation id: the server copies it into its reply (or error) to this message. */
 export const RequestId = z.string().max(64).optional();
 const Text = z.string().min(1);
+/** Lab 10: a stream a client can subscribe to: a room's (`room:lobby`) or a user's (`user:42`), or one the app defines (`job:7`). */
+export const StreamName = z.string().regex(/^(room|user|job):[A-Za-z0-9_.:-]{1,64}$/, 'expected room:<name>, user:<id> or job:<id>');
+/** Lab 10: a position in a stream: a Redis Streams entry id such as `1732990000000-0`. */
+export const Offset = z.string().regex(/^\d{1,20}-\d{1,20}$/, 'expected a stream entry id such as 1732990000000-0');
+/** Lab 10: which life of a stream an offset belongs to; it changes when the stream's history was lost. */
+const Epoch = z.string().min(1).max(64);
 
 /** Everything a client may send. The `type` field picks the shape. */
 export const ClientMessageSchema = z.discriminatedUnion('type', [
@@ -58,6 +72,11 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('say'), room: RoomName, text: Text, excludeSelf: z.boolean().optional(), id: RequestId }),
   z.object({ type: z.literal('dm'), to: z.number().int().positive(), text: Text, id: RequestId }),
   z.object({ type: z.literal('ping'), id: RequestId }),
+  /** Lab 10: hear a stream; with `epoch` and `offset`, first everything after that position. */
+  z.object({ type: z.literal('subscribe'), stream: StreamName, epoch: Epoch.optional(), offset: Offset.optional(), id: RequestId }),
+  z.object({ type: z.literal('unsubscribe'), stream: StreamName, id: RequestId }),
+  /** Lab 10: who is in a room, across every server instance. */
+  z.object({ type: z.literal('who'), room: RoomName, id: RequestId }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -65,18 +84,32 @@ const CLIENT_TYPES: ReadonlySet<string> = new Set(ClientMessageSchema.options.ma
 
 const EventName = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 _ . : -');
 const ErrorCodeSchema = z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]);
+/** Lab 10: where a relayed message sits in its stream; a client keeps the last one per stream to resume from. */
+const Position = z.object({ stream: z.string(), epoch: z.string(), offset: z.string() });
+export type Position = z.infer<typeof Position>;
 
 /** Everything the server sends. The lab 08 client validates incoming frames with it. */
 export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('welcome'), userId: z.number().int(), connectionId: z.string() }),
   z.object({ type: z.literal('joined'), room: z.string(), id: RequestId }),
   z.object({ type: z.literal('left'), room: z.string(), id: RequestId }),
-  z.object({ type: z.literal('message'), room: z.string(), from: z.number().int(), text: z.string(), id: RequestId }),
-  z.object({ type: z.literal('dm'), from: z.number().int(), text: z.string(), id: RequestId }),
+  z.object({ type: z.literal('message'), room: z.string(), from: z.number().int(), text: z.string(), id: RequestId, pos: Position.optional() }),
+  z.object({ type: z.literal('dm'), from: z.number().int(), text: z.string(), id: RequestId, pos: Position.optional() }),
   z.object({ type: z.literal('pong'), id: RequestId }),
   z.object({ type: z.literal('error'), code: ErrorCodeSchema, message: z.string(), id: RequestId }),
   /** A push from the application on the server (ChatServer.sendToUser), e.g. `job.progress`. */
-  z.object({ type: z.literal('event'), name: EventName, data: z.json() }),
+  z.object({ type: z.literal('event'), name: EventName, data: z.json(), pos: Position.optional() }),
+  /** Lab 10: the stream is live for this socket from `offset` on (after `replayed` missed messages). Plain pub/sub sends no position. */
+  z.object({ type: z.literal('subscribed'), stream: z.string(), epoch: z.string().optional(), offset: z.string().optional(), replayed: z.number().int(), id: RequestId }),
+  z.object({ type: z.literal('unsubscribed'), stream: z.string(), id: RequestId }),
+  /**
+   * Lab 10: some messages between the client's last position and what follows may be missing (the
+   * history was trimmed, or lost with Redis: a new epoch): reload the state from the source of truth
+   * (PostgreSQL). Delivery goes on after `offset` of `epoch` with everything the stream still has.
+   */
+  z.object({ type: z.literal('resync'), stream: z.string(), epoch: z.string(), offset: z.string(), reason: z.enum(['history_lost', 'epoch_changed']) }),
+  /** Lab 10: the answer to `who`: users in the room on any instance, ascending. */
+  z.object({ type: z.literal('presence'), room: z.string(), users: z.array(z.number().int()), id: RequestId }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 export type ServerMessageType = ServerMessage['type'];

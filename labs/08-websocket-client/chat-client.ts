@@ -4,7 +4,7 @@
 // It imports lab 07's protocol.ts directly, not its index.ts: the browser bundle must not pull in
 // the Node server (node:http, ws, Prisma). It imports the reference copy in solutions/, so lab 08
 // works whatever state your own lab 07 is in.
-import { CloseCode, encode, parseServerMessage, type ClientMessage, type ErrorCode } from '../../solutions/07-websocket-server/protocol.ts';
+import { CloseCode, encode, parseServerMessage, type ClientMessage, type ErrorCode, type ServerMessage } from '../../solutions/07-websocket-server/protocol.ts';
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import { Emitter } from './emitter.ts';
 import { OfflineQueue } from './offline-queue.ts';
@@ -62,6 +62,8 @@ export interface ChatClientEvents {
   left: { room: string };
   /** An error reply from the server; the connection is still open. */
   error: { code: ErrorCode; message: string; id?: string | undefined };
+  /** Every valid server message, before the typed event for it (lab 10 reads positions and `resync` here). */
+  frame: ServerMessage;
   /** One socket ended (the client may reconnect next). */
   close: { code: number; reason: string };
   /** The next attempt starts in `delayMs`. `attempt` counts from 1. */
@@ -197,6 +199,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     this.armHeartbeat(); // any frame proves the link is alive
     const message = typeof data === 'string' ? parseServerMessage(data) : null;
     if (!message) return;
+    this.emit('frame', message);
     switch (message.type) {
       case 'welcome': {
         // TODO: reconnected = this.opens++ > 0. Set this.welcomed and state OPEN.

@@ -82,7 +82,40 @@ export interface ChatServerOptions {
   redisTimeoutMs?: number;
   /** The clock for session expiry. @default Date.now */
   now?: () => number;
+  /** Lets a module outside this server (lab 10's cluster) take over delivery. @default local delivery only */
+  hooks?: ChatServerHooks;
 }
+
+/** What a hook is told about a connection. */
+export interface ConnectionRef {
+  readonly id: string;
+  readonly userId: number;
+}
+
+/** A client message this server parses but leaves to a hook: lab 10's `subscribe`, `unsubscribe`, `who`. */
+export type ExtensionMessage = Extract<ClientMessage, { type: 'subscribe' | 'unsubscribe' | 'who' }>;
+
+// #region hooks
+/**
+ * Seams for lab 10, which joins several instances of this server through Redis. Every hook is
+ * optional; without one the server behaves as in this lab. Hooks run synchronously inside the
+ * server's handlers: start async work and report back through `sendTo`.
+ */
+export interface ChatServerHooks {
+  /** A socket was accepted (after `welcome` was queued). */
+  connected?(conn: ConnectionRef): void;
+  /** A socket closed. `left` has already been called for each room it was in. */
+  disconnected?(conn: ConnectionRef): void;
+  joined?(conn: ConnectionRef, room: string): void;
+  left?(conn: ConnectionRef, room: string): void;
+  /** Replaces the local broadcast of a `say` (the sender is a member: checked already). */
+  roomMessage?(from: ConnectionRef, message: Extract<ServerMessage, { type: 'message' }>, excludeSelf: boolean): void;
+  /** Replaces the local delivery of a `dm`, the `user_offline` check included. */
+  directMessage?(from: ConnectionRef, to: number, message: Extract<ServerMessage, { type: 'dm' }>): void;
+  /** Handles `subscribe`, `unsubscribe` and `who`; without it they get an `unsupported` error. */
+  extension?(from: ConnectionRef, message: ExtensionMessage): void;
+}
+// #endregion hooks
 
 /** A live connection: one per socket. */
 interface Connection {
@@ -128,6 +161,8 @@ export class ChatServer {
   /** The session check and ticket issuer this server uses; an app attached to the same server shares it. */
   readonly auth: SessionAuth;
   private readonly registry = new ConnectionRegistry<Connection>();
+  private readonly byId = new Map<string, Connection>();
+  private readonly hooks: ChatServerHooks;
   private readonly log: Logger;
   private readonly path: string;
   private readonly allowedOrigins: readonly string[];
@@ -163,6 +198,7 @@ export class ChatServer {
     this.maxRooms = options.maxRoomsPerConnection ?? 32;
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5_000;
     this.now = options.now ?? Date.now;
+    this.hooks = options.hooks ?? {};
 
     // #region servers
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 16 * 1024 });
@@ -301,6 +337,7 @@ export class ChatServer {
     };
     this.registry.add(conn);
     if (!this.userBuckets.has(conn.userId)) this.userBuckets.set(conn.userId, new TokenBucket(this.userRateLimit, performance.now()));
+    this.byId.set(conn.id, conn);
     ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
     ws.on('pong', () => {
       conn.isAlive = true;
@@ -308,12 +345,16 @@ export class ChatServer {
     // ws reports protocol errors here (e.g. WS_ERR_UNSUPPORTED_MESSAGE_LENGTH) and closes the socket itself.
     ws.on('error', (error: Error & { code?: string }) => this.log.warn('ws.error', { connectionId: conn.id, code: error.code }));
     ws.once('close', (code) => {
+      for (const room of [...this.registry.roomsOf(conn)]) this.hooks.left?.(conn, room);
       this.registry.remove(conn);
       if (this.registry.connectionsOf(conn.userId).size === 0) this.userBuckets.delete(conn.userId);
+      this.byId.delete(conn.id);
+      this.hooks.disconnected?.(conn);
       this.log.info('ws.closed', { connectionId: conn.id, userId: conn.userId, code });
     });
     this.log.info('ws.connected', { connectionId: conn.id, userId: conn.userId, via });
     this.reply(conn, { type: 'welcome', userId: conn.userId, connectionId: conn.id });
+    this.hooks.connected?.(conn);
   }
   // #endregion accept
 
@@ -342,24 +383,26 @@ export class ChatServer {
         if (!this.registry.isMember(conn, msg.room) && this.registry.roomsOf(conn).size >= this.maxRooms) {
           return this.reply(conn, { type: 'error', code: ErrorCode.ROOM_LIMIT, message: `at most ${this.maxRooms} rooms per connection`, ...id });
         }
-        this.registry.join(conn, msg.room);
+        if (this.registry.join(conn, msg.room)) this.hooks.joined?.(conn, msg.room);
         return this.reply(conn, { type: 'joined', room: msg.room, ...id });
       }
       case 'leave':
-        this.registry.leave(conn, msg.room);
+        if (this.registry.leave(conn, msg.room)) this.hooks.left?.(conn, msg.room);
         return this.reply(conn, { type: 'left', room: msg.room, ...id });
       case 'say': {
         if (!this.registry.isMember(conn, msg.room)) {
           return this.reply(conn, { type: 'error', code: ErrorCode.NOT_IN_ROOM, message: `join "${msg.room}" before sending to it`, ...id });
         }
-        const frame = Buffer.from(encode({ type: 'message', room: msg.room, from: conn.userId, text: msg.text, ...id }));
-        return this.broadcast(msg.room, frame, msg.excludeSelf ? conn : undefined);
+        const message = { type: 'message' as const, room: msg.room, from: conn.userId, text: msg.text, ...id };
+        if (this.hooks.roomMessage) return this.hooks.roomMessage(conn, message, msg.excludeSelf ?? false);
+        return this.broadcast(msg.room, Buffer.from(encode(message)), msg.excludeSelf ? conn : undefined);
       }
       case 'dm': {
         // The policy first, before looking at who is online: a refusal must not reveal presence.
         if (!this.canDirectMessage(conn.userId, msg.to)) {
           return this.reply(conn, { type: 'error', code: ErrorCode.DM_NOT_ALLOWED, message: `you cannot send direct messages to user ${msg.to}`, ...id });
         }
+        if (this.hooks.directMessage) return this.hooks.directMessage(conn, msg.to, { type: 'dm', from: conn.userId, text: msg.text, ...id });
         const targets = this.registry.connectionsOf(msg.to);
         if (targets.size === 0) return this.reply(conn, { type: 'error', code: ErrorCode.USER_OFFLINE, message: `user ${msg.to} is not connected`, ...id });
         const frame = Buffer.from(encode({ type: 'dm', from: conn.userId, text: msg.text, ...id }));
@@ -372,6 +415,11 @@ export class ChatServer {
       }
       case 'ping':
         return this.reply(conn, { type: 'pong', ...id });
+      case 'subscribe':
+      case 'unsubscribe':
+      case 'who':
+        if (this.hooks.extension) return this.hooks.extension(conn, msg);
+        return this.reply(conn, { type: 'error', code: ErrorCode.UNSUPPORTED, message: `"${msg.type}" needs a cluster module on the server (lab 10)`, ...id });
     }
   }
 
@@ -395,6 +443,18 @@ export class ChatServer {
     const frame = Buffer.from(encode(message));
     for (const target of targets) this.send(target, frame, true);
     return targets.length;
+  }
+
+  /**
+   * Sends to one socket by connection id (for hooks: lab 10 delivers per socket). `frame` is an
+   * encoded message or one to encode. Returns false when that socket is not open here.
+   * @param essential false lets the backpressure policy drop it. @default true
+   */
+  sendTo(connectionId: string, frame: Buffer | ServerMessage, essential = true): boolean {
+    const conn = this.byId.get(connectionId);
+    if (!conn || conn.closing || conn.ws.readyState !== WebSocket.OPEN) return false;
+    this.send(conn, Buffer.isBuffer(frame) ? frame : Buffer.from(encode(frame)), essential);
+    return true;
   }
 
   private reply(conn: Connection, message: ServerMessage): void {

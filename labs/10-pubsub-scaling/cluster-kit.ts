@@ -1,0 +1,97 @@
+// Lab 10's test helpers (not a learner file): cluster instances as real processes, and clients.
+//
+// An instance is `instance.ts` run by node + tsx, from labs/ (your files) or solutions/ (the
+// reference), whichever the vitest project tests. It prints its port as JSON once it listens.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { inject, onTestFinished } from 'vitest';
+import WebSocket from 'ws';
+import { ROOT } from '../../tools/labs/meta.ts';
+import { withDeadline } from '../../tools/testing/wait.ts';
+import { ChatClient } from '../../solutions/08-websocket-client/chat-client.ts';
+
+export interface Instance {
+  readonly port: number;
+  readonly wsUrl: string;
+  readonly instanceId: string;
+  /** Everything it printed, for failure messages. */
+  output(): string;
+  /** SIGKILL: no goodbye, no cleanup, as a crash. Resolves when the process is gone. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait (graceful close). Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface InstanceEnv {
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  KEY_PREFIX: string;
+  CLUSTER_MODE?: 'relay' | 'pubsub';
+  RELAY_MAXLEN?: string;
+  PRESENCE_TTL_MS?: string;
+}
+
+/** Starts one instance process; the caller kills or stops it. Rejects with its output if it exits or stays silent. */
+export async function startInstance(env: InstanceEnv, timeoutMs = 30_000): Promise<Instance> {
+  const side = inject('workbook').project === 'solution' ? 'solutions' : 'labs';
+  const entry = path.join(side, '10-pubsub-scaling', 'instance.ts');
+  // tsx's loader in this very process: the tsx CLI would run the instance in a child process of
+  // its own, and a SIGKILL to the CLI would leave that child running.
+  const loader = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+  const child: ChildProcess = spawn(process.execPath, ['--import', loader, entry], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = once(child, 'exit');
+  const instance = {
+    output: () => output,
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await withDeadline(exited, 10_000, `instance ${entry} did not exit after SIGTERM`).catch(() => child.kill('SIGKILL'));
+    },
+  };
+  const ready = new Promise<{ port: number; instanceId: string }>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = /^\{"port".*\}$/m.exec(output);
+      if (line) resolve(JSON.parse(line[0]) as { port: number; instanceId: string });
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    void exited.then(() => reject(new Error(`${entry} exited before it listened (see ${side}/10-pubsub-scaling). Output:\n${output}`)));
+  });
+  const { port, instanceId } = await withDeadline(ready, timeoutMs, `${entry} did not print its port. Output:\n${output}`).catch(async (error: unknown) => {
+    await instance.kill();
+    throw error;
+  });
+  return { ...instance, port, instanceId, wsUrl: `ws://127.0.0.1:${port}/ws` };
+}
+
+/**
+ * Lab 08's ChatClient on `ws`, reconnecting through `urls()` in turn (the first URL first): when
+ * its instance dies, the next attempt goes to another one. Closed after the current test.
+ */
+export function chatClient(urls: () => string[], token: string): ChatClient {
+  let attempt = 0;
+  const client = new ChatClient({
+    connect: () => {
+      const list = urls();
+      const url = list[attempt++ % list.length]!;
+      return new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+    },
+    backoff: { baseMs: 20, capMs: 200 },
+    heartbeat: { intervalMs: 2000, timeoutMs: 2000 },
+    maxQueue: 10_000,
+  });
+  onTestFinished(() => client.close());
+  return client;
+}

@@ -1,0 +1,141 @@
+// Step 2 and 3: what plain pub/sub loses, and a relay that loses nothing. Two instances; a sender on
+// A, a receiver on B. B's link to Redis goes down (a cut connection, then a Redis restart) while A
+// keeps publishing. Plain pub/sub drops what was published meanwhile; the relay delivers all of it.
+import { afterEach, describe, expect, test } from 'vitest';
+import { privateRedis } from '../../tools/testing/redis-server.ts';
+import { TcpProxy } from '../../tools/testing/tcp-proxy.ts';
+import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
+import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
+import { createSession } from '../07-websocket-server/test-kit.ts';
+import { createClient } from 'redis';
+import { waitFor } from '../../tools/testing/wait.ts';
+import { startInstance, type Instance, type InstanceEnv } from './cluster-kit.ts';
+import { streamKeys } from './streams.ts';
+
+const db = useDatabase();
+const redis = useRedis();
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step().catch(() => {});
+});
+
+type Mode = 'pubsub' | 'relay';
+const DURING = 20;
+
+async function client(instance: Instance) {
+  const session = await createSession(db.prisma);
+  const c = await connect(instance.wsUrl, { token: session.token, timeoutMs: 10_000 });
+  cleanup.push(() => c.close());
+  return Object.assign(c, { userId: session.userId });
+}
+
+async function request(c: TestClient, message: Record<string, unknown>, reply: string) {
+  c.send(message);
+  return c.nextOf(reply, `"${reply}" for ${JSON.stringify(message)}`, () => true, 10_000);
+}
+
+/** A sender on A and a receiver on B, both subscribed to room:r; the receiver got one message live. */
+async function pair(envA: InstanceEnv, envB: InstanceEnv) {
+  const [a, b] = await Promise.all([startInstance(envA), startInstance(envB)]);
+  cleanup.push(() => a.kill(), () => b.kill());
+  const [sender, receiver] = [await client(a), await client(b)];
+  await request(sender, { type: 'join', room: 'r' }, 'joined');
+  await request(sender, { type: 'subscribe', stream: 'room:r' }, 'subscribed');
+  await request(receiver, { type: 'subscribe', stream: 'room:r' }, 'subscribed');
+  sender.send({ type: 'say', room: 'r', text: 'before' });
+  await receiver.nextOf('message', 'the first message, live', (m) => m.text === 'before', 10_000);
+  await sender.nextOf('message', "the sender's own echo", (m) => m.text === 'before', 10_000);
+  return { sender, receiver };
+}
+
+/** Texts of the messages the receiver got up to (and without) `after`, in order; resyncs are counted apart. */
+async function collectUntil(receiver: TestClient, last: string) {
+  const texts: string[] = [];
+  const resyncs: unknown[] = [];
+  for (;;) {
+    const m = await receiver.take<{ type: string; text?: string }>(
+      (x) => ['message', 'resync'].includes((x as { type: string }).type),
+      `the message "${last}" on instance B`,
+      20_000,
+    );
+    if (m.type === 'resync') resyncs.push(m);
+    else if (m.text === last) return { texts, resyncs };
+    else texts.push(m.text!);
+  }
+}
+
+/** Waits until both instances are subscribed to the stream's channel again (B reconnected to Redis). */
+async function bothSubscribed(url: string, prefix: string, mode: Mode) {
+  const keys = streamKeys(prefix, 'room:r');
+  const channel = mode === 'relay' ? keys.live : keys.fanoutChannel;
+  const probe = createClient({ url });
+  probe.on('error', () => {});
+  await probe.connect();
+  try {
+    await waitFor(async () => Number((await probe.pubSubNumSub(channel))[channel] ?? 0) === 2, {
+      timeoutMs: 15_000,
+      message: `both instances to subscribe ${channel} again after Redis came back`,
+    });
+  } finally {
+    probe.destroy();
+  }
+}
+
+const expectedDuring = Array.from({ length: DURING }, (_, i) => `during-${i}`);
+
+describe('a subscriber cut off from Redis', () => {
+  async function run(mode: Mode) {
+    const proxy = await TcpProxy.start(redis.url);
+    cleanup.push(() => proxy.close());
+    const prefix = redis.key(`cut-${mode}`) + ':';
+    const base = { DATABASE_URL: db.url, KEY_PREFIX: prefix, CLUSTER_MODE: mode };
+    const { sender, receiver } = await pair({ ...base, REDIS_URL: redis.url }, { ...base, REDIS_URL: proxy.url });
+
+    await proxy.cut(); // B loses Redis; A and both sockets carry on
+    for (const text of expectedDuring) {
+      sender.send({ type: 'say', room: 'r', text });
+      await sender.nextOf('message', `the echo of ${text}: it was published`, (m) => m.text === text, 10_000);
+    }
+    await proxy.restore();
+    await bothSubscribed(redis.url, prefix, mode);
+    sender.send({ type: 'say', room: 'r', text: 'after' });
+    return collectUntil(receiver, 'after');
+  }
+
+  test('plain pub/sub loses what was published meanwhile; the relay delivers all of it, in order, once', async () => {
+    const plain = await run('pubsub');
+    const relay = await run('relay');
+
+    console.log(`[lab 10] subscriber cut off: plain pub/sub lost ${DURING - plain.texts.length} of ${DURING}, the relay lost ${DURING - relay.texts.length}`);
+    expect(plain.texts, 'plain pub/sub keeps no history: nothing published while B was cut off can reach it').toEqual([]);
+    expect(relay.texts, 'the relay must deliver every message B missed, in order, with no duplicate (relay.ts: catch up from the log)').toEqual(expectedDuring);
+    expect(relay.resyncs, 'nothing was lost from the history: no resync').toEqual([]);
+  }, 120_000);
+});
+
+describe('Redis restarting', () => {
+  async function run(mode: Mode) {
+    const server = await privateRedis();
+    cleanup.push(() => server.stop());
+    const env = { DATABASE_URL: db.url, REDIS_URL: server.url, KEY_PREFIX: `lab10:restart-${mode}:`, CLUSTER_MODE: mode };
+    const { sender, receiver } = await pair(env, env);
+
+    await server.stop(); // SIGKILL, no persistence: every stream and epoch is gone
+    for (const text of expectedDuring) sender.send({ type: 'say', room: 'r', text }); // queued by A's client until Redis is back
+    await server.start();
+    await bothSubscribed(server.url, env.KEY_PREFIX, mode);
+    sender.send({ type: 'say', room: 'r', text: 'after' });
+    return collectUntil(receiver, 'after');
+  }
+
+  test('plain pub/sub loses what was sent during the restart; the relay delivers all of it and says the history restarted', async () => {
+    const plain = await run('pubsub');
+    const relay = await run('relay');
+
+    console.log(`[lab 10] Redis restart: plain pub/sub lost ${DURING - plain.texts.length} of ${DURING}, the relay lost ${DURING - relay.texts.length}`);
+    expect(relay.texts, 'every message sent while Redis was down must reach B once, in order').toEqual(expectedDuring);
+    expect(relay.resyncs, 'the restart lost the history (a new epoch): B must be told to resync, once').toEqual([
+      expect.objectContaining({ type: 'resync', stream: 'room:r', reason: 'epoch_changed', offset: '0-0' }),
+    ]);
+  }, 120_000);
+});
