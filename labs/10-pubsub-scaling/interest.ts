@@ -15,42 +15,25 @@ export class Interest {
 
   /** Records that `holder` wants `key`. True when `key` had no holder before: subscribe now. */
   add(key: string, holder: string): boolean {
-    let holders = this.byKey.get(key);
-    const first = holders === undefined;
-    if (!holders) {
-      holders = new Set();
-      this.byKey.set(key, holders);
-    }
-    holders.add(holder);
-    let keys = this.byHolder.get(holder);
-    if (!keys) {
-      keys = new Set();
-      this.byHolder.set(holder, keys);
-    }
-    keys.add(key);
-    return first;
-  }
+  // TODO: record holder under key (byKey) and key under holder (byHolder), creating sets as needed.
+  // TODO: return true only when key had no holder before this call (the caller subscribes then).
+  throw new Error('Not implemented yet: Interest.add (labs/10-pubsub-scaling/interest.ts)');
+}
 
   /** Forgets that `holder` wants `key`. True when that was the last holder: unsubscribe now. */
   remove(key: string, holder: string): boolean {
-    const holders = this.byKey.get(key);
-    if (!holders?.delete(holder)) return false;
-    const keys = this.byHolder.get(holder)!;
-    keys.delete(key);
-    if (keys.size === 0) this.byHolder.delete(holder);
-    if (holders.size > 0) return false;
-    this.byKey.delete(key);
-    return true;
-  }
+  // TODO: holder does not hold key -> false (idempotent).
+  // TODO: delete both directions; delete a set once it is empty, so nothing piles up.
+  // TODO: return true only when that was the key's last holder (the caller unsubscribes then).
+  throw new Error('Not implemented yet: Interest.remove (labs/10-pubsub-scaling/interest.ts)');
+}
 
   /** Forgets every key of `holder` (a socket closed). Returns the keys nobody holds any more. */
   removeHolder(holder: string): string[] {
-    const released: string[] = [];
-    for (const key of [...(this.byHolder.get(holder) ?? [])]) {
-      if (this.remove(key, holder)) released.push(key);
-    }
-    return released;
-  }
+  // TODO: remove(key, holder) for every key the holder has; return the keys that lost their last holder.
+  // Trap: iterate over a copy: remove() edits the set you are looping over.
+  throw new Error('Not implemented yet: Interest.removeHolder (labs/10-pubsub-scaling/interest.ts)');
+}
   // #endregion interest
 
   holders(key: string): ReadonlySet<string> {

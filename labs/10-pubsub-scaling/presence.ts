@@ -42,46 +42,46 @@ export class Presence {
 
   // #region write
   connected(userId: number, connectionId: string): void {
-    if (this.held.add(`user:${userId}`, connectionId)) void this.write(this.keys.user(userId), `${userId}@${this.options.instanceId}`);
-  }
+  // TODO: the user's first local socket (this.held.add('user:<id>', ...) is true) -> write the user's entry `<userId>@<instanceId>`.
+  throw new Error('Not implemented yet: Presence.connected (labs/10-pubsub-scaling/presence.ts)');
+}
 
   disconnected(userId: number, connectionId: string): void {
-    if (this.held.remove(`user:${userId}`, connectionId)) void this.erase(this.keys.user(userId), `${userId}@${this.options.instanceId}`);
-  }
+  // TODO: the user's last local socket -> erase the entry (other instances keep theirs).
+  throw new Error('Not implemented yet: Presence.disconnected (labs/10-pubsub-scaling/presence.ts)');
+}
 
   entered(room: string, userId: number, connectionId: string): void {
-    if (this.held.add(`room:${room}|${userId}`, connectionId)) void this.write(this.keys.room(room), `${userId}@${this.options.instanceId}`);
-  }
+  // TODO: like connected(), per room: key `room:<room>|<userId>` in this.held, entry in keys.room(room).
+  throw new Error('Not implemented yet: Presence.entered (labs/10-pubsub-scaling/presence.ts)');
+}
 
   left(room: string, userId: number, connectionId: string): void {
-    if (this.held.remove(`room:${room}|${userId}`, connectionId)) void this.erase(this.keys.room(room), `${userId}@${this.options.instanceId}`);
-  }
+  // TODO: like disconnected(), per room.
+  throw new Error('Not implemented yet: Presence.left (labs/10-pubsub-scaling/presence.ts)');
+}
 
   /** Re-writes every entry this instance holds with a new expiry (the heartbeat). */
   async refresh(): Promise<void> {
-    const held = this.held.keys();
-    if (held.length === 0) return;
-    const expires = this.now() + this.ttlMs;
-    const multi = this.options.redis.multi();
-    for (const entry of held) {
-      const [key, userId] = this.locate(entry);
-      multi.zAdd(key, { score: expires, value: `${userId}@${this.options.instanceId}` });
-      multi.pExpire(key, this.ttlMs * 2);
-    }
-    await multi.exec().catch((error: unknown) => this.options.onError?.(error, 'presence refresh'));
-  }
+  // TODO: re-ZADD every entry this instance holds with score now + ttlMs (one MULTI), and PEXPIRE the sets.
+  // Trap: this is the heartbeat. Without it a live instance's users vanish after ttlMs; with it a dead one's stay only ttlMs.
+  throw new Error('Not implemented yet: Presence.refresh (labs/10-pubsub-scaling/presence.ts)');
+}
   // #endregion write
 
   // #region read
   /** User ids in `room` on any instance, ascending. */
   async online(room: string): Promise<number[]> {
-    return this.usersIn(this.keys.room(room));
-  }
+  // TODO: the user ids of the room's entries whose score (expiry) is not past, unique, ascending.
+  // ZREMRANGEBYSCORE the expired ones away first; a member is `<userId>@<instanceId>`.
+  throw new Error('Not implemented yet: Presence.online (labs/10-pubsub-scaling/presence.ts)');
+}
 
   /** Whether `userId` has a socket on any instance. */
   async isOnline(userId: number): Promise<boolean> {
-    return (await this.options.redis.zCount(this.keys.user(userId), this.now(), '+inf')) > 0;
-  }
+  // TODO: true when the user's set has an entry whose expiry is not past (ZCOUNT now..+inf).
+  throw new Error('Not implemented yet: Presence.isOnline (labs/10-pubsub-scaling/presence.ts)');
+}
 
   private async usersIn(key: string): Promise<number[]> {
     const now = this.now();

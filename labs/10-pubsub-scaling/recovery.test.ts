@@ -3,7 +3,7 @@
 // forgets a dead instance's users within its expiry.
 import { afterEach, describe, expect, test } from 'vitest';
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
-import { waitFor } from '../../tools/testing/wait.ts';
+import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
 import { createSession } from '../07-websocket-server/test-kit.ts';
 import { chatClient, startInstance, type Instance } from './cluster-kit.ts';
@@ -57,8 +57,8 @@ describe('an instance killed with SIGKILL', () => {
     resuming.on('resync', (event) => void resyncs.push(event));
     resuming.subscribe('room:k');
     const subscribed = resuming.once('subscribed');
-    await chat.start();
-    await subscribed;
+    await withDeadline(chat.start(), 10_000, 'the client to connect to instance A');
+    await withDeadline(subscribed, 10_000, 'the answer to subscribe room:k (resuming-client.ts sends it on every open)');
     const sender = await client(b);
     await request(sender, { type: 'join', room: 'k' }, 'joined');
     await request(sender, { type: 'subscribe', stream: 'room:k' }, 'subscribed');
@@ -69,7 +69,7 @@ describe('an instance killed with SIGKILL', () => {
     await a.kill();
     alive = [b.wsUrl];
     await say(sender, range(21, 60)); // while the client is finding B
-    await reconnected;
+    await withDeadline(reconnected, 15_000, 'the client to reconnect to instance B after A was killed');
     await say(sender, range(61, 70));
 
     await waitFor(() => got.length >= 70, { timeoutMs: 15_000, message: `all 70 messages after the reconnect (got ${got.length})` });
