@@ -12,7 +12,12 @@ import { createPrismaClient } from '../../prisma/client.ts';
 import { startClusterNode, type ClusterMode } from './node.ts';
 
 const env = process.env;
-const required = (name: string) => env[name] || (console.error(`instance: ${name} is not set`), process.exit(2));
+function required(name: string): string {
+  const value = env[name];
+  if (value) return value;
+  console.error(`instance: ${name} is not set`);
+  process.exit(2);
+}
 
 const prisma = createPrismaClient(required('DATABASE_URL'));
 const redis: RedisClientType = createClient({ url: required('REDIS_URL') });
