@@ -111,6 +111,16 @@ describe('the labs of this workbook', () => {
     expect(lab.steps.flatMap((s) => s.tests).filter((t) => !titles.includes(t)), 'step tests no describe has').toEqual([]);
   });
 
+  test.each(labs.map((lab) => [lab.id, lab] as const))('%s: the lesson pages take their objectives from lab.json', (_, lab) => {
+    for (const page of [`docs/labs/${lab.id}.md`, `docs/ko/labs/${lab.id}.md`]) {
+      const file = path.join(ROOT, page);
+      if (!existsSync(file)) continue;
+      const section = /^## (?:Objectives|목표)\n([\s\S]*?)(?=^## )/m.exec(readFileSync(file, 'utf8'))?.[1]?.trim();
+
+      expect(section, `${page}: the Objectives section is just <LabObjectives /> (rendered from lab.json)`).toBe('<LabObjectives />');
+    }
+  });
+
   test.each(labs.map((lab) => [lab.id, lab] as const))('%s: every step anchor exists in both lesson pages', (_, lab) => {
     for (const page of [`docs/labs/${lab.id}.md`, `docs/ko/labs/${lab.id}.md`]) {
       const file = path.join(ROOT, page);
