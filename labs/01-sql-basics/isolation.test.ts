@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { useDatabase } from '../../tools/testing/test-env.ts';
+import { say } from '../../tools/testing/say.ts';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import { PostNotFoundError } from './errors.ts';
 import { likeAtomically, likeSerializable, likeWithRowLock } from './likes.ts';
@@ -68,10 +69,10 @@ async function likeDuringAnotherLike(like: () => Promise<number>): Promise<{ res
         );
         return rows[0]?.query;
       },
-      { message: 'your function never touched the post while another session held it (it should read or write it)' },
+      { message: say({ en: 'your function never touched the post while another session held it (it should read or write it)', ko: '다른 세션이 글을 잡고 있는 동안 여러분의 함수가 그 글을 건드리지 않았습니다(읽거나 써야 합니다)' }) },
     );
     await other.query('COMMIT');
-    const result = await withDeadline(yours, 5000, 'your function did not finish after the other session committed');
+    const result = await withDeadline(yours, 5000, say({ en: 'your function did not finish after the other session committed', ko: '다른 세션이 커밋한 뒤에도 여러분의 함수가 끝나지 않았습니다' }));
     return { result, blockedOn };
   } finally {
     await other.query('ROLLBACK').catch(() => {});
@@ -83,30 +84,30 @@ describe('isolation', () => {
   test('likeWithRowLock waits on SELECT ... FOR UPDATE and keeps a like committed meanwhile', async () => {
     const { result, blockedOn } = await likeDuringAnotherLike(() => likeWithRowLock(db.pool, postId));
 
-    expect(await likeCount(), '🚨 a like was lost: read the count with SELECT ... FOR UPDATE, inside the transaction').toBe(2);
-    expect(result, 'likeWithRowLock should return the new count').toBe(2);
-    expect(blockedOn, '🚨 the wait should happen at the read: lock the row when you read it (FOR UPDATE)').toMatch(/for\s+update/i);
+    expect(await likeCount(), say({ en: '🚨 a like was lost: read the count with SELECT ... FOR UPDATE, inside the transaction', ko: '🚨 좋아요 하나가 사라졌습니다: 트랜잭션 안에서 SELECT ... FOR UPDATE로 개수를 읽으세요' })).toBe(2);
+    expect(result, say({ en: 'likeWithRowLock should return the new count', ko: 'likeWithRowLock은 새 개수를 돌려줘야 합니다' })).toBe(2);
+    expect(blockedOn, say({ en: '🚨 the wait should happen at the read: lock the row when you read it (FOR UPDATE)', ko: '🚨 기다림은 읽기에서 일어나야 합니다: 읽을 때 행을 잠그세요(FOR UPDATE)' })).toMatch(/for\s+update/i);
   });
 
   test('likeWithRowLock: 20 likes at once on 10 connections count 20', async () => {
     await Promise.all(Array.from({ length: 20 }, () => likeWithRowLock(wide, postId)));
 
-    expect(await likeCount(), '🚨 concurrent likes were lost').toBe(20);
+    expect(await likeCount(), say({ en: '🚨 concurrent likes were lost', ko: '🚨 동시에 누른 좋아요가 사라졌습니다' })).toBe(20);
   });
 
   test('likeAtomically computes the count in the UPDATE and keeps a like committed meanwhile', async () => {
     const { result, blockedOn } = await likeDuringAnotherLike(() => likeAtomically(db.pool, postId));
 
-    expect(await likeCount(), '🚨 a like was lost: let the UPDATE add 1 to the stored value (SET like_count = like_count + 1)').toBe(2);
-    expect(result, 'likeAtomically should return the new count (RETURNING)').toBe(2);
-    expect(blockedOn, '🚨 one statement does it all: no SELECT before the UPDATE').toMatch(/^\s*update/i);
+    expect(await likeCount(), say({ en: '🚨 a like was lost: let the UPDATE add 1 to the stored value (SET like_count = like_count + 1)', ko: '🚨 좋아요 하나가 사라졌습니다: UPDATE가 저장된 값에 1을 더하게 하세요(SET like_count = like_count + 1)' })).toBe(2);
+    expect(result, say({ en: 'likeAtomically should return the new count (RETURNING)', ko: 'likeAtomically는 새 개수를 돌려줘야 합니다(RETURNING)' })).toBe(2);
+    expect(blockedOn, say({ en: '🚨 one statement does it all: no SELECT before the UPDATE', ko: '🚨 문장 하나가 전부 합니다: UPDATE 앞에 SELECT가 없어야 합니다' })).toMatch(/^\s*update/i);
   });
 
   test('likeAtomically: 20 likes at once on 10 connections count 20', async () => {
     const counts = await Promise.all(Array.from({ length: 20 }, () => likeAtomically(wide, postId)));
 
-    expect(await likeCount(), '🚨 concurrent likes were lost').toBe(20);
-    expect(counts.toSorted((a, b) => a - b), 'each call should return the count its own UPDATE produced').toEqual(
+    expect(await likeCount(), say({ en: '🚨 concurrent likes were lost', ko: '🚨 동시에 누른 좋아요가 사라졌습니다' })).toBe(20);
+    expect(counts.toSorted((a, b) => a - b), say({ en: 'each call should return the count its own UPDATE produced', ko: '호출마다 자기 UPDATE가 만든 개수를 돌려줘야 합니다' })).toEqual(
       Array.from({ length: 20 }, (_, i) => i + 1),
     );
   });
@@ -116,18 +117,18 @@ describe('isolation', () => {
 
     expect(
       await likeCount(),
-      '🚨 a like was lost: set the isolation level to SERIALIZABLE before the first query of the transaction',
+      say({ en: '🚨 a like was lost: set the isolation level to SERIALIZABLE before the first query of the transaction', ko: '🚨 좋아요 하나가 사라졌습니다: 트랜잭션의 첫 쿼리보다 먼저 격리 수준을 SERIALIZABLE로 정하세요' }),
     ).toBe(2);
-    expect(result, 'likeSerializable should return the new count').toBe(2);
+    expect(result, say({ en: 'likeSerializable should return the new count', ko: 'likeSerializable은 새 개수를 돌려줘야 합니다' })).toBe(2);
   });
 
   test('likeSerializable gives up after maxAttempts with the serialization failure', async () => {
     const attempt = likeDuringAnotherLike(() => likeSerializable(db.pool, postId, { maxAttempts: 1 }));
 
-    await expect(attempt, '🚨 with maxAttempts: 1 the 40001 error should come out, not be swallowed').rejects.toMatchObject({
+    await expect(attempt, say({ en: '🚨 with maxAttempts: 1 the 40001 error should come out, not be swallowed', ko: '🚨 maxAttempts: 1이면 40001 오류가 삼켜지지 않고 밖으로 나와야 합니다' })).rejects.toMatchObject({
       code: PgErrorCode.SERIALIZATION_FAILURE,
     });
-    expect(await likeCount(), 'only the other session\'s like is stored').toBe(1);
+    expect(await likeCount(), say({ en: "only the other session's like is stored", ko: '다른 세션의 좋아요만 저장되어 있어야 합니다' })).toBe(1);
   });
 
   test('every like function throws PostNotFoundError for a post that does not exist', async () => {
