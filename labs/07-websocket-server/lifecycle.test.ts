@@ -6,6 +6,7 @@ import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import { startChatServer, type ChatServer, type ChatServerOptions } from './chat-server.ts';
 import { CloseCode } from './protocol.ts';
 import { restartableRedis } from '../../tools/testing/redis-server.ts';
+import { TcpProxy } from '../../tools/testing/tcp-proxy.ts';
 import { connect, handshakeStatus, type ConnectOptions, type TestClient } from '../../tools/testing/ws-client.ts';
 import { createSession, requestTicket } from './test-kit.ts';
 
@@ -228,5 +229,24 @@ describe('Redis restarting', () => {
     expect(ticketWhileDown, 'tickets live only in Redis: answer 503 auth_unavailable, do not hang').toEqual({ status: 503, body: { error: 'auth_unavailable' } });
     expect(ticketAfter.status, 'once Redis is back, tickets work again').toBe(201);
     expect(ticketStatus).toBe(101);
+  });
+
+  test('a Redis that stops answering (connection open, no replies) costs a handshake redisTimeoutMs, not its whole life', async () => {
+    const proxy = await TcpProxy.start(redis.url);
+    cleanups.push(() => proxy.close());
+    const client: RedisClientType = createClient({ url: proxy.url, disableOfflineQueue: true });
+    client.on('error', () => {});
+    await client.connect();
+    cleanups.push(async () => client.destroy());
+    const s = await start({ redis: client, redisTimeoutMs: 200 });
+    const carol = await createSession(db.prisma);
+
+    proxy.freeze(); // isReady stays true: only a deadline notices
+    const bearerStatus = await handshakeStatus(s.wsUrl, { token: carol.token, timeoutMs: 3000 });
+    const ticket = await requestTicket(s.url, carol.token);
+    proxy.thaw();
+
+    expect(bearerStatus, 'give up on Redis after redisTimeoutMs and ask PostgreSQL (session-auth.ts, this.call)').toBe(101);
+    expect(ticket, 'tickets live only in Redis: 503 auth_unavailable within the deadline').toEqual({ status: 503, body: { error: 'auth_unavailable' } });
   });
 });

@@ -45,7 +45,7 @@ export interface SessionAuthOptions {
    * works. @default 60_000
    */
   sessionCacheTtlMs?: number;
-  /** Give up on one Redis command after this long (then: the database, or 503 for tickets). @default 250 */
+  /** Give up on one Redis command after this long (then: the database, or 503 for tickets). @default 1000 */
   redisTimeoutMs?: number;
   /** The clock. @default Date.now */
   now?: () => number;
@@ -84,7 +84,7 @@ export class SessionAuth {
     this.prefix = options.keyPrefix;
     this.ticketTtlMs = options.ticketTtlMs ?? 30_000;
     this.sessionCacheTtlMs = options.sessionCacheTtlMs ?? 60_000;
-    this.redisTimeoutMs = options.redisTimeoutMs ?? 250;
+    this.redisTimeoutMs = options.redisTimeoutMs ?? 1000;
     this.now = options.now ?? Date.now;
   }
 
@@ -99,7 +99,8 @@ export class SessionAuth {
     // TODO: on a miss, this.prisma.session.findUnique({ where: { token }, select: { userId: true, expiresAt: true } }),
     //       wrapped in try/catch: a database error becomes new AuthUnavailableError({ cause }).
     // TODO: no row -> InvalidCredentialError; expiresAt in the past (this.now()) -> ExpiredCredentialError.
-    // TODO: the user is { userId, expiresAt: ms, sessionId: sessionId(token) }. Cache it (this.cacheSet) for
+    // TODO: the user is { userId, expiresAt: ms, sessionId: sessionId(token) }. If cacheGet said undefined
+    //       (Redis down or silent), return it now: do not wait for Redis twice more. Else cache it (this.cacheSet) for
     //       the remaining lifetime but never longer than this.sessionCacheTtlMs: a session deleted behind
     //       our back must stop working within that bound.
     // TODO: then, if this.isRevoked(user.sessionId) (a logout raced with this read), delete the key again
@@ -145,9 +146,9 @@ export class SessionAuth {
   }
 
   /** A cache miss, a broken entry and Redis being down or silent all mean "ask the database". */
-  private async cacheGet(key: string): Promise<AuthenticatedUser | null> {
+  private async cacheGet(key: string): Promise<AuthenticatedUser | null | undefined> {
     // TODO: GET the key through this.call (bounded: not connected or silent Redis fails fast) and return
-    //       parseUser(value). Any error -> null (ask the database instead).
+    //       parseUser(value). Any error -> undefined (ask the database instead, and skip Redis after it).
     throw new Error('Not implemented yet: SessionAuth.cacheGet (labs/07-websocket-server/session-auth.ts)');
   }
 

@@ -78,7 +78,7 @@ export interface ChatServerOptions {
   shutdownTimeoutMs?: number;
   /** Longest a session stays cached in Redis (see SessionAuthOptions). @default 60_000 */
   sessionCacheTtlMs?: number;
-  /** Give up on one Redis command after this long. @default 250 */
+  /** Give up on one Redis command after this long. @default 1000 */
   redisTimeoutMs?: number;
   /** The clock for session expiry. @default Date.now */
   now?: () => number;

@@ -45,7 +45,7 @@ export interface SessionAuthOptions {
    * works. @default 60_000
    */
   sessionCacheTtlMs?: number;
-  /** Give up on one Redis command after this long (then: the database, or 503 for tickets). @default 250 */
+  /** Give up on one Redis command after this long (then: the database, or 503 for tickets). @default 1000 */
   redisTimeoutMs?: number;
   /** The clock. @default Date.now */
   now?: () => number;
@@ -84,7 +84,7 @@ export class SessionAuth {
     this.prefix = options.keyPrefix;
     this.ticketTtlMs = options.ticketTtlMs ?? 30_000;
     this.sessionCacheTtlMs = options.sessionCacheTtlMs ?? 60_000;
-    this.redisTimeoutMs = options.redisTimeoutMs ?? 250;
+    this.redisTimeoutMs = options.redisTimeoutMs ?? 1000;
     this.now = options.now ?? Date.now;
   }
 
@@ -111,6 +111,7 @@ export class SessionAuth {
     const user = { userId: row.userId, expiresAt: row.expiresAt.getTime(), sessionId: sessionId(token) };
     const remainingMs = user.expiresAt - this.now();
     if (remainingMs <= 0) throw new ExpiredCredentialError();
+    if (cached === undefined) return user; // Redis is down or silent: do not wait for it twice more
     await this.cacheSet(key, user, Math.min(remainingMs, this.sessionCacheTtlMs));
     // Revoked while we were reading? Then what we just cached must go again.
     if (await this.isRevoked(user.sessionId)) {
@@ -188,12 +189,15 @@ export class SessionAuth {
   // #endregion tickets
 
   // #region cache
-  /** A cache miss, a broken entry and Redis being down or silent all mean "ask the database". */
-  private async cacheGet(key: string): Promise<AuthenticatedUser | null> {
+  /**
+   * The cached user, null for a miss or a broken entry, undefined when Redis is down or did not
+   * answer in time. All three mean "ask the database"; undefined also means "skip Redis after it".
+   */
+  private async cacheGet(key: string): Promise<AuthenticatedUser | null | undefined> {
     try {
       return parseUser(await this.call((c) => c.get(key)));
     } catch {
-      return null;
+      return undefined;
     }
   }
 

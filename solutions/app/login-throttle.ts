@@ -19,7 +19,7 @@ export interface LoginThrottleOptions {
   maxFailuresPerIp?: number;
   /** How long a counter lives after its first failure. @default 15 minutes */
   windowMs?: number;
-  /** Give up on one Redis round trip after this long. @default 250 */
+  /** Give up on one Redis round trip after this long. @default 1000 */
   redisTimeoutMs?: number;
 }
 
@@ -45,7 +45,7 @@ export class LoginThrottle {
     this.#maxAccount = options.maxFailuresPerAccount ?? 5;
     this.#maxIp = options.maxFailuresPerIp ?? 50;
     this.#windowMs = options.windowMs ?? 15 * 60 * 1000;
-    this.#timeoutMs = options.redisTimeoutMs ?? 250;
+    this.#timeoutMs = options.redisTimeoutMs ?? 1000;
   }
 
   // #region attempt

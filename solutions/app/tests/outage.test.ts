@@ -12,7 +12,7 @@ import { login, request, startTestApp } from './kit.ts';
 const db = useDatabase();
 const redis = useRedis();
 
-/** Well under "a few seconds", well over the app's deadlines (250 ms for Redis, 1 s for PostgreSQL here). */
+/** Well under "a few seconds", well over the app's deadlines (1 s for Redis and for PostgreSQL here). */
 const ANSWER_WITHIN_MS = 4000;
 
 let app: StartedApp;
