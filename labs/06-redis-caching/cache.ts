@@ -6,10 +6,13 @@
 //   GET + PTTL ──hit──▶ value (and, when the TTL is nearly spent, one background refresh)
 //     │ miss
 //     ▼
-//   SET lock NX PX ──got it──▶ load() from the database ─▶ SET value PX ttl±jitter ─▶ unlock
-//     │ someone else has it
+//   SET lock NX PX ──got it──▶ load() from the database ─▶ SET value PX ttl±jitter, if we still
+//     │ someone else has it                                   hold the lock ─▶ unlock
 //     ▼
-//   wait for their value (bounded), then load() ourselves if it never comes
+//   wait for their value (bounded), then load() ourselves if it never comes (and store nothing)
+//
+// The lock is also a lease: invalidate() and set() delete it with the entry, so a read that loaded
+// the row before a concurrent update committed cannot store that old row after the update.
 //
 // Any Redis failure (not connected, error, no answer within `redisTimeoutMs`) is counted and the
 // request is served from the database: the cache can make requests faster, never fail them.
@@ -18,7 +21,7 @@ import type { RedisClient } from '../../solutions/05-redis-structures/index.ts';
 import { decodeEntry, encodeEntry, entrySchema, type Entry } from './entry.ts';
 import { RedisTimeoutError, RedisUnavailableError } from './errors.ts';
 import { lockKeyFor } from './keys.ts';
-import { acquireLock, releaseLock } from './redis-lock.ts';
+import { acquireLock, releaseLock, setIfLockHeld } from './redis-lock.ts';
 import { SingleFlight } from './single-flight.ts';
 import { jitteredTtlMs, shouldRefresh } from './ttl.ts';
 
@@ -138,8 +141,9 @@ export class Cache<T> {
     // TODO: only one process rebuilds a key at a time: take the key's lock (redis-lock.ts); if Redis
     //       fails here, fall back as #lookup does.
     // TODO: someone else holds it: count a lock wait and wait for their value (#waitForRebuild).
-    // TODO: we hold it: load, write the entry, serve it as a miss. Trap: the lock must be released
-    //       however the load ends, or every other process waits until it expires.
+    // TODO: we hold it: load, store the entry under the lock's lease (#fill), serve it as a miss.
+    //       Trap: the lock must be released however the load ends, or every other process waits
+    //       until it expires.
     throw new Error('TODO: Cache.#rebuild in cache.ts');
   }
 
@@ -159,10 +163,9 @@ export class Cache<T> {
       // TODO: the holder wrote the entry: serve it (a miss, for this caller). No entry and no lock
       //       any more: the holder gave up, so try to rebuild it ourselves.
     }
-    // The holder is too slow: load it ourselves rather than make the request wait any longer.
-    const value = await this.#load(load);
-    await this.#write(key, value);
-    return { value, served: Served.MISS };
+    // The holder is too slow: load it ourselves rather than make the request wait any longer. We
+    // hold no lease, so we store nothing: an update may commit while we load.
+    return { value: await this.#load(load), served: Served.MISS };
   }
 
   /** At most one refresh per key in this process; the lock keeps other processes from doubling it. */
@@ -185,7 +188,7 @@ export class Cache<T> {
     }
     if (token === null) return; // another process is refreshing it
     this.#stats.refreshes++;
-    // TODO: load and write the fresh value. A failure is counted and logged as a warning, never
+    // TODO: load and store the fresh value under the lock's lease (#fill). A failure is counted and logged as a warning, never
     //       thrown: nobody awaits a background refresh, so a rejection would go unhandled. The lock
     //       is released either way.
     throw new Error('TODO: Cache.#refresh in cache.ts');
@@ -200,7 +203,9 @@ export class Cache<T> {
 
   /** Invalidation: drop the entry, so the next read loads the new value. */
   async invalidate(key: string): Promise<void> {
-    // TODO: delete the entry. If Redis is away, remember the key so it is deleted before the next
+    // TODO: delete the entry AND its lock: the lock is the lease of a read that may have loaded the
+    //       row before this update committed; deleting it keeps that read from storing the old row
+    //       afterwards (the race of lesson step 5). If Redis is away, remember the key so it is deleted before the next
     //       read (Redis may come back with the old value), and don't throw: the database write the
     //       caller made has already succeeded.
     throw new Error('TODO: Cache.invalidate in cache.ts');
@@ -209,17 +214,34 @@ export class Cache<T> {
   /** Deletes every entry whose invalidation failed; throws (and keeps them) while Redis is still away. */
   async #forgetStale(): Promise<void> {
     if (this.#stale.size === 0) return;
-    // TODO: delete every remembered stale key; forget them only once Redis confirmed it. A failure
+    // TODO: delete every remembered stale key (and its lock, as invalidate does); forget them only once Redis confirmed it. A failure
     //       throws, so the read that asked falls back instead of serving an old value.
     throw new Error('TODO: Cache.#forgetStale in cache.ts');
   }
 
-  /** Stores a value (or a "not found") with its TTL; false if Redis did not take it. */
+  /** A value's TTL: short for a "not found", jittered for a value. */
+  #ttlOf(value: T | null): number {
+    // TODO: the negative TTL for "not found", a jittered one for a value (so entries written
+    //       together don't expire together).
+    throw new Error('TODO: Cache.#ttlOf in cache.ts');
+  }
+
+  /**
+   * Write-through: voids any read's lease on the key, then stores the value with its TTL (one
+   * MULTI); false if Redis did not take it.
+   */
   async #write(key: string, value: T | null): Promise<boolean> {
-    // TODO: store the entry and its TTL in one command: a short TTL for "not found", a jittered one
-    //       for a value (so entries written together don't expire together). Report whether Redis
-    //       took it; a Redis failure is noted, not thrown.
+    // TODO: in one MULTI, delete the key's lock (the lease of a read in flight, which loaded the
+    //       row before this write) and store the entry with its TTL. Report whether Redis took it;
+    //       a Redis failure is noted, not thrown.
     throw new Error('TODO: Cache.#write in cache.ts');
+  }
+
+  /** Stores what a load found, only while its lease (the rebuild lock) is still ours; a failure is noted, not thrown. */
+  async #fill(key: string, value: T | null, lease: { lockKey: string; token: string }): Promise<void> {
+    // TODO: store the entry with its TTL through setIfLockHeld (redis-lock.ts). Not stored (the
+    //       lease was voided by an update) is fine: the next read loads the new row.
+    throw new Error('TODO: Cache.#fill in cache.ts');
   }
 
   /** Runs one Redis operation, bounded: not connected or no answer in time is a failure, at once. */

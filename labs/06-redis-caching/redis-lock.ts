@@ -24,3 +24,15 @@ export async function releaseLock(client: RedisClient, key: string, token: strin
   //       ours expired.
   throw new Error('TODO: releaseLock in redis-lock.ts');
 }
+
+// The lock doubles as a lease: a write that invalidates the entry deletes the lock too, so a read
+// that loaded the row before that write can no longer store what it loaded. Check and set in one step.
+const SET_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[2], ARGV[2], 'PX', ARGV[3]) return 1 else return 0 end`;
+
+/** Stores `value` under `key` with a TTL only while we still hold the lock `lockKey`; true when stored. */
+export async function setIfLockHeld(client: RedisClient, lockKey: string, token: string, key: string, value: string, ttlMs: number): Promise<boolean> {
+  // TODO: run the SET_IF_HELD script above (KEYS: the lock, then the entry; ARGV: our token, the
+  //       value, the TTL in ms as a string) and return whether it stored the value. Trap: a GET of
+  //       the lock then a SET from the client leaves a gap in which the lease can be voided.
+  throw new Error('TODO: setIfLockHeld in redis-lock.ts');
+}

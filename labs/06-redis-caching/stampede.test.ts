@@ -4,10 +4,11 @@ import { waitFor } from '../../tools/testing/wait.ts';
 import type { RedisClient } from '../../solutions/05-redis-structures/index.ts';
 import { Cache } from './cache.ts';
 import { cacheKeys, lockKeyFor } from './keys.ts';
-import { CachedVideo } from './records.ts';
-import { prismaVideoSource, type VideoSource } from './sources.ts';
+import { CachedUser, CachedVideo } from './records.ts';
+import { prismaUserSource, prismaVideoSource, type VideoSource } from './sources.ts';
+import { UserStore } from './user-store.ts';
 import { VideoStore } from './video-store.ts';
-import { counted, gate, recordingLogger, seedVideo } from './fixtures.ts';
+import { counted, gate, recordingLogger, seedUser, seedVideo } from './fixtures.ts';
 
 const db = useDatabase();
 const redis = useRedis();
@@ -87,5 +88,63 @@ describe('stampede protection', () => {
     expect(await redis.client.exists(lockKeyFor(keys().video(id))), 'release the lock in a finally block').toBe(0);
     expect((await store.get(id))?.title, 'the failure is not cached: the next read loads again').toBe('flaky.mp4');
     expect(reading.reads()).toBe(2);
+  });
+
+  // The race every cache-aside cache has: a read misses and loads the row, an update commits and
+  // deletes the entry, THEN the read stores the row it loaded (the old one) for a whole TTL.
+  // The loader below reads the row, then waits for the test to let it return.
+  function heldAfterLoading<T, U>(source: { findById(id: number): Promise<T | null> } & U) {
+    const loaded = gate();
+    const release = gate();
+    const wrapped = {
+      ...source,
+      async findById(id: number) {
+        const row = await source.findById(id);
+        loaded.open();
+        await release.promise;
+        return row;
+      },
+    };
+    return { source: wrapped, loaded: loaded.promise, release: release.open };
+  }
+
+  test('a read that loaded the old row before an update (invalidate) cannot store it after the update', async () => {
+    const id = await seedUser(db.prisma, 'Ada');
+    const held = heldAfterLoading(prismaUserSource(db.prisma));
+    const cache = new Cache(redis.client, { schema: CachedUser, lockTtlMs: 10_000, logger: recordingLogger().logger });
+    opened.push(cache);
+    const reader = new UserStore(cache, keys(), held.source);
+    const writer = new UserStore(cache, keys(), prismaUserSource(db.prisma));
+
+    const read = reader.get(id);
+    await held.loaded; // the read has the old row in hand
+    await writer.update(id, { name: 'Grace' }); // commits, then invalidates
+    held.release();
+    expect((await read)?.name, 'the read that started first may return the old name').toBe('Ada');
+
+    expect(
+      (await writer.get(id))?.name,
+      'the old row was stored after the update: invalidate() must delete the lock too (it is the lease of the read in flight), and the read must store its row only while it still holds that lock (setIfLockHeld)',
+    ).toBe('Grace');
+  });
+
+  test('a read that loaded the old row before an update (write-through) cannot overwrite the new value', async () => {
+    const id = await seedVideo(db.prisma, 'draft.mp4');
+    const held = heldAfterLoading(prismaVideoSource(db.prisma));
+    const cache = new Cache(redis.client, { schema: CachedVideo, lockTtlMs: 10_000, logger: recordingLogger().logger });
+    opened.push(cache);
+    const reader = new VideoStore(cache, keys(), held.source);
+    const writer = new VideoStore(cache, keys(), prismaVideoSource(db.prisma));
+
+    const read = reader.get(id);
+    await held.loaded;
+    await writer.update(id, { title: 'final.mp4' }); // commits, then writes the new value through
+    held.release();
+    await read;
+
+    expect(
+      (await writer.get(id))?.title,
+      'the old row overwrote the written-through value: set() must delete the lock in the same MULTI as it writes, and a load stores its row only while it holds the lock',
+    ).toBe('final.mp4');
   });
 });

@@ -6,10 +6,13 @@
 //   GET + PTTL ──hit──▶ value (and, when the TTL is nearly spent, one background refresh)
 //     │ miss
 //     ▼
-//   SET lock NX PX ──got it──▶ load() from the database ─▶ SET value PX ttl±jitter ─▶ unlock
-//     │ someone else has it
+//   SET lock NX PX ──got it──▶ load() from the database ─▶ SET value PX ttl±jitter, if we still
+//     │ someone else has it                                   hold the lock ─▶ unlock
 //     ▼
-//   wait for their value (bounded), then load() ourselves if it never comes
+//   wait for their value (bounded), then load() ourselves if it never comes (and store nothing)
+//
+// The lock is also a lease: invalidate() and set() delete it with the entry, so a read that loaded
+// the row before a concurrent update committed cannot store that old row after the update.
 //
 // Any Redis failure (not connected, error, no answer within `redisTimeoutMs`) is counted and the
 // request is served from the database: the cache can make requests faster, never fail them.
@@ -18,7 +21,7 @@ import type { RedisClient } from '../../solutions/05-redis-structures/index.ts';
 import { decodeEntry, encodeEntry, entrySchema, type Entry } from './entry.ts';
 import { boundedRedis } from './deadline.ts';
 import { lockKeyFor } from './keys.ts';
-import { acquireLock, releaseLock } from './redis-lock.ts';
+import { acquireLock, releaseLock, setIfLockHeld } from './redis-lock.ts';
 import { SingleFlight } from './single-flight.ts';
 import { jitteredTtlMs, shouldRefresh } from './ttl.ts';
 
@@ -154,7 +157,7 @@ export class Cache<T> {
     }
     try {
       const value = await this.#load(load);
-      await this.#write(key, value);
+      await this.#fill(key, value, { lockKey, token });
       return { value, served: Served.MISS };
     } finally {
       await this.#unlock(lockKey, token);
@@ -178,10 +181,9 @@ export class Cache<T> {
       if (entry !== null) return { value: entry.found ? entry.value : null, served: Served.MISS };
       if (locked === 0) return this.#rebuild(key, load); // they gave up without a value: take over
     }
-    // The holder is too slow: load it ourselves rather than make the request wait any longer.
-    const value = await this.#load(load);
-    await this.#write(key, value);
-    return { value, served: Served.MISS };
+    // The holder is too slow: load it ourselves rather than make the request wait any longer. We
+    // hold no lease, so we store nothing: an update may commit while we load.
+    return { value: await this.#load(load), served: Served.MISS };
   }
   // #endregion rebuild
 
@@ -206,7 +208,7 @@ export class Cache<T> {
     if (token === null) return; // another process is refreshing it
     this.#stats.refreshes++;
     try {
-      await this.#write(key, await this.#load(load));
+      await this.#fill(key, await this.#load(load), { lockKey, token });
     } catch (error) {
       this.#stats.refreshFailures++;
       this.#logger.warn('cache refresh failed; serving the cached value until it expires', { key, error });
@@ -223,10 +225,10 @@ export class Cache<T> {
     else this.#stale.add(key);
   }
 
-  /** Invalidation: drop the entry, so the next read loads the new value. */
+  /** Invalidation: drop the entry, so the next read loads the new value (and void the lease of a read in flight). */
   async invalidate(key: string): Promise<void> {
     try {
-      await this.#redis((c) => c.unlink(key));
+      await this.#redis((c) => c.unlink([key, lockKeyFor(key)]));
       this.#stale.delete(key);
     } catch (error) {
       // Redis may come back with the old value in it. Remember the key and delete it before
@@ -240,19 +242,37 @@ export class Cache<T> {
   async #forgetStale(): Promise<void> {
     if (this.#stale.size === 0) return;
     const keys = [...this.#stale];
-    await this.#redis((c) => c.unlink(keys));
+    await this.#redis((c) => c.unlink(keys.flatMap((key) => [key, lockKeyFor(key)])));
     for (const key of keys) this.#stale.delete(key);
   }
 
-  /** Stores a value (or a "not found") with its TTL; false if Redis did not take it. */
+  /** A value's TTL: short for a "not found", jittered for a value. */
+  #ttlOf(value: T | null): number {
+    return value === null ? this.#negativeTtlMs : jitteredTtlMs(this.#ttlMs, this.#jitter, this.#random);
+  }
+
+  /**
+   * Write-through: voids any read's lease on the key, then stores the value with its TTL (one
+   * MULTI); false if Redis did not take it.
+   */
   async #write(key: string, value: T | null): Promise<boolean> {
-    const ttlMs = value === null ? this.#negativeTtlMs : jitteredTtlMs(this.#ttlMs, this.#jitter, this.#random);
     try {
-      await this.#redis((c) => c.set(key, encodeEntry(value), { expiration: { type: 'PX', value: ttlMs } }));
+      const ttlMs = this.#ttlOf(value);
+      await this.#redis((c) => c.multi().unlink(lockKeyFor(key)).set(key, encodeEntry(value), { expiration: { type: 'PX', value: ttlMs } }).exec());
       return true;
     } catch (error) {
       this.#redisFailed(error, key);
       return false;
+    }
+  }
+
+  /** Stores what a load found, only while its lease (the rebuild lock) is still ours; a failure is noted, not thrown. */
+  async #fill(key: string, value: T | null, lease: { lockKey: string; token: string }): Promise<void> {
+    try {
+      const ttlMs = this.#ttlOf(value);
+      await this.#redis((c) => setIfLockHeld(c, lease.lockKey, lease.token, key, encodeEntry(value), ttlMs));
+    } catch (error) {
+      this.#redisFailed(error, key);
     }
   }
   // #endregion writes

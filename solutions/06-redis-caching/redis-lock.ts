@@ -22,3 +22,14 @@ export async function releaseLock(client: RedisClient, key: string, token: strin
   return (await client.eval(RELEASE, { keys: [key], arguments: [token] })) === 1;
 }
 // #endregion lock
+
+// #region lease
+// The lock doubles as a lease: a write that invalidates the entry deletes the lock too, so a read
+// that loaded the row before that write can no longer store what it loaded. Check and set in one step.
+const SET_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[2], ARGV[2], 'PX', ARGV[3]) return 1 else return 0 end`;
+
+/** Stores `value` under `key` with a TTL only while we still hold the lock `lockKey`; true when stored. */
+export async function setIfLockHeld(client: RedisClient, lockKey: string, token: string, key: string, value: string, ttlMs: number): Promise<boolean> {
+  return (await client.eval(SET_IF_HELD, { keys: [lockKey, key], arguments: [token, value, String(ttlMs)] })) === 1;
+}
+// #endregion lease
