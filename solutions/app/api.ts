@@ -1,20 +1,24 @@
 // The HTTP API: one handler per route, each a plain async function from a request to a Reply.
 // Clients are injected (deps); failures are thrown as the classes in errors.ts (or lab 07's
 // HandshakeErrors for authentication) and turned into JSON by http-json.ts.
+import { stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
 import { z } from 'zod';
 import { createSession } from '../04-prisma-queries/index.ts';
 import type { UserStore, VideoStore } from '../06-redis-caching/index.ts';
 import { InvalidCredentialError, MissingCredentialError, readBearer, type ChatServer } from '../07-websocket-server/index.ts';
+import { OPERATIONS, type Operation } from '../09-video-progress/index.ts';
 import type { PrismaClient } from '../../prisma/client.ts';
 import type { DashboardAssets } from './dashboard-assets.ts';
-import { InvalidBodyError, InvalidIdError, InvalidLoginError, JobNotFoundError, VideoNotFoundError } from './errors.ts';
+import { InvalidBodyError, InvalidIdError, InvalidLoginError, JobNotFoundError, OutputNotReadyError, ProjectNotFoundError, VideoNotFoundError } from './errors.ts';
 import { json, raw, readJson, type Reply } from './http-json.ts';
 import type { JobRunner } from './job-runner.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { DECOY_PASSWORD_RECORD, verifyPassword } from './password.ts';
 import { findOwnedJob, listJobs, listProjects, ownsProject } from './queries.ts';
 import { parseId, type Route } from './router.ts';
+import { receiveUpload, titleFrom } from './uploads.ts';
 
 export interface ApiDeps {
   prisma: PrismaClient;
@@ -28,8 +32,12 @@ export interface ApiDeps {
   /** Lab 06's caches in front of users and videos. */
   users: UserStore;
   videos: VideoStore;
-  /** Runs POST /api/jobs/:id/simulate; undefined turns the route off. */
-  runner: JobRunner | undefined;
+  /** Queues and cancels jobs (lab 09's BullMQ queue). */
+  runner: JobRunner;
+  /** Uploads are stored in `<mediaDir>/uploads`. */
+  mediaDir: string;
+  /** Largest upload, in bytes. */
+  maxUploadBytes: number;
   /** Where the browser opens its WebSocket. */
   wsPath: string;
   sessionTtlMs: number;
@@ -43,6 +51,10 @@ export interface RequestContext {
 }
 export type Handler = (ctx: RequestContext) => Promise<Reply>;
 
+const StartJobBody = z.object({
+  operation: z.enum(OPERATIONS as [Operation, ...Operation[]]),
+});
+
 const LoginBody = z.object({
   email: z.string().trim().toLowerCase().min(3).max(254),
   password: z.string().min(1).max(1024),
@@ -55,6 +67,8 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const issue = parsed.error.issues[0]!;
   throw new InvalidBodyError(`${issue.path.join('.') || 'body'}: ${issue.message}`);
 }
+
+const firstHeader = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 function pathId(ctx: RequestContext): number {
   const id = parseId(ctx.params.id);
@@ -78,6 +92,7 @@ export function apiRoutes(deps: ApiDeps): Route<Handler>[] {
   const routes: Route<Handler>[] = [
     { method: 'GET', path: '/', handler: async () => raw('text/html; charset=utf-8', deps.page.html) },
     { method: 'GET', path: '/dashboard.js', handler: async () => raw('text/javascript; charset=utf-8', deps.page.script) },
+    { method: 'GET', path: '/favicon.svg', handler: async () => raw('image/svg+xml', deps.page.favicon) },
 
     // #region login
     {
@@ -121,7 +136,7 @@ export function apiRoutes(deps: ApiDeps): Route<Handler>[] {
         return json(200, {
           user: { id: user.id, email: user.email, name: user.name },
           realtime: { path: deps.wsPath },
-          features: { simulate: deps.runner !== undefined },
+          features: { operations: OPERATIONS, maxUploadBytes: deps.maxUploadBytes },
         });
       },
     },
@@ -154,6 +169,75 @@ export function apiRoutes(deps: ApiDeps): Route<Handler>[] {
         return json(200, { jobs: jobs.map(({ video, ...job }) => ({ ...job, videoTitle: video.title })) });
       },
     },
+    // #region upload
+    {
+      method: 'POST',
+      path: '/api/projects/:id/videos',
+      async handler(ctx) {
+        const { userId } = await signedIn(ctx.req);
+        const projectId = pathId(ctx);
+        if (!(await ownsProject(prisma, projectId, userId))) throw new ProjectNotFoundError(projectId);
+        // The client's file name is a title and nothing else: the file on disk gets a server-chosen name.
+        const title = titleFrom(firstHeader(ctx.req.headers['x-file-name']));
+        const { path: file, media } = await receiveUpload(ctx.req, path.join(deps.mediaDir, 'uploads'), deps.maxUploadBytes);
+        const video = await prisma.video.create({
+          data: {
+            projectId,
+            title,
+            sourcePath: file,
+            durationMs: media.durationMs,
+            width: media.width,
+            height: media.height,
+            codec: media.videoCodec,
+            sizeBytes: BigInt(media.sizeBytes),
+            metadata: { hasAudio: media.hasAudio, format: media.formatName },
+          },
+          select: { id: true, projectId: true, title: true, durationMs: true, width: true, height: true, codec: true, sizeBytes: true, metadata: true },
+        });
+        return json(201, { video });
+      },
+    },
+    // #endregion upload
+    // #region start-job
+    {
+      method: 'POST',
+      path: '/api/videos/:id/jobs',
+      async handler(ctx) {
+        const { userId } = await signedIn(ctx.req);
+        const id = pathId(ctx);
+        const { operation } = parseBody(StartJobBody, await readJson(ctx.req, deps.maxBodyBytes));
+        const video = await prisma.video.findFirst({ where: { id, project: { ownerId: userId } }, select: { id: true, sourcePath: true } });
+        if (!video) throw new VideoNotFoundError(id);
+        return json(202, { job: await deps.runner.start({ ownerId: userId, videoId: video.id, sourcePath: video.sourcePath, operation }) });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/jobs/:id/cancel',
+      async handler(ctx) {
+        const { userId } = await signedIn(ctx.req);
+        const id = pathId(ctx);
+        const job = await findOwnedJob(prisma, id, userId);
+        if (!job) throw new JobNotFoundError(id);
+        return json(200, { job: await deps.runner.cancel(job) });
+      },
+    },
+    // #endregion start-job
+    {
+      method: 'GET',
+      path: '/api/jobs/:id/output',
+      async handler(ctx) {
+        const { userId } = await signedIn(ctx.req);
+        const id = pathId(ctx);
+        const job = await prisma.job.findFirst({ where: { id, ownerId: userId }, select: { status: true, outputPath: true, kind: true } });
+        if (!job) throw new JobNotFoundError(id);
+        if (job.status !== 'completed' || !job.outputPath) throw new OutputNotReadyError(id);
+        const size = await stat(job.outputPath).then((s) => s.size, () => null);
+        if (size === null) throw new OutputNotReadyError(id); // deleted from disk since
+        const extension = path.extname(job.outputPath);
+        return { kind: 'file', status: 200, path: job.outputPath, sizeBytes: size, contentType: extension === '.jpg' ? 'image/jpeg' : 'video/mp4', downloadName: `job-${id}${extension}` };
+      },
+    },
     {
       method: 'POST',
       path: '/ws-ticket',
@@ -163,21 +247,5 @@ export function apiRoutes(deps: ApiDeps): Route<Handler>[] {
     },
   ];
 
-  const runner = deps.runner;
-  if (runner) {
-    // #region simulate
-    routes.push({
-      method: 'POST',
-      path: '/api/jobs/:id/simulate',
-      async handler(ctx) {
-        const { userId } = await signedIn(ctx.req);
-        const id = pathId(ctx);
-        const job = await findOwnedJob(prisma, id, userId);
-        if (!job) throw new JobNotFoundError(id);
-        return json(202, { job: await runner.start(job) });
-      },
-    });
-    // #endregion simulate
-  }
   return routes;
 }

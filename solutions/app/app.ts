@@ -4,7 +4,7 @@
 //     │                ── /api/*, POST /ws-ticket ...... api.ts (lab 04 queries, lab 06 caches, lab 07 auth)
 //     │                ── GET /ws (Upgrade) ........... lab 07 ChatServer, attached to this server
 //     │                                                     ▲ sendToUser(owner, event job.progress)
-//     └ JobRunner (simulated; lab 09: ffmpeg + BullMQ) ─▶ chatNotifier (notifier.ts)
+//     └ QueueJobRunner (lab 09: BullMQ + ffmpeg workers) ─▶ Redis channel ─▶ chatNotifier (notifier.ts)
 //
 // createApp owns every client, server and timer it creates and closes them in reverse order.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -36,7 +36,8 @@ import type { JobRunner } from './job-runner.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 import { chatNotifier } from './notifier.ts';
 import { matchRoute } from './router.ts';
-import { SimulatedJobRunner, type SimulationOptions } from './simulated-runner.ts';
+import { DEMO_CLIP_TITLE, seedDemoClip } from './demo-clip.ts';
+import { QueueJobRunner, type QueueRunnerOptions } from './video-jobs.ts';
 
 export interface AppOptions {
   /** The app's database. Created if missing; pending migrations are applied at start. */
@@ -50,11 +51,14 @@ export interface AppOptions {
   port?: number;
   /** Seed lab 03's demo data when the database has no users yet. @default true */
   seedIfEmpty?: boolean;
-  /**
-   * Serve POST /api/jobs/:id/simulate, a stand-in for lab 09's worker (dev only). `true` uses the
-   * default pace. @default false
-   */
-  simulate?: boolean | SimulationOptions;
+  /** Uploads, the generated demo clip and job outputs are stored here (created if missing). */
+  mediaDir: string;
+  /** Video workers in this process; 0 leaves the jobs to `npm run worker` processes. @default 1 */
+  workers?: number;
+  /** Tuning for those workers (a `readrate` of 1 paces jobs at the video's own speed, to watch them move). */
+  worker?: QueueRunnerOptions['worker'];
+  /** Largest upload. @default 512 MiB */
+  maxUploadBytes?: number;
   /** Origins, besides the app's own, whose pages may open a WebSocket (e.g. `http://192.168.1.5:3000`). @default [] */
   allowedOrigins?: readonly string[];
   /** How long a login lasts. @default 7 days */
@@ -86,13 +90,15 @@ export interface StartedApp {
   readonly migrations: MigrateResult;
   /** What the demo seed wrote, or null if the database already had users. */
   readonly seeded: SeedSummary | null;
-  /** The job runner's name, or null when simulate is off. */
-  readonly runner: string | null;
+  /** The job runner's description, e.g. `BullMQ queue "video", 1 worker in this process`. */
+  readonly runner: string;
   /** Graceful shutdown: stop accepting, stop jobs, close sockets with 1001, close every client. Idempotent. */
   close(): Promise<void>;
 }
 
 export const WS_PATH = '/ws';
+
+export { DEMO_CLIP_TITLE };
 
 /** The seeded demo account. The password is what the seed's hash was made from (lab 03's seed-data.ts). */
 export const DEMO_LOGIN = { email: DEMO_USER.email, password: 'demo-password' } as const;
@@ -147,6 +153,8 @@ async function start(
     : createPrismaClient(options.databaseUrl, { connectTimeoutMs: databaseTimeoutMs, queryTimeoutMs: databaseTimeoutMs });
   closers.defer(() => prisma.$disconnect());
   const seeded = (options.seedIfEmpty ?? true) && (await prisma.user.count()) === 0 ? await seedDemo(prisma) : null;
+  // The demo's one real video, so a fresh start can run a job at once (lab 03's seed has only rows).
+  if (seeded) await seedDemoClip(prisma, options.mediaDir);
   // #endregion database
 
   // #region redis
@@ -224,11 +232,17 @@ async function start(
   // #endregion websocket
 
   // #region runner
-  let runner: JobRunner | undefined;
-  if (options.simulate) {
-    runner = new SimulatedJobRunner(prisma, notifier, log, options.simulate === true ? {} : options.simulate);
-    closers.defer(() => runner!.close());
-  }
+  const runner: JobRunner = await QueueJobRunner.start({
+    prisma,
+    redisUrl: options.redisUrl,
+    redisPrefix: prefix,
+    mediaDir: options.mediaDir,
+    notifier,
+    logger: log,
+    workers: options.workers ?? 1,
+    worker: options.worker,
+  });
+  closers.defer(() => runner.close());
   // #endregion runner
 
   routes = apiRoutes({
@@ -238,6 +252,8 @@ async function start(
     users: new UserStore(userCache, keys, prismaUserSource(prisma)),
     videos: new VideoStore(videoCache, keys, prismaVideoSource(prisma)),
     runner,
+    mediaDir: options.mediaDir,
+    maxUploadBytes: options.maxUploadBytes ?? 512 * 1024 * 1024,
     wsPath: WS_PATH,
     sessionTtlMs: options.sessionTtlMs ?? 7 * 24 * 60 * 60 * 1000,
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,
@@ -251,7 +267,7 @@ async function start(
     wsUrl: `${url.replace(/^http/, 'ws')}${WS_PATH}`,
     migrations,
     seeded,
-    runner: runner?.name ?? null,
+    runner: runner.name,
     close() {
       // #region close
       closed ??= (async () => {

@@ -16,6 +16,10 @@ export const ApiErrorCode = {
   VIDEO_NOT_FOUND: 'video_not_found',
   METHOD_NOT_ALLOWED: 'method_not_allowed',
   JOB_BUSY: 'job_busy',
+  JOB_FINISHED: 'job_finished',
+  OUTPUT_NOT_READY: 'output_not_ready',
+  INVALID_MEDIA: 'invalid_media',
+  PROJECT_NOT_FOUND: 'project_not_found',
   PAYLOAD_TOO_LARGE: 'payload_too_large',
   REQUEST_TIMEOUT: 'request_timeout',
   HEADERS_TOO_LARGE: 'headers_too_large',
@@ -117,6 +121,47 @@ export class JobBusyError extends ApiError {
   }
 }
 
+/** Cancel of a job that already completed, failed or was cancelled: nothing to stop. */
+export class JobFinishedError extends ApiError {
+  readonly status = 409;
+  readonly code = ApiErrorCode.JOB_FINISHED;
+  constructor(
+    readonly jobId: number,
+    readonly jobStatus: string,
+  ) {
+    super(`Job ${jobId} is already ${jobStatus}.`);
+    this.name = 'JobFinishedError';
+  }
+}
+
+export class OutputNotReadyError extends ApiError {
+  readonly status = 409;
+  readonly code = ApiErrorCode.OUTPUT_NOT_READY;
+  constructor(readonly jobId: number) {
+    super(`Job ${jobId} has no output yet: it is not completed.`);
+    this.name = 'OutputNotReadyError';
+  }
+}
+
+export class ProjectNotFoundError extends ApiError {
+  readonly status = 404;
+  readonly code = ApiErrorCode.PROJECT_NOT_FOUND;
+  constructor(readonly projectId: number) {
+    super(`You have no project ${projectId}.`);
+    this.name = 'ProjectNotFoundError';
+  }
+}
+
+/** An upload that is not a usable video (lab 09's probe said why). The file is deleted. */
+export class InvalidMediaUploadError extends ApiError {
+  readonly status = 422;
+  readonly code = ApiErrorCode.INVALID_MEDIA;
+  constructor(reason: string, options?: ErrorOptions) {
+    super(`The upload is not a usable video: ${reason}`, options);
+    this.name = 'InvalidMediaUploadError';
+  }
+}
+
 export class PayloadTooLargeError extends ApiError {
   readonly status = 413;
   readonly code = ApiErrorCode.PAYLOAD_TOO_LARGE;
@@ -129,8 +174,8 @@ export class PayloadTooLargeError extends ApiError {
 export class UnsupportedMediaTypeError extends ApiError {
   readonly status = 415;
   readonly code = ApiErrorCode.UNSUPPORTED_MEDIA_TYPE;
-  constructor() {
-    super('Send the body as Content-Type: application/json.');
+  constructor(expected = 'application/json') {
+    super(`Send the body as Content-Type: ${expected}.`);
     this.name = 'UnsupportedMediaTypeError';
   }
 }

@@ -1,5 +1,6 @@
 // The JSON edge of the API: read a bounded body, write a reply, turn an error into a status and a
 // code. Everything else in the API works with plain values.
+import { createReadStream } from 'node:fs';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { toJson } from '../04-prisma-queries/index.ts';
@@ -9,7 +10,9 @@ import { ApiError, ApiErrorCode, BadJsonError, DatabaseUnavailableError, TooMany
 
 export type Reply =
   | { kind: 'json'; status: number; body: unknown }
-  | { kind: 'raw'; status: number; contentType: string; body: string };
+  | { kind: 'raw'; status: number; contentType: string; body: string }
+  /** A file streamed from disk (a job's output); `path` is server-chosen, never from the request. */
+  | { kind: 'file'; status: number; contentType: string; path: string; sizeBytes: number; downloadName: string };
 
 export const json = (status: number, body: unknown): Reply => ({ kind: 'json', status, body });
 export const raw = (contentType: string, body: string): Reply => ({ kind: 'raw', status: 200, contentType, body });
@@ -64,11 +67,22 @@ export function toApiError(error: unknown): { status: number; code: string; mess
 /** Security headers every answer carries. The page loads only its own script and talks only to its own origin. */
 const COMMON_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
-  'Content-Security-Policy': "default-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+  'Content-Security-Policy': "default-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; media-src 'self' blob:; img-src 'self' blob:; frame-ancestors 'none'",
   'Cache-Control': 'no-store',
 } as const;
 
 export function writeReply(res: ServerResponse, reply: Reply): void {
+  if (reply.kind === 'file') {
+    res.writeHead(reply.status, {
+      ...COMMON_HEADERS,
+      'Content-Type': reply.contentType,
+      'Content-Length': reply.sizeBytes,
+      'Content-Disposition': `inline; filename="${reply.downloadName.replace(/[^\w.-]/g, '_')}"`,
+    });
+    // A read error mid-way (the file deleted under us) cuts the response: the client sees it failed.
+    createReadStream(reply.path).on('error', () => res.destroy()).pipe(res);
+    return;
+  }
   // toJson writes BigInt columns (videos.size_bytes) as strings: JSON.stringify throws on them.
   const body = reply.kind === 'json' ? toJson(reply.body) : reply.body;
   const contentType = reply.kind === 'json' ? 'application/json; charset=utf-8' : reply.contentType;

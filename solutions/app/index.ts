@@ -1,9 +1,11 @@
 // The finished system, for `npm start` (main.ts) and the tests (solutions/app/tests/).
-export { createApp, DEMO_LOGIN, WS_PATH, type AppOptions, type StartedApp } from './app.ts';
+export { createApp, DEMO_CLIP_TITLE, DEMO_LOGIN, WS_PATH, type AppOptions, type StartedApp } from './app.ts';
 export * from './errors.ts';
-export type { JobRef, JobRunner, JobState, ProgressNotifier } from './job-runner.ts';
+export type { JobRef, JobRunner, JobState, ProgressNotifier, StartRequest } from './job-runner.ts';
+export { jobUpdatesChannel, parseEnvelope, toNotification } from './job-updates.ts';
 export { chatNotifier } from './notifier.ts';
 export * from './notifications.ts';
 export { hashPassword, verifyPassword } from './password.ts';
 export { matchPath, matchRoute, parseId, type Route, type RouteMatch } from './router.ts';
-export { SimulatedJobRunner, type SimulationOptions } from './simulated-runner.ts';
+export { titleFrom } from './uploads.ts';
+export { connectQueueClient, QueueJobRunner, queueConfig, startWorkers, type QueueRunnerOptions } from './video-jobs.ts';

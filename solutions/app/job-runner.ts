@@ -1,13 +1,13 @@
 // The seam between the HTTP API and whatever does the work on a job.
 //
-//   API ──start(job)──▶ JobRunner ──writes──▶ jobs.status / jobs.progress (PostgreSQL)
-//                            └──notify(owner, progress)──▶ ProgressNotifier ──▶ the owner's sockets
+//   API ──start()/cancel()──▶ JobRunner ──▶ jobs row (PostgreSQL) + BullMQ queue (Redis)
+//                                              ▼ any worker, in this process or `npm run worker`
+//   owner's sockets ◀── ProgressNotifier ◀── job updates (job-updates.ts)
 //
-// Today the only runner is SimulatedJobRunner (simulated-runner.ts), a timer that pretends to
-// work. Lab 09 plugs in a runner that enqueues the job in a durable Redis queue (BullMQ) and a
-// worker that runs ffmpeg and reports real progress through the same ProgressNotifier. Lab 10
-// swaps the notifier for Redis pub/sub, so any server instance can reach the owner's sockets.
+// The runner is QueueJobRunner (video-jobs.ts): lab 09's queue and worker. Lab 10 can swap the
+// ProgressNotifier for a relay across app instances without touching the runner.
 import type { JobStatus } from '../../generated/prisma/enums.ts';
+import type { Operation } from '../09-video-progress/index.ts';
 import type { JobProgressNotification } from './notifications.ts';
 
 /** A job the caller has already checked belongs to `ownerId`. */
@@ -16,20 +16,32 @@ export interface JobRef {
   ownerId: number;
 }
 
+/** A video the caller has already checked belongs to `ownerId`. */
+export interface StartRequest {
+  ownerId: number;
+  videoId: number;
+  /** The video's file on disk (server-chosen when it was uploaded). */
+  sourcePath: string;
+  operation: Operation;
+}
+
 export interface JobState {
   jobId: number;
+  kind: string;
   status: JobStatus;
   progress: number;
+  version: number;
 }
 
 // #region seam
 export interface JobRunner {
-  /** Shown in logs and by `npm start`, e.g. `simulated`. */
+  /** Shown by `npm start`, e.g. `BullMQ queue "video", 1 worker in this process`. */
   readonly name: string;
-  /** Starts the job from 0 %. Throws JobBusyError while it is running, RunnerClosedError after close(). */
-  start(job: JobRef): Promise<JobState>;
-  isRunning(jobId: number): boolean;
-  /** Stops starting work and releases every timer, process and connection it owns. Idempotent. */
+  /** Creates a pending job for the video and queues it. Throws RunnerClosedError after close(). */
+  start(request: StartRequest): Promise<JobState>;
+  /** Cancels a pending or running job; JobFinishedError if it already finished. */
+  cancel(job: JobRef): Promise<JobState>;
+  /** Stops the workers it runs (their jobs go back to the queue) and releases its connections. Idempotent. */
   close(): Promise<void>;
 }
 

@@ -4,16 +4,21 @@
 //   HOST            @default 127.0.0.1 (0.0.0.0 to reach it from other machines or a container)
 //   REDIS_PREFIX    @default ve:
 //   ALLOWED_ORIGINS comma-separated extra page origins for the WebSocket (e.g. a LAN address)
-//   NODE_ENV        production turns off POST /api/jobs/:id/simulate
+//   MEDIA_DIR       uploads and job outputs @default ./media (in the repository, ignored by git)
+//   WORKERS         video workers in this process @default 1 (0: only `npm run worker` processes work)
+//   JOB_READRATE    e.g. 1 paces every job at the video's own speed, to watch the bar move @default unpaced
 import { jsonLogger } from '../07-websocket-server/index.ts';
 import { defaultDatabaseUrl, defaultRedisUrl, redact } from '../../prisma/urls.ts';
-import { createApp, DEMO_LOGIN, type StartedApp } from './app.ts';
+import { fileURLToPath } from 'node:url';
+import { createApp, DEMO_CLIP_TITLE, DEMO_LOGIN, type StartedApp } from './app.ts';
 const DEFAULT_PORT = 3000;
 
 const env = process.env;
 const databaseUrl = defaultDatabaseUrl(env);
 const redisUrl = defaultRedisUrl(env);
-const simulate = env.NODE_ENV !== 'production';
+const mediaDir = env.MEDIA_DIR || fileURLToPath(new URL('../../media/', import.meta.url));
+const workers = env.WORKERS === undefined || env.WORKERS === '' ? 1 : Number(env.WORKERS);
+const readrate = env.JOB_READRATE ? Number(env.JOB_READRATE) : undefined;
 
 let app: StartedApp;
 try {
@@ -24,7 +29,9 @@ try {
     host: env.HOST || '127.0.0.1',
     port: env.PORT === undefined || env.PORT === '' ? DEFAULT_PORT : Number(env.PORT),
     allowedOrigins: env.ALLOWED_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? [],
-    simulate,
+    mediaDir,
+    workers,
+    worker: { readrate },
     logger: jsonLogger,
   });
 } catch (error) {
@@ -37,9 +44,9 @@ console.log(`
 video-editor v1.3 is running at ${app.url}
   PostgreSQL  ${redact(databaseUrl)} (migrations: ${migrations.applied.length} applied now, ${migrations.alreadyApplied.length} already there)
   Redis       ${redact(redisUrl)}
-  Demo data   ${seeded ? `seeded: ${seeded.videos} videos, ${seeded.jobs} jobs` : 'database already had users: not seeded'}
+  Demo data   ${seeded ? `seeded: ${seeded.videos} videos, ${seeded.jobs} jobs, and "${DEMO_CLIP_TITLE}", a real clip made by ffmpeg` : 'database already had users: not seeded'}
   Log in as   ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}
-  Jobs        ${app.runner ? 'POST /api/jobs/:id/simulate fakes progress (a stand-in until lab 09)' : 'simulate is off (NODE_ENV=production)'}
+  Jobs        ${app.runner}; media in ${mediaDir}
   Stop with   Ctrl+C
 `);
 

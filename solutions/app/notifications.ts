@@ -3,7 +3,7 @@
 //
 // A notification travels as lab 07's `event` message, which only the server can send
 // (ChatServer.sendToUser), to every socket of exactly one user:
-// `{ "type": "event", "name": "job.progress", "data": { "jobId": 3, "status": "processing", "progress": 40 } }`.
+// `{ "type": "event", "name": "job.progress", "data": { "jobId": 3, "status": "processing", "progress": 40, "version": 7, "etaMs": 2300 } }`.
 // No client can forge one: clients have no message type that makes the server emit an `event`.
 import { z } from 'zod';
 import { JobStatus } from '../../generated/prisma/enums.ts';
@@ -15,11 +15,21 @@ export const JobProgressNotification = z.object({
   jobId: z.number().int().positive(),
   status: z.enum(Object.values(JobStatus) as [JobStatus, ...JobStatus[]]),
   progress: z.number().int().min(0).max(100),
+  /**
+   * The jobs row's version after the write this update reports (lab 09's JobStore bumps it on
+   * every write). Of two states of one job, the higher version is the newer: a page that got a
+   * snapshot and a live update in either order keeps the newer one.
+   */
+  version: z.number().int().min(0),
+  /** Milliseconds left at the current speed, while processing; null when unknown or finished. */
+  etaMs: z.number().int().min(0).nullable().optional(),
+  /** Why it failed (status failed), or why the last attempt failed while it retries. */
+  error: z.string().nullable().optional(),
 });
 export type JobProgressNotification = z.infer<typeof JobProgressNotification>;
 // #endregion job-progress
 
-/** Every notification type (one so far; lab 09's worker may add more, e.g. `job.output`). */
+/** Every notification type (one so far). */
 export const Notification = z.discriminatedUnion('type', [JobProgressNotification]);
 export type Notification = z.infer<typeof Notification>;
 

@@ -3,7 +3,7 @@
 // (projects, then all their videos, then all their jobs), never one query per row (lab 11).
 import type { Prisma, PrismaClient } from '../../prisma/client.ts';
 
-const JOB_CARD = { id: true, kind: true, status: true, progress: true, error: true, updatedAt: true } as const satisfies Prisma.JobSelect;
+const JOB_CARD = { id: true, kind: true, status: true, progress: true, version: true, error: true, updatedAt: true } as const satisfies Prisma.JobSelect;
 const byId = { id: 'asc' } as const;
 
 // #region projects

@@ -1,5 +1,5 @@
 // A router small enough to read in one go: a route is a method and a path pattern such as
-// `/api/jobs/:id/simulate`. Pure: it matches strings and knows nothing about requests.
+// `/api/jobs/:id/cancel`. Pure: it matches strings and knows nothing about requests.
 
 export interface Route<H> {
   method: 'GET' | 'POST';

@@ -1,6 +1,9 @@
 // The dashboard's script (bundled by dashboard-assets.ts). No framework: the page is a few lists.
-// It logs in, draws the user's projects, videos and jobs, and keeps one WebSocket open with lab
-// 08's client; a job's progress bar moves when a `job.progress` notification for it arrives.
+// It logs in, draws the user's projects, videos and jobs, uploads videos, starts and cancels jobs,
+// and keeps one WebSocket open with lab 08's client; a job's row moves when a `job.progress`
+// notification for it arrives. Every job state carries the row's version: the page keeps the
+// newest one it has seen, whichever way (snapshot or live) and in whatever order it arrived.
+import './zod-jitless.ts'; // first: before any imported module builds a schema
 import { ChatClient, ticketConnector } from '../../08-websocket-client/index.ts';
 import type { JobStatus } from '../../../generated/prisma/enums.ts';
 import { isFinal, parseNotification } from '../notifications.ts';
@@ -12,7 +15,9 @@ interface JobCard {
   kind: string;
   status: string;
   progress: number;
+  version: number;
   error: string | null;
+  etaMs?: number | null;
 }
 interface VideoRow {
   id: number;
@@ -32,7 +37,7 @@ interface Project {
 interface Me {
   user: { id: number; email: string; name: string };
   realtime: { path: string };
-  features: { simulate: boolean };
+  features: { operations: string[]; maxUploadBytes: number };
 }
 
 class ApiRequestError extends Error {
@@ -50,20 +55,27 @@ class ApiRequestError extends Error {
 const TOKEN_KEY = 'video-editor.token';
 let token: string | null = sessionStorage.getItem(TOKEN_KEY);
 let client: ChatClient | undefined;
+let me: Me | undefined;
+/** The newest state seen of each job (from a snapshot or a notification), by version. */
+const latest = new Map<number, JobCard>();
 
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 
-async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {};
+async function send(method: 'GET' | 'POST', path: string, init: { json?: unknown; body?: Blob; headers?: Record<string, string> } = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...init.headers };
   if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? null : JSON.stringify(body) });
-  const payload = (await res.json().catch(() => ({}))) as { error?: string; message?: string };
+  if (init.json !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: init.json !== undefined ? JSON.stringify(init.json) : (init.body ?? null) });
   if (!res.ok) {
+    const payload = (await res.json().catch(() => ({}))) as { error?: string; message?: string };
     if (res.status === 401 && path !== '/api/login') signOut();
     throw new ApiRequestError(res.status, payload.error ?? 'unknown', payload.message ?? res.statusText);
   }
-  return payload as T;
+  return res;
+}
+
+async function api<T>(method: 'GET' | 'POST', path: string, json?: unknown): Promise<T> {
+  return (await (await send(method, path, { json })).json()) as T;
 }
 
 // ---- views ------------------------------------------------------------------------------------
@@ -97,6 +109,13 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, te
   return node;
 }
 
+function button(label: string, className: string, onClick: (b: HTMLButtonElement) => void): HTMLButtonElement {
+  const b = el('button', className, label);
+  b.type = 'button';
+  b.addEventListener('click', () => onClick(b));
+  return b;
+}
+
 const formatDuration = (ms: number) => `${Math.floor(ms / 60_000)}:${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}`;
 function formatSize(bytes: string): string {
   const n = Number(bytes); // a display value: losing precision past 2^53 bytes is fine here
@@ -114,87 +133,186 @@ function videoFacts(v: VideoRow): string {
   return facts.join(' · ');
 }
 
-function jobRow(job: JobCard, simulate: boolean): HTMLLIElement {
+const OPERATION_LABELS: Record<string, string> = { 'transcode-480p': 'Transcode 480p', 'transcode-720p': 'Transcode 720p', thumbnail: 'Thumbnail' };
+
+function jobRow(job: JobCard): HTMLLIElement {
   const row = el('li', 'job');
   row.dataset.jobId = String(job.id);
+  row.dataset.version = '-1';
   const bar = el('div', 'bar');
   bar.setAttribute('role', 'progressbar');
   bar.setAttribute('aria-valuemin', '0');
   bar.setAttribute('aria-valuemax', '100');
   bar.setAttribute('aria-label', `job ${job.id} progress`);
   bar.append(el('div', ''));
-  row.append(el('span', 'id', `#${job.id}`), el('span', 'kind', job.kind), el('span', 'status'), bar, el('span', 'pct'));
-  if (simulate) {
-    const button = el('button', 'simulate', 'Simulate');
-    button.type = 'button';
-    button.title = 'Dev only: fake progress until lab 09’s worker exists';
-    button.addEventListener('click', () => void startSimulation(job.id, button));
-    row.append(button);
-  }
-  row.append(el('span', 'detail'));
+  const actions = el('span', 'actions');
+  actions.append(
+    button('Cancel', 'cancel', (b) => void cancelJob(job.id, b)),
+    button('Open', 'open', (b) => void openOutput(job.id, row, b)),
+  );
+  row.append(el('span', 'id', `#${job.id}`), el('span', 'kind', job.kind), el('span', 'status'), bar, el('span', 'pct'), el('span', 'eta'), actions, el('span', 'detail'), el('div', 'output'));
   applyJob(row, job);
   return row;
 }
 
 // #region apply-job
-/** The one place a job's row changes: first render, a progress notification, a resync. */
-function applyJob(row: HTMLElement, job: Pick<JobCard, 'status' | 'progress'> & { error?: string | null }): void {
+/**
+ * The one place a job's row changes: first render, a notification, a resync. A state older than
+ * the one shown (a lower version: a slow snapshot that left the server before the latest live
+ * update) is ignored, so the row never goes back in time.
+ */
+function applyJob(row: HTMLElement, job: JobCard): void {
+  const known = latest.get(job.id);
+  if (!known || job.version >= known.version) latest.set(job.id, job);
+  const current = latest.get(job.id)!;
+  if (current.version <= Number(row.dataset.version)) return; // already showing this state, or a newer one
+  row.dataset.version = String(current.version);
   const status = row.querySelector<HTMLElement>('.status')!;
-  status.textContent = job.status;
-  status.dataset.status = job.status;
+  status.textContent = current.status;
+  status.dataset.status = current.status;
   const bar = row.querySelector<HTMLElement>('.bar')!;
-  bar.dataset.status = job.status;
-  bar.setAttribute('aria-valuenow', String(job.progress));
-  bar.querySelector<HTMLElement>('div')!.style.width = `${job.progress}%`;
-  row.querySelector('.pct')!.textContent = `${job.progress}%`;
-  // A running job's button stays off until its final state; a job a list says is "processing"
-  // may have been interrupted long ago (lab 09 recovers those), so the button stays usable there.
-  const button = row.querySelector<HTMLButtonElement>('.simulate');
-  if (button && isFinal(job.status as JobStatus)) button.disabled = false;
-  if (job.error !== undefined) {
-    const detail = row.querySelector<HTMLElement>('.detail')!;
-    detail.textContent = job.error ?? '';
-    detail.hidden = !job.error;
-  }
+  bar.dataset.status = current.status;
+  bar.setAttribute('aria-valuenow', String(current.progress));
+  bar.querySelector<HTMLElement>('div')!.style.width = `${current.progress}%`;
+  row.querySelector('.pct')!.textContent = `${current.progress}%`;
+  const eta = current.status === 'processing' && typeof current.etaMs === 'number' ? `${Math.ceil(current.etaMs / 1000)} s left` : '';
+  row.querySelector('.eta')!.textContent = eta;
+  const final = isFinal(current.status as JobStatus);
+  row.querySelector<HTMLButtonElement>('.cancel')!.hidden = final;
+  row.querySelector<HTMLButtonElement>('.open')!.hidden = current.status !== 'completed';
+  const detail = row.querySelector<HTMLElement>('.detail')!;
+  detail.textContent = current.error ?? '';
+  detail.hidden = !current.error;
 }
 
 const rowOf = (jobId: number) => document.querySelector<HTMLElement>(`.job[data-job-id="${jobId}"]`);
 // #endregion apply-job
 
-function renderProjects(projects: Project[], simulate: boolean): void {
+function renderProjects(projects: Project[]): void {
   const root = $('#projects');
   root.replaceChildren();
   if (projects.length === 0) root.append(el('p', 'muted', 'No projects yet.'));
   for (const project of projects) {
     const card = el('article', 'card project');
+    card.dataset.projectId = String(project.id);
     const title = el('h2', '', `${project.name} `);
     title.append(el('span', 'muted', `${project.videos.length} video${project.videos.length === 1 ? '' : 's'}`));
-    card.append(title);
-    for (const video of project.videos) {
-      const box = el('div', 'video');
-      const head = el('div', 'video-head');
-      head.append(el('strong', '', video.title), el('span', 'muted', videoFacts(video)));
-      const jobs = el('ul', 'jobs');
-      for (const job of video.jobs) jobs.append(jobRow(job, simulate));
-      if (video.jobs.length === 0) jobs.append(el('li', 'muted', 'no jobs'));
-      box.append(head, jobs);
-      card.append(box);
-    }
+    card.append(title, uploadForm(project.id));
+    for (const video of project.videos) card.append(videoBox(video));
     root.append(card);
   }
 }
 
+function videoBox(video: VideoRow): HTMLElement {
+  const box = el('div', 'video');
+  box.dataset.videoId = String(video.id);
+  const head = el('div', 'video-head');
+  head.append(el('strong', 'title', video.title), el('span', 'muted facts', videoFacts(video)));
+  if (video.durationMs !== null) {
+    for (const operation of me?.features.operations ?? []) {
+      head.append(button(OPERATION_LABELS[operation] ?? operation, 'start', (b) => void startJob(video.id, operation, b)));
+    }
+  }
+  const jobs = el('ul', 'jobs');
+  for (const job of video.jobs) jobs.append(jobRow(job));
+  box.append(head, jobs);
+  return box;
+}
+
+function uploadForm(projectId: number): HTMLFormElement {
+  const form = el('form', 'upload');
+  const input = el('input', '');
+  input.type = 'file';
+  input.name = 'video';
+  input.accept = 'video/*';
+  input.required = true;
+  const submit = el('button', '', 'Upload');
+  submit.type = 'submit';
+  const status = el('span', 'muted upload-status');
+  form.append(input, submit, status);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const file = input.files?.[0];
+    if (file) void upload(projectId, file, submit, status);
+  });
+  return form;
+}
+
 // ---- actions ----------------------------------------------------------------------------------
 
-async function startSimulation(jobId: number, button: HTMLButtonElement): Promise<void> {
-  button.disabled = true;
+async function upload(projectId: number, file: File, submit: HTMLButtonElement, status: HTMLElement): Promise<void> {
+  submit.disabled = true;
+  status.textContent = `uploading ${formatSize(String(file.size))}…`;
   try {
-    await api('POST', `/api/jobs/${jobId}/simulate`);
+    await send('POST', `/api/projects/${projectId}/videos`, {
+      body: file,
+      headers: { 'content-type': file.type || 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) },
+    });
+    status.textContent = '';
+    await refreshProjects();
+  } catch (error) {
+    status.textContent = '';
+    showError('#app-error', error);
+  } finally {
+    submit.disabled = false;
+  }
+}
+
+async function startJob(videoId: number, operation: string, b: HTMLButtonElement): Promise<void> {
+  b.disabled = true;
+  try {
+    const { job } = await api<{ job: { jobId: number; kind: string; status: string; progress: number; version: number } }>('POST', `/api/videos/${videoId}/jobs`, { operation });
+    const list = document.querySelector(`.video[data-video-id="${videoId}"] .jobs`);
+    if (list && !rowOf(job.jobId)) list.append(jobRow({ id: job.jobId, kind: job.kind, status: job.status, progress: job.progress, version: job.version, error: null }));
     $('#app-error').hidden = true;
   } catch (error) {
-    button.disabled = false;
     showError('#app-error', error);
+  } finally {
+    b.disabled = false;
   }
+}
+
+async function cancelJob(jobId: number, b: HTMLButtonElement): Promise<void> {
+  b.disabled = true;
+  try {
+    const { job } = await api<{ job: { status: string; progress: number; version: number; kind: string } }>('POST', `/api/jobs/${jobId}/cancel`);
+    const row = rowOf(jobId);
+    if (row) applyJob(row, { id: jobId, kind: job.kind, status: job.status, progress: job.progress, version: job.version, error: null });
+  } catch (error) {
+    showError('#app-error', error);
+  } finally {
+    b.disabled = false;
+  }
+}
+
+/** The output needs the session token, which a <video src> cannot send: fetch it, then show it from a blob: URL. */
+async function openOutput(jobId: number, row: HTMLElement, b: HTMLButtonElement): Promise<void> {
+  b.disabled = true;
+  try {
+    const res = await send('GET', `/api/jobs/${jobId}/output`);
+    const blob = await res.blob();
+    const url = URL.createObjectURL(blob);
+    const box = row.querySelector<HTMLElement>('.output')!;
+    const old = box.dataset.url;
+    if (old) URL.revokeObjectURL(old);
+    box.dataset.url = url;
+    const media = blob.type.startsWith('image/') ? el('img', '') : el('video', '');
+    media.src = url;
+    if (media instanceof HTMLVideoElement) media.controls = true;
+    const download = el('a', 'download', 'Download');
+    download.href = url;
+    download.download = `job-${jobId}${blob.type.startsWith('image/') ? '.jpg' : '.mp4'}`;
+    box.replaceChildren(media, download);
+  } catch (error) {
+    showError('#app-error', error);
+  } finally {
+    b.disabled = false;
+  }
+}
+
+async function refreshProjects(): Promise<void> {
+  const { projects } = await api<{ projects: Project[] }>('GET', '/api/projects');
+  renderProjects(projects);
 }
 
 /** Catches up on whatever changed while no socket was listening (before the first open, or during a reconnect). */
@@ -204,14 +322,16 @@ async function resyncJobs(): Promise<void> {
     const row = rowOf(job.id);
     if (row) applyJob(row, job);
   }
+  const synced = Number(document.body.dataset.resyncs ?? '0') + 1;
+  document.body.dataset.resyncs = String(synced); // tests wait on this
 }
 
 // #region connect
-function connect(me: Me): void {
+function connect(): void {
   const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
   client = new ChatClient({
     // Runs before every attempt: a fresh single-use ticket each time, never the token in the URL.
-    connect: ticketConnector({ httpUrl: location.origin, wsUrl: `${wsBase}${me.realtime.path}`, token: () => token ?? '', WebSocketImpl: WebSocket }),
+    connect: ticketConnector({ httpUrl: location.origin, wsUrl: `${wsBase}${me!.realtime.path}`, token: () => token ?? '', WebSocketImpl: WebSocket }),
   });
   client.on('open', () => {
     setConnection('connected');
@@ -221,13 +341,12 @@ function connect(me: Me): void {
   client.on('giveup', () => setConnection('offline'));
   // Events come from the server only (ChatServer.sendToUser): no other user can send one.
   client.on('event', (event) => {
-    const notification = parseNotification(event);
-    if (notification?.type !== 'job.progress') return;
-    const row = rowOf(notification.jobId);
-    if (!row) return;
-    applyJob(row, notification);
-    const button = row.querySelector<HTMLButtonElement>('.simulate');
-    if (button && notification.status === 'processing') button.disabled = true; // running right now (maybe started in another tab)
+    const n = parseNotification(event);
+    if (n?.type !== 'job.progress') return;
+    const row = rowOf(n.jobId);
+    // A job this page has not drawn (started in another tab): draw the lists again.
+    if (!row) return void refreshProjects().catch((error: unknown) => showError('#app-error', error));
+    applyJob(row, { id: n.jobId, kind: '', status: n.status, progress: n.progress, version: n.version, error: n.error ?? null, etaMs: n.etaMs ?? null });
   });
   setConnection('connecting', 'connecting…');
   void client.start();
@@ -235,18 +354,18 @@ function connect(me: Me): void {
 // #endregion connect
 
 async function enter(): Promise<void> {
-  const me = await api<Me>('GET', '/api/me');
+  me = await api<Me>('GET', '/api/me');
   $('#who').textContent = `${me.user.name} · ${me.user.email}`;
-  const { projects } = await api<{ projects: Project[] }>('GET', '/api/projects');
-  renderProjects(projects, me.features.simulate);
+  await refreshProjects();
   show('app');
-  connect(me);
+  connect();
 }
 
 function signOut(): void {
   client?.close();
   client = undefined;
   token = null;
+  latest.clear();
   sessionStorage.removeItem(TOKEN_KEY);
   setConnection('offline');
   show('login');

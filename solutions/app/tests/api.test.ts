@@ -2,10 +2,9 @@
 // Redis prefix of this file's own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PROJECT_NAME, DEMO_USER, DEMO_VIDEOS } from '../../03-prisma-schema/index.ts';
-import type { StartedApp } from '../index.ts';
+import { DEMO_CLIP_TITLE, type StartedApp } from '../index.ts';
 import { createPrismaClient, type Prisma } from '../../../prisma/client.ts';
 import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
-import { waitFor } from '../../../tools/testing/wait.ts';
 import { createOtherUser, DEMO_LOGIN, login, request, startTestApp } from './kit.ts';
 
 const db = useDatabase();
@@ -18,7 +17,6 @@ let token: string;
 
 beforeAll(async () => {
   app = await startTestApp(db, redis, {
-    simulate: { stepMs: 5, stepPercent: 50 },
     createPrisma: (url) => {
       const prisma = createPrismaClient(url, { logQueries: true });
       (prisma as unknown as { $on(e: 'query', cb: (event: Prisma.QueryEvent) => void): void }).$on('query', (event) => statements.push(event.query));
@@ -75,7 +73,7 @@ describe('who am I', () => {
     expect(res.body).toEqual({
       user: { id: expect.any(Number), email: DEMO_USER.email, name: DEMO_USER.name },
       realtime: { path: '/ws' },
-      features: { simulate: true },
+      features: { operations: ['transcode-480p', 'transcode-720p', 'thumbnail'], maxUploadBytes: 512 * 1024 * 1024 },
     });
     const userId = (res.body.user as { id: number }).id;
     expect(await redis.client.exists(`${redis.prefix}cache:v1:user:${userId}`), 'the user is read through lab 06 cache').toBe(1);
@@ -96,8 +94,9 @@ describe('projects, videos and jobs', () => {
 
     expect(res.status).toBe(200);
     expect(res.body.projects.map((p) => p.name)).toEqual([DEMO_PROJECT_NAME]);
-    const videos = res.body.projects[0]!.videos;
-    expect(videos.map((v) => v.title)).toEqual(DEMO_VIDEOS.map((v) => v.title));
+    const all = res.body.projects[0]!.videos;
+    expect(all.map((v) => v.title), 'lab 03\'s demo videos, then the real clip the app generated at seed time').toEqual([...DEMO_VIDEOS.map((v) => v.title), DEMO_CLIP_TITLE]);
+    const videos = all.slice(0, DEMO_VIDEOS.length);
     expect(videos.map((v) => v.sizeBytes), 'size_bytes is a BIGINT: sent as a string').toEqual(DEMO_VIDEOS.map((v) => v.sizeBytes?.toString() ?? null));
     expect(videos.map((v) => v.jobs.map((j) => (j as { kind: string; status: string }).status))).toEqual(DEMO_VIDEOS.map((v) => v.jobs.map((j) => j.status)));
   });
@@ -154,7 +153,7 @@ describe('projects, videos and jobs', () => {
   });
 });
 
-describe('routing and simulate', () => {
+describe('routing', () => {
   it('answers unknown routes with 404 not_found and wrong methods with 405 and Allow', async () => {
     const unknown = await request(app, 'GET', '/api/nothing', { token });
     const wrongMethod = await request(app, 'POST', '/api/jobs', { token });
@@ -164,27 +163,24 @@ describe('routing and simulate', () => {
     expect(wrongMethod.headers.get('allow')).toBe('GET');
   });
 
-  it('POST /api/jobs/:id/simulate answers 404 job_not_found for someone else\'s job and leaves it alone', async () => {
+  it('POST /api/jobs/:id/cancel answers 404 job_not_found for someone else\'s job and leaves it alone', async () => {
     const other = await createOtherUser(db.prisma);
 
-    const res = await request(app, 'POST', `/api/jobs/${other.job.id}/simulate`, { token });
+    const res = await request(app, 'POST', `/api/jobs/${other.job.id}/cancel`, { token });
 
     expect([res.status, res.body.error]).toEqual([404, 'job_not_found']);
     const job = await db.prisma.job.findUniqueOrThrow({ where: { id: other.job.id } });
     expect([job.status, job.attempts]).toEqual(['pending', 0]);
   });
 
-  it('POST /api/jobs/:id/simulate starts the owner\'s job: 202, then PostgreSQL shows it completed', async () => {
-    const job = await db.prisma.job.findFirstOrThrow({ where: { kind: 'thumbnail', status: 'pending', owner: { email: DEMO_USER.email } } });
+  it('POST /api/videos/:id/jobs refuses an unknown operation (400) and someone else\'s video (404)', async () => {
+    const other = await createOtherUser(db.prisma);
+    const clip = await db.prisma.video.findFirstOrThrow({ where: { title: DEMO_CLIP_TITLE } });
 
-    const res = await request(app, 'POST', `/api/jobs/${job.id}/simulate`, { token });
+    const unknown = await request(app, 'POST', `/api/videos/${clip.id}/jobs`, { token, body: { operation: 'rm -rf' } });
+    const theirs = await request(app, 'POST', `/api/videos/${other.video.id}/jobs`, { token, body: { operation: 'thumbnail' } });
 
-    expect(res.status).toBe(202);
-    expect(res.body).toEqual({ job: { jobId: job.id, status: 'processing', progress: 0 } });
-    const done = await waitFor(async () => {
-      const row = await db.prisma.job.findUniqueOrThrow({ where: { id: job.id } });
-      return row.status === 'completed' ? row : null;
-    }, { message: `job ${job.id} never reached "completed" in PostgreSQL` });
-    expect([done.progress, done.attempts, done.finishedAt !== null]).toEqual([100, 1, true]);
+    expect([unknown.status, unknown.body.error]).toEqual([400, 'invalid_body']);
+    expect([theirs.status, theirs.body.error]).toEqual([404, 'video_not_found']);
   });
 });

@@ -1,13 +1,19 @@
-// The dashboard in headless Chromium: log in as the demo user, see the demo jobs, start a
-// simulated job and watch its progress bar reach 100 % over the WebSocket, then see the page
-// notice the server going away. Screenshot: /tmp/dashboard.png.
+// The dashboard in headless Chromium, on real video: log in as the demo user, upload a clip made by
+// ffmpeg, start a transcode and watch its bar reach 100 % over the WebSocket, play the output; a
+// slow job-list snapshot must never overwrite a newer live update; the page notices the server
+// going away. Any console error fails the test. Screenshot: /tmp/dashboard.png.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../../tools/testing/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USER } from '../../03-prisma-schema/index.ts';
-import { parseNotification, type StartedApp } from '../index.ts';
+import { makeClip } from '../../../labs/09-video-progress/fixtures.ts';
+import { launchChromium } from '../../../tools/testing/chromium.ts';
 import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
-import { DEMO_LOGIN, startTestApp } from './kit.ts';
+import { waitFor } from '../../../tools/testing/wait.ts';
+import { DEMO_USER } from '../../03-prisma-schema/index.ts';
+import { DEMO_CLIP_TITLE, parseNotification, type StartedApp } from '../index.ts';
+import { DEMO_LOGIN, login, request, startTestApp } from './kit.ts';
 
 const db = useDatabase();
 const redis = useRedis();
@@ -17,19 +23,29 @@ const SCREENSHOT = '/tmp/dashboard.png';
 let app: StartedApp;
 let browser: Browser;
 let page: Page;
+let clipDir: string;
 /** Every WebSocket frame the page received, as text. */
 const frames: string[] = [];
+/** Console errors and uncaught exceptions of the page: each one fails the test it happens in. */
+const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  app = await startTestApp(db, redis, { simulate: { stepMs: 80, stepPercent: 10 } });
+  // Jobs paced at the video's own speed (readrate 1): a 6 s clip takes about 6 s, so the bar can be seen moving.
+  app = await startTestApp(db, redis, { worker: { readrate: 1, progressIntervalMs: 100 } });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => void frames.push(payload.toString())));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => void consoleErrors.push(error.message));
+  clipDir = await mkdtemp(path.join(tmpdir(), 'dashboard-clip-'));
 });
 
 afterAll(async () => {
   await browser?.close();
   await app?.close();
+  if (clipDir) await rm(clipDir, { recursive: true, force: true });
 });
 
 /** What the page shows for each job row. */
@@ -43,6 +59,17 @@ const readJobs = (p: Page) =>
     })),
   );
 
+/** Resolves when the row shows `completed` at 100 %. */
+const rowCompleted = (p: Page, jobId: number, timeout = 30_000) =>
+  p.waitForFunction(
+    (id) => {
+      const row = document.querySelector(`.job[data-job-id="${id}"]`);
+      return row?.querySelector('.status')?.textContent === 'completed' && row.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow') === '100';
+    },
+    jobId,
+    { timeout },
+  );
+
 describe('dashboard', () => {
   it('logs in as the demo user and lists the demo jobs, connected over WebSocket', async () => {
     await page.goto(app.url);
@@ -54,28 +81,30 @@ describe('dashboard', () => {
     const jobs = await db.prisma.job.findMany({ where: { owner: { email: DEMO_USER.email } }, orderBy: { id: 'asc' } });
     expect(await readJobs(page)).toEqual(jobs.map((j) => ({ id: j.id, kind: j.kind, status: j.status, progress: j.progress })));
     expect(await page.textContent('#who')).toBe(`${DEMO_USER.name} · ${DEMO_USER.email}`);
+    expect(await page.textContent(`.video:has(.title:text-is("${DEMO_CLIP_TITLE}")) .facts`), 'the seeded real clip shows its metadata').toMatch(/640×360 · h264 · 0:06/);
+    expect(consoleErrors, 'the page logged errors').toEqual([]);
   });
 
-  it('moves a simulated job\'s progress bar live until it shows 100 % and "completed"', async () => {
-    const job = await db.prisma.job.findFirstOrThrow({ where: { kind: 'thumbnail', status: 'pending', owner: { email: DEMO_USER.email } } });
-    const row = `.job[data-job-id="${job.id}"]`;
-    // Record every value the bar shows, to tell a live bar from one that jumps on a reload.
-    await page.evaluate((selector) => {
-      const bar = document.querySelector(`${selector} [role=progressbar]`)!;
+  it('uploads a clip, transcodes it with a live bar to 100 %, and plays the output', async () => {
+    const clip = await makeClip(path.join(clipDir, 'my holiday "clip" ü.mp4'), { seconds: 3, size: '320x240' });
+    const form = '.project .upload';
+    await page.setInputFiles(`${form} input[type=file]`, clip);
+    await page.click(`${form} button[type=submit]`);
+    const video = page.locator('.video', { has: page.locator('.title', { hasText: 'my holiday "clip" ü' }) });
+    await video.waitFor({ timeout: 15_000 });
+    expect(await video.locator('.facts').textContent(), 'the upload was probed: size, codec, duration').toMatch(/^320×240 · h264 · 0:03 · \d/);
+
+    await video.locator('button.start', { hasText: 'Transcode 480p' }).click();
+    const row = video.locator('.job').last();
+    await row.waitFor();
+    const jobId = Number(await row.getAttribute('data-job-id'));
+    await page.evaluate((id) => {
+      const bar = document.querySelector(`.job[data-job-id="${id}"] [role=progressbar]`)!;
       const seen: string[] = [];
       (window as unknown as { seen: string[] }).seen = seen;
       new MutationObserver(() => seen.push(bar.getAttribute('aria-valuenow')!)).observe(bar, { attributeFilter: ['aria-valuenow'] });
-    }, row);
-
-    await page.click(`${row} .simulate`);
-    await page.waitForFunction(
-      (selector) => {
-        const el = document.querySelector(selector);
-        return el?.querySelector('.status')?.textContent === 'completed' && el.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow') === '100';
-      },
-      row,
-      { timeout: 20_000 },
-    );
+    }, jobId);
+    await rowCompleted(page, jobId);
 
     const seen = (await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).map(Number);
     expect(seen.some((v) => v > 0 && v < 100), `the bar should pass through intermediate values, saw ${seen.join(', ')}`).toBe(true);
@@ -83,10 +112,50 @@ describe('dashboard', () => {
       .map((f) => JSON.parse(f) as { type: string; name?: string; data?: unknown })
       .filter((m) => m.type === 'event')
       .map((m) => parseNotification({ name: m.name!, data: m.data }))
-      .filter((n) => n?.jobId === job.id);
-    expect(pushed.at(-1), 'the final state arrived over the WebSocket').toEqual({ type: 'job.progress', jobId: job.id, status: 'completed', progress: 100 });
-    expect(await page.textContent(`${row} .pct`)).toBe('100%');
+      .filter((n) => n?.jobId === jobId);
+    expect(pushed.at(-1), 'the final state arrived over the WebSocket').toMatchObject({ type: 'job.progress', jobId, status: 'completed', progress: 100 });
+
+    await row.locator('button.open').click();
+    const duration = await page.waitForFunction(
+      (id) => {
+        const player = document.querySelector<HTMLVideoElement>(`.job[data-job-id="${id}"] .output video`);
+        return player && Number.isFinite(player.duration) && player.duration > 0 ? player.duration : null;
+      },
+      jobId,
+      { timeout: 15_000 },
+    );
+    expect(await duration.jsonValue(), 'the output plays: its <video> knows its duration').toBeGreaterThan(2.5);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(consoleErrors, 'the page logged errors').toEqual([]);
+  });
+
+  it('never lets a slow /api/jobs snapshot overwrite a newer live update (issue 11.7)', async () => {
+    const token = await login(app);
+    const clip = await db.prisma.video.findFirstOrThrow({ where: { title: DEMO_CLIP_TITLE } });
+    const started = await request<{ job: { jobId: number } }>(app, 'POST', `/api/videos/${clip.id}/jobs`, { token, body: { operation: 'transcode-480p' } });
+    const jobId = started.body.job.jobId;
+    await waitFor(async () => (await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).progress > 0, { timeoutMs: 15_000, message: 'the job never started moving' });
+    let staleStatus: string | undefined;
+    // The snapshot the page asks for when its socket opens is taken now, while the job runs, and
+    // delivered only after the page has shown the live "completed".
+    await page.route('**/api/jobs', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { jobs: Array<{ id: number; status: string }> };
+      staleStatus = body.jobs.find((j) => j.id === jobId)?.status;
+      await rowCompleted(page, jobId);
+      await route.fulfill({ response, json: body });
+    });
+    const resyncsBefore = 0;
+
+    await page.reload(); // the session is in sessionStorage: the page signs in again and opens a new socket
+    await rowCompleted(page, jobId);
+    await page.waitForFunction((n) => Number(document.body.dataset.resyncs ?? '0') > n, resyncsBefore, { timeout: 30_000 });
+
+    expect(staleStatus, 'the held snapshot must be older than the live update, or this test proves nothing').toBe('processing');
+    const shown = (await readJobs(page)).find((j) => j.id === jobId);
+    expect(shown, 'after the stale snapshot arrived, the row still shows the newer state').toMatchObject({ status: 'completed', progress: 100 });
+    await page.unroute('**/api/jobs');
+    expect(consoleErrors, 'the page logged errors').toEqual([]);
   });
 
   it('shows "reconnecting" when the server shuts down (close code 1001)', async () => {

@@ -1,6 +1,9 @@
 // Helpers for the app's tests: start the finished system on port 0 against this file's database
 // and Redis prefix, and talk to its API.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createApp, DEMO_LOGIN, hashPassword, type AppOptions, type StartedApp } from '../index.ts';
 import type { PrismaClient } from '../../../prisma/client.ts';
 import type { TestDatabase, TestRedis } from '../../../tools/testing/test-env.ts';
@@ -8,8 +11,19 @@ import { rawStatus as rawStatusOnPort } from '../../../labs/07-websocket-server/
 
 export { DEMO_LOGIN };
 
-export function startTestApp(db: TestDatabase, redis: TestRedis, options: Partial<AppOptions> = {}): Promise<StartedApp> {
-  return createApp({ databaseUrl: db.url, redisUrl: redis.url, redisPrefix: redis.prefix, port: 0, ...options });
+/** The app on port 0 with a media directory of its own, removed by close(). */
+export async function startTestApp(db: TestDatabase, redis: TestRedis, options: Partial<AppOptions> = {}): Promise<StartedApp> {
+  const mediaDir = await mkdtemp(path.join(tmpdir(), 've-app-'));
+  try {
+    const app = await createApp({ databaseUrl: db.url, redisUrl: redis.url, redisPrefix: redis.prefix, port: 0, mediaDir, ...options });
+    let closed: Promise<void> | undefined;
+    return Object.assign(Object.create(app) as StartedApp, {
+      close: () => (closed ??= app.close().finally(() => rm(mediaDir, { recursive: true, force: true }))),
+    });
+  } catch (error) {
+    await rm(mediaDir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 export interface ApiResponse<T = Record<string, unknown>> {

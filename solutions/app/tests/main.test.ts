@@ -2,6 +2,8 @@
 // prints where it runs, answers the API, and exits 0 on SIGINT after a graceful shutdown.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../../tools/labs/meta.ts';
@@ -13,10 +15,11 @@ const redis = useRedis();
 
 describe('npm start', () => {
   it('starts, seeds, serves the demo login, and exits 0 on SIGINT', async () => {
+    const mediaDir = await mkdtemp(path.join(tmpdir(), 've-main-'));
     // What `npm start` runs (package.json: "tsx solutions/app/main.ts"), minus npm itself.
     const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'solutions/app/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, PORT: '0' },
+      env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, PORT: '0', MEDIA_DIR: mediaDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -47,6 +50,7 @@ describe('npm start', () => {
       expect(output).toContain('stopped');
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await rm(mediaDir, { recursive: true, force: true });
     }
   });
 });

@@ -3,8 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestTicket } from '../../../labs/07-websocket-server/test-kit.ts';
 import { connect, handshakeStatus, type TestClient } from '../../../tools/testing/ws-client.ts';
-import { DEMO_USER } from '../../03-prisma-schema/index.ts';
-import { parseNotification, type JobProgressNotification, type StartedApp } from '../index.ts';
+import { DEMO_CLIP_TITLE, parseNotification, type JobProgressNotification, type StartedApp } from '../index.ts';
 import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
 import { createOtherUser, login, request, startTestApp } from './kit.ts';
 
@@ -16,7 +15,7 @@ let token: string;
 const open: TestClient[] = [];
 
 beforeAll(async () => {
-  app = await startTestApp(db, redis, { simulate: { stepMs: 5, stepPercent: 20 } });
+  app = await startTestApp(db, redis, { worker: { readrate: 4, progressIntervalMs: 100 } });
   token = await login(app);
 });
 
@@ -77,30 +76,33 @@ describe('handshake through the app', () => {
 });
 
 describe('job progress', () => {
-  it('pushes a simulated job\'s progress to every tab of its owner, ending with completed at 100', async () => {
-    const job = await db.prisma.job.findFirstOrThrow({ where: { kind: 'thumbnail', status: 'pending', owner: { email: DEMO_USER.email } } });
+  it('pushes a real transcode\'s progress to every tab of its owner, in version order, ending with completed at 100', async () => {
+    const clip = await db.prisma.video.findFirstOrThrow({ where: { title: DEMO_CLIP_TITLE } });
     const tab1 = await connectAs(token);
     const tab2 = await connectAs(token);
 
-    const started = await request(app, 'POST', `/api/jobs/${job.id}/simulate`, { token });
-    const [seen1, seen2] = await Promise.all([progressUntilDone(tab1, job.id), progressUntilDone(tab2, job.id)]);
+    const started = await request<{ job: { jobId: number } }>(app, 'POST', `/api/videos/${clip.id}/jobs`, { token, body: { operation: 'transcode-480p' } });
+    const jobId = started.body.job.jobId;
+    const [seen1, seen2] = await Promise.all([progressUntilDone(tab1, jobId), progressUntilDone(tab2, jobId)]);
 
     expect(started.status).toBe(202);
     for (const seen of [seen1, seen2]) {
       const percents = seen.map((n) => n.progress);
       expect(percents, 'progress never goes backwards').toEqual([...percents].sort((a, b) => a - b));
-      expect(seen.at(-1)).toEqual({ type: 'job.progress', jobId: job.id, status: 'completed', progress: 100 });
+      expect(seen.map((n) => n.version), 'versions grow').toEqual([...seen.map((n) => n.version)].sort((a, b) => a - b));
+      expect(seen.at(-1)).toMatchObject({ type: 'job.progress', jobId, status: 'completed', progress: 100 });
     }
+    expect(seen1.some((n) => n.status === 'processing' && n.progress > 0 && n.progress < 100), 'live updates between 0 and 100').toBe(true);
   });
 
   it('sends nothing to another user while the owner\'s job runs', async () => {
     const other = await createOtherUser(db.prisma);
     const owner = await connectAs(token);
     const stranger = await connectAs(await login(app, other));
-    const job = await db.prisma.job.findFirstOrThrow({ where: { kind: 'transcode-720p', owner: { email: DEMO_USER.email } } });
+    const clip = await db.prisma.video.findFirstOrThrow({ where: { title: DEMO_CLIP_TITLE } });
 
-    await request(app, 'POST', `/api/jobs/${job.id}/simulate`, { token });
-    await progressUntilDone(owner, job.id);
+    const started = await request<{ job: { jobId: number } }>(app, 'POST', `/api/videos/${clip.id}/jobs`, { token, body: { operation: 'thumbnail' } });
+    await progressUntilDone(owner, started.body.job.jobId);
     // Everything the server wrote to the stranger before this pong arrives first (one TCP stream).
     stranger.send({ type: 'ping', id: 'barrier' });
     const beforePong: unknown[] = [];

@@ -5,6 +5,7 @@ import { requestTicket } from '../../../labs/07-websocket-server/test-kit.ts';
 import { connect } from '../../../tools/testing/ws-client.ts';
 import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
 import { waitFor } from '../../../tools/testing/wait.ts';
+import { DEMO_CLIP_TITLE } from '../index.ts';
 import { login, request, startTestApp } from './kit.ts';
 
 const db = useDatabase();
@@ -28,18 +29,23 @@ describe('graceful shutdown', () => {
   it('closes sockets with 1001, stops listening, and leaves no handle behind', async () => {
     await db.prisma.$queryRaw`SELECT 1`; // the harness's own pool and client are open before the baseline
     const baseline = handles();
-    const app = await startTestApp(db, redis, { simulate: { stepMs: 60_000 } });
+    const app = await startTestApp(db, redis, { worker: { readrate: 0.5 } });
     const token = await login(app);
     const { body } = await requestTicket(app.url, token);
     const tab = await connect(app.wsUrl, { ticket: body.ticket as string, origin: app.url });
-    const job = await db.prisma.job.findFirstOrThrow({ where: { status: 'pending' } });
-    await request(app, 'POST', `/api/jobs/${job.id}/simulate`, { token }); // a runner timer is pending
+    const clip = await db.prisma.video.findFirstOrThrow({ where: { title: DEMO_CLIP_TITLE } });
+    const started = await request<{ job: { jobId: number } }>(app, 'POST', `/api/videos/${clip.id}/jobs`, { token, body: { operation: 'transcode-480p' } });
+    await waitFor(async () => (await db.prisma.job.findUniqueOrThrow({ where: { id: started.body.job.jobId } })).status === 'processing', {
+      message: 'the job never started: ffmpeg must be running when the app closes',
+    });
 
     const closing = app.close();
     const [closed] = await Promise.all([tab.waitClosed('the app to close the socket', 10_000), closing]);
     await app.close(); // idempotent
 
     expect(closed.code, 'shutdown closes every socket with 1001 (going away), so clients reconnect').toBe(1001);
+    const row = await db.prisma.job.findUniqueOrThrow({ where: { id: started.body.job.jobId } });
+    expect(row.status, 'a job interrupted by shutdown goes back to the queue (pending), it is not cancelled').toBe('pending');
     await expect(fetch(`${app.url}/api/me`)).rejects.toThrow(); // not listening any more
     // Sockets that close() ended may need a tick or two to be released by libuv.
     await waitFor(() => Object.keys(leaked(baseline)).length === 0, {

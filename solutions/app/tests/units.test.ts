@@ -40,10 +40,10 @@ describe('passwords', () => {
 
 describe('notifications', () => {
   it('travels as a lab 07 event named after its type, and parses back', () => {
-    const event = toEvent({ type: 'job.progress', jobId: 3, status: 'processing', progress: 40 });
+    const event = toEvent({ type: 'job.progress', jobId: 3, status: 'processing', progress: 40, version: 5, etaMs: 1200 });
 
-    expect(event).toEqual({ type: 'event', name: 'job.progress', data: { jobId: 3, status: 'processing', progress: 40 } });
-    expect(parseNotification(event)).toEqual({ type: 'job.progress', jobId: 3, status: 'processing', progress: 40 });
+    expect(event).toEqual({ type: 'event', name: 'job.progress', data: { jobId: 3, status: 'processing', progress: 40, version: 5, etaMs: 1200 } });
+    expect(parseNotification(event)).toEqual({ type: 'job.progress', jobId: 3, status: 'processing', progress: 40, version: 5, etaMs: 1200 });
   });
 
   it('rejects any other event without throwing', () => {

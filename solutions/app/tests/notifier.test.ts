@@ -1,86 +1,17 @@
-// The pieces behind live progress, one at a time: the simulated runner (timers + PostgreSQL), the
-// notifier (lab 07's ChatServer.sendToUser), and lab 07's server attached to someone else's HTTP server.
+// The pieces behind live progress, one at a time: the notifier (lab 07's ChatServer.sendToUser)
+// and lab 07's server attached to someone else's HTTP server. The worker and the queue are lab 09's
+// (labs/09-video-progress/*.test.ts); the whole path, upload to 100 %, is in jobs.test.ts.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../../labs/07-websocket-server/test-kit.ts';
 import { connect, handshakeStatus, type TestClient } from '../../../tools/testing/ws-client.ts';
-import { silentLogger, startChatServer, type ChatServer } from '../../07-websocket-server/index.ts';
-import {
-  chatNotifier,
-  JobBusyError,
-  parseNotification,
-  RunnerClosedError,
-  SimulatedJobRunner,
-  type JobProgressNotification,
-  type ProgressNotifier,
-} from '../index.ts';
+import { startChatServer, type ChatServer } from '../../07-websocket-server/index.ts';
+import { chatNotifier, parseNotification, type JobProgressNotification } from '../index.ts';
 import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
-import { waitFor } from '../../../tools/testing/wait.ts';
-import { createOtherUser } from './kit.ts';
 
 const db = useDatabase();
 const redis = useRedis();
-
-function recordingNotifier() {
-  const calls: Array<{ ownerId: number; notification: JobProgressNotification }> = [];
-  const notifier: ProgressNotifier = {
-    notify: (ownerId, notification) => void calls.push({ ownerId, notification }),
-    close: async () => {},
-  };
-  return { notifier, calls };
-}
-
-describe('SimulatedJobRunner', () => {
-  it('moves a job from 0 to 100 in PostgreSQL and notifies its owner at every step', async () => {
-    const { user, job } = await createOtherUser(db.prisma);
-    const { notifier, calls } = recordingNotifier();
-    const runner = new SimulatedJobRunner(db.prisma, notifier, silentLogger, { stepMs: 1, stepPercent: 25 });
-
-    await runner.start({ id: job.id, ownerId: user.id });
-    await waitFor(() => !runner.isRunning(job.id), { message: 'the simulation never finished' });
-
-    expect(calls.map((c) => [c.ownerId, c.notification.status, c.notification.progress])).toEqual([
-      [user.id, 'processing', 0],
-      [user.id, 'processing', 25],
-      [user.id, 'processing', 50],
-      [user.id, 'processing', 75],
-      [user.id, 'completed', 100],
-    ]);
-    const row = await db.prisma.job.findUniqueOrThrow({ where: { id: job.id } });
-    expect([row.status, row.progress, row.attempts, row.startedAt !== null, row.finishedAt !== null]).toEqual(['completed', 100, 1, true, true]);
-    await runner.close();
-  });
-
-  it('refuses to start a job that is already running (409 job_busy)', async () => {
-    const { user, job } = await createOtherUser(db.prisma);
-    const runner = new SimulatedJobRunner(db.prisma, recordingNotifier().notifier, silentLogger, { stepMs: 60_000 });
-
-    const first = runner.start({ id: job.id, ownerId: user.id });
-    const second = runner.start({ id: job.id, ownerId: user.id });
-
-    await expect(second).rejects.toBeInstanceOf(JobBusyError);
-    await expect(second).rejects.toMatchObject({ status: 409, code: 'job_busy' });
-    await first;
-    await runner.close();
-  });
-
-  it('close() clears the pending step: nothing moves afterwards, and nothing new starts', async () => {
-    const { user, job } = await createOtherUser(db.prisma);
-    const { notifier, calls } = recordingNotifier();
-    const runner = new SimulatedJobRunner(db.prisma, notifier, silentLogger, { stepMs: 60_000 });
-    await runner.start({ id: job.id, ownerId: user.id });
-    const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-
-    await runner.close();
-
-    const timersAfter = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    expect(timersAfter, 'the 60 s step timer must be cleared by close()').toBe(timersBefore - 1);
-    expect(runner.isRunning(job.id)).toBe(false);
-    expect(calls).toHaveLength(1);
-    await expect(runner.start({ id: job.id, ownerId: user.id })).rejects.toBeInstanceOf(RunnerClosedError);
-  });
-});
 
 describe('chatNotifier', () => {
   let server: ChatServer;
@@ -118,11 +49,11 @@ describe('chatNotifier', () => {
 
     const sent: JobProgressNotification[] = [];
     for (let p = 10; p <= 100; p += 10) {
-      const update: JobProgressNotification = { type: 'job.progress', jobId: 7, status: p === 100 ? 'completed' : 'processing', progress: p };
+      const update: JobProgressNotification = { type: 'job.progress', jobId: 7, status: p === 100 ? 'completed' : 'processing', progress: p, version: p / 10 };
       sent.push(update);
       notifier.notify(owner.userId, update);
     }
-    notifier.notify(owner.userId + 1_000_000, { type: 'job.progress', jobId: 8, status: 'processing', progress: 5 }); // nobody connected: no error
+    notifier.notify(owner.userId + 1_000_000, { type: 'job.progress', jobId: 8, status: 'processing', progress: 5, version: 1 }); // nobody connected: no error
     await notifier.close();
 
     for (const [i, t] of tabs.entries()) {

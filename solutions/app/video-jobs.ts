@@ -1,0 +1,188 @@
+// The app's job runner: lab 09's BullMQ queue and workers, the jobs rows, and the relay that takes
+// every worker's updates to the owner's sockets.
+//
+//   start(): INSERT jobs (pending) ─▶ VideoQueue.enqueue
+//   cancel(): JobStore.cancel (the row decides) ─▶ VideoQueue.cancel (remove, or tell every worker)
+//   VideoWorker(s) ─publishUpdates─▶ Redis channel ─relayUpdates─▶ ProgressNotifier ─▶ owner's sockets
+//
+// It owns two Redis connections of its own (BullMQ blocks and subscribes: it must not share the
+// app's cache client, whose short timeouts suit a cache, not a queue) and closes them last.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { createClient } from 'redis';
+import type { RedisClient } from '../05-redis-structures/index.ts';
+import type { Logger } from '../07-websocket-server/index.ts';
+import { JobStore, outputExtension, VideoQueue, VideoWorker, type JobProgressUpdate, type JobUpdate } from '../09-video-progress/index.ts';
+import type { PrismaClient } from '../../prisma/client.ts';
+import { JobFinishedError, JobNotFoundError, RunnerClosedError } from './errors.ts';
+import type { JobRef, JobRunner, JobState, ProgressNotifier, StartRequest } from './job-runner.ts';
+import { jobUpdatesChannel, publishUpdates, relayUpdates, toNotification } from './job-updates.ts';
+
+export interface QueueRunnerOptions {
+  prisma: PrismaClient;
+  redisUrl: string;
+  /** The app's Redis prefix (ends with ':'): the queue's keys and the update channel live under it. */
+  redisPrefix: string;
+  /** Uploads, generated clips and outputs live here (`outputs/job-<id>.mp4`). */
+  mediaDir: string;
+  notifier: ProgressNotifier;
+  logger: Logger;
+  /** Workers in this process; 0 leaves the work to `npm run worker` processes. @default 1 */
+  workers?: number;
+  /** Passed to each worker (see VideoWorkerOptions). */
+  worker?: { readrate?: number; progressIntervalMs?: number; lockDurationMs?: number; stalledIntervalMs?: number };
+}
+
+/** A node-redis client for BullMQ: default options (an offline queue, patient reconnects), errors logged once. */
+export async function connectQueueClient(redisUrl: string, log: Logger, role: string): Promise<RedisClient> {
+  const client = createClient({ url: redisUrl }) as RedisClient;
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (!down) log.warn('queue.redis_down', { role, error: error.name });
+    down = true;
+  });
+  client.on('ready', () => {
+    down = false;
+  });
+  await client.connect();
+  return client;
+}
+
+/** The queue's place in Redis, shared by the app and `npm run worker`. */
+export const queueConfig = (client: RedisClient, redisPrefix: string) => ({ connection: client, prefix: `${redisPrefix}bull`, name: 'video' });
+
+/** Starts `count` workers that publish their updates for every app instance to relay. */
+export async function startWorkers(
+  client: RedisClient,
+  options: Pick<QueueRunnerOptions, 'prisma' | 'redisPrefix' | 'logger' | 'worker'> & { count: number },
+): Promise<VideoWorker[]> {
+  const log = options.logger;
+  const onUpdate = publishUpdates(client, jobUpdatesChannel(options.redisPrefix), (error) => log.warn('job.update_lost', { error: error.name }));
+  const store = new JobStore(options.prisma);
+  const workers: VideoWorker[] = [];
+  for (let i = 0; i < options.count; i++) {
+    workers.push(
+      await VideoWorker.start({
+        ...queueConfig(client, options.redisPrefix),
+        ...options.worker,
+        store,
+        onUpdate: (update: JobProgressUpdate) => {
+          if (update.status !== 'processing') log.info('job.finished', { jobId: update.jobId, status: update.status, attempts: update.attempts });
+          onUpdate(update);
+        },
+        onError: (error) => log.warn('worker.error', { error: error.name, message: error.message }),
+      }),
+    );
+  }
+  return workers;
+}
+
+export class QueueJobRunner implements JobRunner {
+  readonly name: string;
+  readonly #options: QueueRunnerOptions;
+  readonly #client: RedisClient;
+  readonly #subscriber: RedisClient;
+  readonly #queue: VideoQueue;
+  readonly #store: JobStore;
+  readonly #workers: VideoWorker[];
+  readonly #stopRelay: () => Promise<void>;
+  readonly #publish: (update: JobProgressUpdate) => void;
+  #closed: Promise<void> | undefined;
+
+  private constructor(parts: {
+    options: QueueRunnerOptions;
+    client: RedisClient;
+    subscriber: RedisClient;
+    queue: VideoQueue;
+    workers: VideoWorker[];
+    stopRelay: () => Promise<void>;
+  }) {
+    this.#options = parts.options;
+    this.#client = parts.client;
+    this.#subscriber = parts.subscriber;
+    this.#queue = parts.queue;
+    this.#workers = parts.workers;
+    this.#stopRelay = parts.stopRelay;
+    this.#store = new JobStore(parts.options.prisma);
+    this.#publish = publishUpdates(parts.client, jobUpdatesChannel(parts.options.redisPrefix), () => {});
+    const n = parts.workers.length;
+    this.name = `BullMQ queue "video", ${n === 0 ? 'no worker in this process (run `npm run worker`)' : `${n} worker${n === 1 ? '' : 's'} in this process`}`;
+  }
+
+  // #region start-runner
+  /** Connects, starts the relay, then the in-process workers. On failure, closes what it opened. */
+  static async start(options: QueueRunnerOptions): Promise<QueueJobRunner> {
+    await mkdir(path.join(options.mediaDir, 'outputs'), { recursive: true });
+    const opened: Array<() => Promise<unknown>> = [];
+    try {
+      const client = await connectQueueClient(options.redisUrl, options.logger, 'queue');
+      opened.push(async () => client.destroy());
+      const subscriber = await connectQueueClient(options.redisUrl, options.logger, 'updates');
+      opened.push(async () => subscriber.destroy());
+      const stopRelay = await relayUpdates(subscriber, jobUpdatesChannel(options.redisPrefix), options.notifier);
+      const queue = new VideoQueue(queueConfig(client, options.redisPrefix));
+      opened.push(() => queue.close());
+      const workers = await startWorkers(client, { ...options, count: options.workers ?? 1 });
+      return new QueueJobRunner({ options, client, subscriber, queue, workers, stopRelay });
+    } catch (error) {
+      for (const close of opened.reverse()) await close().catch(() => {});
+      throw error;
+    }
+  }
+  // #endregion start-runner
+
+  // #region start-job
+  async start(request: StartRequest): Promise<JobState> {
+    if (this.#closed) throw new RunnerClosedError();
+    const row = await this.#options.prisma.job.create({
+      data: { videoId: request.videoId, ownerId: request.ownerId, kind: request.operation },
+      select: { id: true },
+    });
+    const output = path.join(this.#options.mediaDir, 'outputs', `job-${row.id}${outputExtension(request.operation)}`);
+    try {
+      await this.#queue.enqueue({ jobId: row.id, ownerId: request.ownerId, operation: request.operation, input: request.sourcePath, output });
+    } catch (error) {
+      // Not queued, so no worker will ever move it: say so in the row instead of leaving it pending forever.
+      await this.#store.fail(row.id, 'could not be queued: Redis is unavailable');
+      throw error;
+    }
+    return toState(await this.#store.get(row.id), request.operation);
+  }
+  // #endregion start-job
+
+  // #region cancel-job
+  async cancel(job: JobRef): Promise<JobState> {
+    const cancelled = await this.#store.cancel(job.id);
+    if (!cancelled) {
+      const row = await this.#options.prisma.job.findUnique({ where: { id: job.id }, select: { status: true } });
+      if (!row) throw new JobNotFoundError(job.id);
+      throw new JobFinishedError(job.id, row.status);
+    }
+    this.#publish({ ...cancelled, etaMs: null }); // the owner's other tabs learn it at once
+    await this.#queue.cancel(job.id); // then stop the work, wherever it runs
+    const kind = (await this.#options.prisma.job.findUniqueOrThrow({ where: { id: job.id }, select: { kind: true } })).kind;
+    return toState(cancelled, kind);
+  }
+  // #endregion cancel-job
+
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      const errors: unknown[] = [];
+      const step = async (fn: () => Promise<unknown>) => fn().catch((error: unknown) => void errors.push(error));
+      // Workers first: a job running here goes back to the queue for the next worker.
+      await Promise.all(this.#workers.map((w) => step(() => w.close())));
+      await step(() => this.#stopRelay());
+      await step(() => this.#queue.close());
+      this.#subscriber.destroy();
+      this.#client.destroy();
+      if (errors.length > 0) throw new AggregateError(errors, 'the job runner did not close cleanly');
+    })();
+    return this.#closed;
+  }
+}
+
+function toState(update: JobUpdate, kind: string): JobState {
+  return { jobId: update.jobId, kind, status: update.status, progress: update.progress, version: update.version };
+}
+
+export { toNotification };

@@ -1,0 +1,45 @@
+// `npm run worker`: more video workers against the same PostgreSQL and Redis as `npm start`.
+// Run as many as the machine has cores for; each takes jobs from the same BullMQ queue, and the
+// app instances relay their progress to the owners' sockets (job-updates.ts).
+//
+//   DATABASE_URL, REDIS_URL, REDIS_PREFIX   as for `npm start` (the same values, or they won't meet)
+//   WORKERS        workers in this process @default 1
+//   JOB_READRATE   as for `npm start`
+import { jsonLogger } from '../07-websocket-server/index.ts';
+import { createPrismaClient } from '../../prisma/client.ts';
+import { defaultDatabaseUrl, defaultRedisUrl, redact } from '../../prisma/urls.ts';
+import { connectQueueClient, startWorkers } from './video-jobs.ts';
+
+const env = process.env;
+const databaseUrl = defaultDatabaseUrl(env);
+const redisUrl = defaultRedisUrl(env);
+const redisPrefix = env.REDIS_PREFIX || 've:';
+const count = env.WORKERS ? Number(env.WORKERS) : 1;
+
+const prisma = createPrismaClient(databaseUrl);
+const client = await connectQueueClient(redisUrl, jsonLogger, 'worker').catch((error: unknown) => {
+  console.error(`npm run worker: Redis at ${redact(redisUrl)} is not reachable: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
+const workers = await startWorkers(client, {
+  prisma,
+  redisPrefix,
+  logger: jsonLogger,
+  count,
+  worker: { readrate: env.JOB_READRATE ? Number(env.JOB_READRATE) : undefined },
+});
+console.log(`${count} video worker${count === 1 ? '' : 's'} taking jobs from ${redact(redisUrl)} (prefix ${redisPrefix}), rows in ${redact(databaseUrl)}. Stop with Ctrl+C.`);
+
+let stopping = false;
+async function stop(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: stopping; a running job goes back to the queue for another worker`);
+  setTimeout(() => process.exit(1), 10_000).unref();
+  await Promise.allSettled(workers.map((w) => w.close()));
+  client.destroy();
+  await prisma.$disconnect();
+  console.log('stopped');
+}
+process.on('SIGINT', (signal) => void stop(signal));
+process.on('SIGTERM', (signal) => void stop(signal));
