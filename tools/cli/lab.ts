@@ -4,7 +4,7 @@ import { parseLabArgs, UsageError } from './args.ts';
 import { diffLab } from './diff.ts';
 import { LAB_HELP } from './help.ts';
 import { showHint } from './hint.ts';
-import { formatLabList } from './list-labs.ts';
+import { formatLabList, unknownLabMessage } from './list-labs.ts';
 import { ProgressStore } from './progress.ts';
 import { resetLab } from './reset.ts';
 import { ExitCode, runLab, watchLab } from './run-lab.ts';
@@ -16,8 +16,7 @@ markPhase(Phase.CLI_LOADED);
 function labOrExplain(query: string): LabMeta {
   const lab = findLab(query, ROOT);
   if (lab) return lab;
-  const ids = listLabs(ROOT).map((l) => l.id);
-  throw new UsageError(`There is no lab "${query}". ${ids.length ? `Labs: ${ids.join(', ')}` : 'No labs exist yet.'}`);
+  throw new UsageError(unknownLabMessage(query, listLabs(ROOT).map((l) => l.id)));
 }
 
 function checkStep(lab: LabMeta, step: number | undefined): void {

@@ -1,6 +1,7 @@
 // `npm run lab`: every lab with the learner's status, and overall progress.
 import type { Lang } from './args.ts';
 import { Part, type LabMeta } from '../labs/meta.ts';
+import { PLANNED_LABS } from '../labs/planned.ts';
 import { LabStatus, statusOf, type Progress } from './progress.ts';
 import { columns, padEnd, style } from './style.ts';
 
@@ -39,9 +40,24 @@ export function progressBar(done: number, total: number, width = 24): string {
   return `[${style.green('#'.repeat(filled))}${style.dim('.'.repeat(width - filled))}]`;
 }
 
-/** The next lab to work on: the first one not done. */
+/** Pure: what to say for `npm run lab -- NN` when lab NN does not exist: "planned" for a lab of the plan. */
+export function unknownLabMessage(query: string, ids: string[]): string {
+  const planned = /^\d{1,2}$/.test(query) ? PLANNED_LABS.find((p) => p.number === query.padStart(2, '0')) : undefined;
+  if (planned) {
+    return `Lab ${planned.number} (${planned.title.en}) is planned but not written yet. Labs you can run: ${ids.map((id) => id.slice(0, 2)).join(', ')}`;
+  }
+  return `There is no lab "${query}". ${ids.length ? `Labs: ${ids.join(', ')}` : 'No labs exist yet.'}`;
+}
+
+/**
+ * The next lab to work on: the one the learner ran last, while it is not done (lab 05 in
+ * progress means "go on with 05", even with 01 skipped); else the first one not done.
+ */
 export function nextLab(labs: LabMeta[], progress: Progress): LabMeta | undefined {
-  return labs.find((lab) => statusOf(progress.labs[lab.id]) !== LabStatus.DONE);
+  const notDone = labs.filter((lab) => statusOf(progress.labs[lab.id]) !== LabStatus.DONE);
+  const lastRun = (lab: LabMeta) => progress.labs[lab.id]?.lastRun ?? '';
+  const inProgress = notDone.filter((lab) => lastRun(lab) !== '').sort((a, b) => lastRun(b).localeCompare(lastRun(a)));
+  return inProgress[0] ?? notDone[0];
 }
 
 export function formatLabList(labs: LabMeta[], progress: Progress, lang: Lang): string {

@@ -65,6 +65,8 @@ export interface VerdictContext {
   step?: LabStep;
   /** The run was limited with --step or -t. */
   partial?: boolean;
+  /** In --watch: saving re-runs, so the footer says so instead of "run again". */
+  watching?: boolean;
 }
 
 export function verdictLine(lab: LabMeta, target: Target, verdict: Verdict, seconds: string, context: VerdictContext = { lang: 'en' }): string {
@@ -87,13 +89,13 @@ export function verdictLine(lab: LabMeta, target: Target, verdict: Verdict, seco
       const n = lab.steps.indexOf(step) + 1;
       lines.push(m.next(n, step.title[context.lang], style.cyan(`${labDirOf(lab)}/${step.files[0]}`), style.cyan(lessonOf(lab, context.lang, step))));
     }
-    lines.push(`  ${m.nextRun(style.cyan(`npm run lab -- ${nn}${step ? ` --step ${lab.steps.indexOf(step) + 1}` : ''}`))}`);
+    lines.push(`  ${context.watching ? m.nextSave : m.nextRun(style.cyan(`npm run lab -- ${nn}${step ? ` --step ${lab.steps.indexOf(step) + 1}` : ''}`))}`);
     lines.push(m.stuck(style.cyan(`npm run lab -- hint ${nn}`), diff));
   }
   return lines.join('\n');
 }
 
-function explain(report: RunReport, options: RunLabOptions): { text: string; verdict: Verdict; step?: LabStep } {
+function explain(report: RunReport, options: RunLabOptions, watching = false): { text: string; verdict: Verdict; step?: LabStep } {
   const { root, lab, target, lang } = options;
   const partial = options.step !== undefined || options.testPattern !== undefined;
   // Tests left out by --step or -t are not news.
@@ -102,7 +104,7 @@ function explain(report: RunReport, options: RunLabOptions): { text: string; ver
   const step = currentStepOf(lab, shown.tests);
   const body = formatRun(shown, { learnerFiles: learnerFilesOf(lab), importsOf: (file) => labImportsOf(root, file), lab, lang });
   const seconds = (report.durationMs / 1000).toFixed(1);
-  return { text: `${body}\n${verdictLine(lab, target, verdict, seconds, { lang, partial, ...(step ? { step } : {}) })}`, verdict, ...(step ? { step } : {}) };
+  return { text: `${body}\n${verdictLine(lab, target, verdict, seconds, { lang, partial, watching, ...(step ? { step } : {}) })}`, verdict, ...(step ? { step } : {}) };
 }
 
 function record(options: RunLabOptions, report: RunReport, verdict: Verdict, step: LabStep | undefined): void {
@@ -188,7 +190,7 @@ export async function watchLab(options: RunLabOptions & { poll: boolean }): Prom
       print(style.dim(`\n${m.rerun(new Date().toLocaleTimeString(), changed, options.lab.id.slice(0, 2))}`));
     },
     onRunEnd: async (report) => {
-      const { text, verdict, step } = explain(report, options);
+      const { text, verdict, step } = explain(report, options, true);
       print(`${typeWarnings(await typeErrors)}\n${text}`);
       if (options.timings && report.timings) print(style.dim(formatTimings(report.timings)));
       record(options, report, verdict, step);
