@@ -6,7 +6,7 @@ import { CloseCode } from '../../07-websocket-server/index.ts';
 import { connect, handshakeStatus } from '../../../tools/testing/ws-client.ts';
 import type { StartedApp } from '../index.ts';
 import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
-import { login, request, startTestApp } from './kit.ts';
+import { login, rawStatus, request, startTestApp } from './kit.ts';
 
 const db = useDatabase();
 const redis = useRedis();
@@ -42,5 +42,18 @@ describe('logout', () => {
     expect((await request(app, 'GET', '/api/me', { token: otherDevice })).status, 'the user\'s other sessions stay').toBe(200);
     phone.send({ type: 'ping' });
     expect(await phone.next('the other device\'s pong')).toEqual({ type: 'pong' });
+  });
+});
+
+describe('tickets', () => {
+  it('an upgrade request ws would refuse (no Sec-WebSocket-Key) gets 400 and leaves the ticket usable', async () => {
+    const token = await login(app);
+    const ticket = String((await requestTicket(app.url, token)).body.ticket);
+
+    const broken = await rawStatus(app, `GET /ws?ticket=${encodeURIComponent(ticket)} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    const fixed = await handshakeStatus(app.wsUrl, { ticket, origin: app.url });
+
+    expect(broken).toBe(400);
+    expect(fixed, 'the ticket is redeemed only once every other check passed').toBe(101);
   });
 });
