@@ -1,5 +1,9 @@
-// npm run bench [-- [--quick] [name-filter...]]: runs bench/*.bench.ts one file at a time.
-import { readdirSync } from 'node:fs';
+// npm run bench [-- [--quick] [--json FILE] [name-filter...]]: runs bench/*.bench.ts one file at a time.
+// --json FILE writes every comparison and table (with the machine's name, cores and load) so a later
+// run can be compared with this one.
+import { readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createClient } from 'redis';
@@ -8,11 +12,15 @@ import { withDatabase } from '../../prisma/urls.ts';
 import { describeServices, findServices, realProbes } from '../testing/services.ts';
 import { prepareTemplates } from '../testing/templates.ts';
 import { ROOT } from '../labs/meta.ts';
-import { compareTasks, printTable, type BenchFile } from './context.ts';
+import { compareTasks, printTable, takeRecord, type BenchFile, type BenchRecord } from './context.ts';
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const filters = args.filter((a) => !a.startsWith('--'));
+const { values, positionals: filters } = parseArgs({
+  args: process.argv.slice(2),
+  allowPositionals: true,
+  options: { quick: { type: 'boolean', default: false }, json: { type: 'string' } },
+});
+const quick = values.quick;
+const results: Array<{ file: string; name: string; failed: boolean } & BenchRecord> = [];
 const benchDir = path.join(ROOT, 'bench');
 const files = readdirSync(benchDir)
   .filter((f) => f.endsWith('.bench.ts'))
@@ -42,9 +50,11 @@ try {
         compare: (title, tasks, options) => compareTasks(title, tasks, { ...options, quick }),
         table: printTable,
       });
+      results.push({ file: `bench/${file}`, name: bench.name, failed: false, ...takeRecord() });
     } catch (error) {
       failed++;
       console.error(`bench/${file} failed:`, error);
+      results.push({ file: `bench/${file}`, name: bench.name, failed: true, ...takeRecord() });
     } finally {
       await withAdminClient(services.databaseUrl, (c) => dropDatabase(c, dbName));
       const redis = createClient({ url: services.redisUrl });
@@ -56,5 +66,10 @@ try {
   }
 } finally {
   await services.close();
+}
+if (values.json) {
+  const machine = { node: process.version, platform: process.platform, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg: os.loadavg() };
+  writeFileSync(values.json, `${JSON.stringify({ date: new Date().toISOString(), quick, machine, results }, null, 2)}\n`);
+  console.log(`\n[bench] results written to ${values.json}`);
 }
 process.exitCode = failed ? 1 : 0;
