@@ -18,6 +18,7 @@ export interface Check {
   fix?: string;
 }
 
+// Hand-written, not `semver`: package.json's engines is one `>=` range, and semver (with @types/semver) is no direct dependency.
 /** Pure: does `version` (e.g. `22.11.0`) satisfy a `>=X.Y[.Z]` range? Other range shapes are not judged. */
 export function satisfiesMinimum(version: string, range: string): boolean | null {
   const min = /^>=\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(range.trim());

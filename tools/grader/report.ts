@@ -47,6 +47,9 @@ const copyNote = (c: CopyFlag) => `${c.file} (${c.identical ? 'identical to the 
 const pct = (score: number) => `${(score * 100).toFixed(1)}%`;
 
 // ---- JUnit XML ---------------------------------------------------------------------------------
+// Written from the grade, not by vitest's `junit` reporter: that one would report per test file,
+// name the throwaway workspace, show a test the watchdog stopped as skipped, and miss the tests of
+// a file that did not load, so junit.xml would disagree with grade.json.
 
 // XML 1.0 allows tab, LF, CR and everything from U+0020 up (minus surrogates and U+FFFE/U+FFFF).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding the control characters XML forbids is the point

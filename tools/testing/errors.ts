@@ -18,6 +18,21 @@ export class NoServicesError extends Error {
   }
 }
 
+/** Only one of DATABASE_URL and REDIS_URL is set: say which is missing, not "none were found". */
+export class OneUrlSetError extends NoServicesError {
+  constructor(set: 'DATABASE_URL' | 'REDIS_URL', missingExample: string) {
+    super(`only ${set} is set`);
+    const missing = set === 'DATABASE_URL' ? 'REDIS_URL' : 'DATABASE_URL';
+    this.message = [
+      `Only ${set} is set: the tests take DATABASE_URL and REDIS_URL together, or find both servers themselves.`,
+      `Either set ${missing} too, e.g. ${missing}=${missingExample} for a local server on its default port,`,
+      `or unset ${set} so the tests use Docker or the local servers on their default ports.`,
+      'Then run `npm run lab -- doctor` to check.',
+    ].join('\n');
+    this.name = 'OneUrlSetError';
+  }
+}
+
 export class ServiceUnreachableError extends Error {
   readonly code = 'WORKBOOK_SERVICE_UNREACHABLE';
   constructor(

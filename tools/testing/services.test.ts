@@ -43,9 +43,9 @@ describe('findServices', () => {
   });
 
   test.each([
-    [{ DATABASE_URL: 'postgresql://u@db/x' }, 'only DATABASE_URL is set'],
-    [{ REDIS_URL: 'redis://cache' }, 'only REDIS_URL is set'],
-  ])('only one URL set is an error that says which (%o)', async (env, reason) => {
+    [{ DATABASE_URL: 'postgresql://u@db/x' }, 'Only DATABASE_URL is set', 'set REDIS_URL too, e.g. REDIS_URL=redis://127.0.0.1:6379'],
+    [{ REDIS_URL: 'redis://cache' }, 'Only REDIS_URL is set', 'set DATABASE_URL too, e.g. DATABASE_URL=postgresql://'],
+  ])('only one URL set is an error that says which, and which to add (%o)', async (env, reason, fix) => {
     const { probes: p, asked } = probes({ env, runtime: true, local: true });
 
     const error = await findServices(p).catch((e: unknown) => e);
@@ -53,6 +53,8 @@ describe('findServices', () => {
     expect(error).toBeInstanceOf(NoServicesError);
     expect((error as NoServicesError).code).toBe('WORKBOOK_NO_SERVICES');
     expect((error as Error).message).toContain(reason);
+    expect((error as Error).message).toContain(fix);
+    expect((error as Error).message).not.toContain('none were found');
     expect(asked).toEqual([]);
   });
 

@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_REDIS_URL, SERVER_DATABASE_URL, redact } from '../../prisma/urls.ts';
-import { NoServicesError } from './errors.ts';
+import { NoServicesError, OneUrlSetError } from './errors.ts';
 
 export { redact };
 
@@ -55,7 +55,7 @@ export async function findServices(probes: ServiceProbes): Promise<Services> {
     return { source: ServiceSource.ENV, databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, close: async () => {} };
   }
   if (DATABASE_URL || REDIS_URL) {
-    throw new NoServicesError(`only ${DATABASE_URL ? 'DATABASE_URL' : 'REDIS_URL'} is set; set both, or neither`);
+    throw DATABASE_URL ? new OneUrlSetError('DATABASE_URL', LOCAL_DEFAULTS.redisUrl) : new OneUrlSetError('REDIS_URL', LOCAL_DEFAULTS.databaseUrl);
   }
   if (await probes.containerRuntimeAvailable()) return probes.startContainers();
   if (await probes.localServersAvailable()) {
