@@ -21,7 +21,7 @@ beforeAll(async () => {
   prefix = redis.key('fanout') + ':';
   const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, KEY_PREFIX: prefix, CLUSTER_MODE: 'pubsub' as const };
   instances = await Promise.all([startInstance(env), startInstance(env), startInstance(env)]);
-}, 90_000);
+});
 
 afterAll(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));

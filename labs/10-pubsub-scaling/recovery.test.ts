@@ -1,7 +1,7 @@
 // Step 4 and 5: instances die. A client whose instance is killed (SIGKILL) reconnects to another
 // and resumes every stream from its last position: nothing missing, nothing twice. Presence
 // forgets a dead instance's users within its expiry.
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
@@ -15,13 +15,6 @@ const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step().catch(() => {});
 });
-
-async function instances(name: string, count: number, extra: Record<string, string> = {}) {
-  const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, KEY_PREFIX: redis.key(name) + ':', CLUSTER_MODE: 'relay' as const, ...extra };
-  const started = await Promise.all(Array.from({ length: count }, () => startInstance(env)));
-  for (const i of started) cleanup.push(() => i.kill());
-  return started as [Instance, Instance, Instance];
-}
 
 async function client(instance: Instance, session?: { userId: number; token: string }) {
   const s = session ?? (await createSession(db.prisma));
@@ -44,9 +37,27 @@ async function say(sender: TestClient, texts: string[]) {
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `m${from + i}`);
 
+// Processes start in beforeAll (the runner gives a test 25 s and a hook 35 s); each describe owns its own.
+const owned: Instance[] = [];
+afterAll(async () => {
+  await Promise.all(owned.splice(0).map((i) => i.kill()));
+});
+async function shared(name: string, count: number, extra: Record<string, string> = {}) {
+  const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, KEY_PREFIX: redis.key(name) + ':', CLUSTER_MODE: 'relay' as const, ...extra };
+  const started = await Promise.all(Array.from({ length: count }, () => startInstance(env)));
+  owned.push(...started);
+  return started as [Instance, Instance, Instance];
+}
+
 describe('an instance killed with SIGKILL', () => {
+  let a: Instance;
+  let b: Instance;
+  let c: Instance;
+  beforeAll(async () => {
+    [a, b, c] = await shared('kill', 3);
+  });
+
   test("its clients reconnect to another instance and resume: every message once, in order", async () => {
-    const [a, b] = await instances('kill', 2);
     const session = await createSession(db.prisma);
     let alive = [a.wsUrl, b.wsUrl];
     const chat = chatClient(() => alive, session.token);
@@ -75,30 +86,35 @@ describe('an instance killed with SIGKILL', () => {
     await waitFor(() => got.length >= 70, { timeoutMs: 15_000, message: `all 70 messages after the reconnect (got ${got.length})` });
     expect(got, 'after moving from A to B the client must have every message exactly once, in order (resuming-client.ts + relay.ts replay)').toEqual(range(1, 70));
     expect(resyncs, 'the history was all there: no resync').toEqual([]);
-  }, 120_000);
+  });
 
   test('reconnecting again and again with the latest position replays nothing (no duplicate replays)', async () => {
-    const [a] = await instances('again', 1);
-    const sender = await client(a);
+    const sender = await client(c);
     await request(sender, { type: 'join', room: 'k' }, 'joined');
     await request(sender, { type: 'subscribe', stream: 'room:k' }, 'subscribed');
     await say(sender, range(1, 5));
-    const probe = await client(a);
+    const probe = await client(c);
     const first = await request(probe, { type: 'subscribe', stream: 'room:k' }, 'subscribed');
 
     for (let round = 0; round < 3; round += 1) {
-      const again = await client(a);
+      const again = await client(c);
       const reply = await request(again, { type: 'subscribe', stream: 'room:k', epoch: first.epoch, offset: first.offset }, 'subscribed');
       expect(reply, `reconnect ${round + 1}: nothing happened since that offset, so nothing may be replayed`).toMatchObject({ replayed: 0, offset: first.offset });
       again.send({ type: 'ping', id: 'p' });
       expect(await again.next('the pong'), 'no message may arrive before the pong').toEqual({ type: 'pong', id: 'p' });
     }
-  }, 60_000);
+  });
 });
 
 describe('presence across instances', () => {
+  let a: Instance;
+  let b: Instance;
+  let c: Instance;
+  beforeAll(async () => {
+    [a, b, c] = await shared('presence', 3, { PRESENCE_TTL_MS: '3000' });
+  });
+
   test('who is in a room, on any instance; a killed instance stops reporting its users within the expiry', async () => {
-    const [a, b, c] = await instances('presence', 3, { PRESENCE_TTL_MS: '3000' });
     const onA = await client(a);
     const onB = await client(b);
     const onC = await client(c);
@@ -109,11 +125,11 @@ describe('presence across instances', () => {
     expect(everyone, 'A and B hold members of p; C left it').toMatchObject({ room: 'p', users: [onA.userId, onB.userId].sort((x, y) => x - y) });
 
     await a.kill();
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 12_000;
     let users: unknown = everyone.users;
     while (JSON.stringify(users) !== JSON.stringify([onB.userId]) && Date.now() < deadline) {
       users = (await request(onB, { type: 'who', room: 'p' }, 'presence')).users;
     }
     expect(users, "the killed instance's user must drop out of presence within its 3 s expiry (presence.ts: entries carry their expiry as the score)").toEqual([onB.userId]);
-  }, 90_000);
+  });
 });

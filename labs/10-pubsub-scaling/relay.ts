@@ -169,8 +169,8 @@ export class StreamRelay implements StreamBus {
   subscribe(connectionId: string, stream: string, from?: ClientPosition, requestId?: string): Promise<void> {
   // TODO: state = this.stateFor(stream); count it in state.pending while this call runs (finally: release if unused).
   // TODO: in this.queues.run(stream, ...), one step per stream, so no live entry is delivered meanwhile:
-  // - with `from`: a foreign epoch -> refuse FOREIGN_EPOCH. Else catchUp(state) first (the client may be
-  //   ahead of this instance), read the head (count 0, check from.offset), planResume(...):
+  // - with `from`: a foreign epoch -> refuse FOREIGN_EPOCH. A client ahead of this instance (another epoch,
+  //   or an offset after state.last) -> catchUp(state) first. Read the head (count 0, check from.offset), planResume(...):
   //   reject -> refuse with the plan's code; a replay from an offset that is not an entry -> BAD_OFFSET;
   //   resync -> send { type: 'resync', ... } first; then replay(connectionId, state, plan.from).
   // - then this.live.add(stream, connectionId) and send { type: 'subscribed', stream, epoch, offset: state.last, replayed }.

@@ -181,9 +181,9 @@ export class StreamRelay implements StreamBus {
         }
         let replayed = 0;
         if (from) {
-          // Bring this instance up to the log's head first: the client may have seen, on another
-          // instance, entries this one has not delivered yet.
-          await this.catchUp(state);
+          // The client may have seen, on another instance, entries this one has not delivered yet,
+          // or an epoch this one has not noticed: then bring this instance up to the log first.
+          if (from.epoch !== state.epoch || compareOffsets(from.offset, state.last) > 0) await this.catchUp(state);
           const head = await this.read(stream, START, state.last, 0, from.offset);
           const plan = planResume(stream, { epoch: state.epoch, last: state.last, firstKept: head.firstKept, trimmed: head.trimmed }, from);
           if (plan.kind === 'reject') return this.refuse(connectionId, plan.code, rejection(plan.code), id);
