@@ -118,9 +118,34 @@ export class Cache<T> {
   // #region get
   /** The value for `key`: from Redis if it is there, otherwise from `load` (null = does not exist). */
   async get(key: string, load: () => Promise<T | null>): Promise<T | null> {
-    const { value, served } = await this.#flights.do(key, () => this.#lookup(key, load));
+    // A hit needs no single-flight (concurrent hits are one round trip each anyway); only what is
+    // not a clean hit (a miss, a stale key to delete first, Redis failing) is shared per key.
+    const { value, served } = (await this.#hit(key, load)) ?? (await this.#flights.do(key, () => this.#lookup(key, load)));
     this.#stats[served]++;
     return value;
+  }
+
+  /** The fast path: the entry, if Redis has a readable one and nothing stale is pending; else undefined. */
+  async #hit(key: string, load: () => Promise<T | null>): Promise<Outcome<T> | undefined> {
+    if (this.#stale.size > 0 || !this.#client.isReady) return undefined;
+    let cached: [string | null, number];
+    try {
+      cached = await this.#redis((c) => Promise.all([c.get(key), c.pTTL(key)]));
+    } catch (error) {
+      // Redis failed or is hung: serve from the database at once (shared per key), never wait twice.
+      this.#redisFailed(error, key);
+      return this.#flights.do(key, async () => ({ value: await this.#load(load), served: Served.FALLBACK }));
+    }
+    const [text, remainingMs] = cached;
+    let entry: Entry<T> | null = null;
+    try {
+      if (text !== null) entry = decodeEntry(text, this.#entry);
+    } catch {
+      // unreadable: the shared lookup reads it again, logs it and rebuilds it
+    }
+    if (entry === null) return undefined;
+    if (entry.found && shouldRefresh(remainingMs, this.#ttlMs, this.#refreshBelow)) this.#refreshInBackground(key, load);
+    return { value: entry.found ? entry.value : null, served: Served.HIT };
   }
 
   async #lookup(key: string, load: () => Promise<T | null>): Promise<Outcome<T>> {

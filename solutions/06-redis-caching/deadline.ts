@@ -12,20 +12,47 @@ export interface ReadyClient {
 }
 
 // #region deadline
-/**
- * `promise`, or a rejection with `onTimeout()` once `timeoutMs` have passed, whichever comes
- * first. The timer is cleared either way, so a settled call leaves nothing scheduled.
- */
-export async function withDeadline<R>(promise: Promise<R>, timeoutMs: number, onTimeout: () => Error): Promise<R> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
+// One timer for every pending deadline instead of a setTimeout/clearTimeout pair per call: on a
+// cache hit that pair cost about a tenth of a raw GET (lesson step 7). The timer ticks every
+// TICK_MS while anything is pending, so a deadline fires up to TICK_MS late, and it stops when
+// nothing is pending: nothing keeps the process alive after the last call settles.
+const TICK_MS = 10;
+const pending = new Set<{ at: number; fail(): void }>();
+let ticker: NodeJS.Timeout | undefined;
+
+function tick(): void {
+  const now = performance.now();
+  for (const entry of pending) {
+    if (entry.at > now) continue;
+    pending.delete(entry);
+    entry.fail();
   }
+  if (pending.size === 0) {
+    clearInterval(ticker);
+    ticker = undefined;
+  }
+}
+
+/**
+ * `promise`, or a rejection with `onTimeout()` once `timeoutMs` have passed (up to 10 ms later),
+ * whichever comes first. A settled call leaves nothing scheduled.
+ */
+export function withDeadline<R>(promise: Promise<R>, timeoutMs: number, onTimeout: () => Error): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
+    const entry = { at: performance.now() + timeoutMs, fail: () => reject(onTimeout()) };
+    pending.add(entry);
+    ticker ??= setInterval(tick, TICK_MS);
+    promise.then(
+      (value) => {
+        pending.delete(entry);
+        resolve(value);
+      },
+      (error: unknown) => {
+        pending.delete(entry);
+        reject(error);
+      },
+    );
+  });
 }
 
 /**
