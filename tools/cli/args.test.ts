@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Target } from '../vitest/target-plugin.ts';
-import { parseGradeArgs, parseLabArgs, parseTestAllArgs, pickLang, shouldPoll, UsageError } from './args.ts';
+import { parseGradeArgs, parseLabArgs, parseScore, parseTestAllArgs, pickLang, shouldPoll, UsageError } from './args.ts';
 
 describe('parseLabArgs', () => {
   test('no arguments lists the labs', () => {
@@ -128,5 +128,29 @@ describe('parseTestAllArgs', () => {
     expect(parseTestAllArgs(['--skip-docs'])).toEqual({ kind: 'test-all', skipDocs: true, skipMatrix: false });
     expect(parseTestAllArgs(['--skip-matrix'])).toMatchObject({ skipMatrix: true });
     expect(() => parseTestAllArgs(['--fast'])).toThrow(UsageError);
+  });
+});
+
+describe('grading a class: --min-score, --lab, --tests-from, --tests-sha256, --pack-tests', () => {
+  test('--min-score takes a fraction or a percentage, and nothing else', () => {
+    expect(parseScore('0.6')).toBe(0.6);
+    expect(parseScore('60%')).toBe(0.6);
+    expect(parseScore('60')).toBe(0.6);
+    expect(() => parseScore('150%')).toThrow(UsageError);
+    expect(() => parseScore('most')).toThrow(/--min-score must be/);
+  });
+
+  test('the Classroom command line', () => {
+    const sha = 'a'.repeat(64);
+    expect(parseGradeArgs(['--tests-from', 'v1.3', '--tests-sha256', sha, '--lab', '05', '--lab', '06-redis-caching', '--min-score', '60%'], '/x', '/book')).toMatchObject({
+      kind: 'grade',
+      testsFrom: 'v1.3',
+      testsSha256: sha,
+      labs: ['05', '06-redis-caching'],
+      minScore: 0.6,
+    });
+    expect(() => parseGradeArgs(['--tests-sha256', 'abc'], '/x', '/book')).toThrow(/64 hex digits/);
+    expect(() => parseGradeArgs(['--lab', 'five'], '/x', '/book')).toThrow(/not a lab number/);
+    expect(parseGradeArgs(['--pack-tests', 'tests.json'], '/x', '/book')).toEqual({ kind: 'pack-tests', file: path.resolve('/x', 'tests.json') });
   });
 });

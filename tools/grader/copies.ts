@@ -28,7 +28,17 @@ const STARTER_TOO_CLOSE = 0.85;
 export function tokensOf(source: string): string[] {
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, ts.LanguageVariant.Standard, source);
   const tokens: string[] = [];
+  // Open `{` counts per template literal being read: a `}` at count 0 resumes the template's text.
+  const templates: number[] = [];
   for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
+    if (kind === ts.SyntaxKind.OpenBraceToken && templates.length) templates[templates.length - 1]!++;
+    if (kind === ts.SyntaxKind.CloseBraceToken && templates.length) {
+      if (templates.at(-1) === 0) {
+        kind = scanner.reScanTemplateToken(false);
+        if (kind === ts.SyntaxKind.TemplateTail) templates.pop();
+      } else templates[templates.length - 1]!--;
+    }
+    if (kind === ts.SyntaxKind.TemplateHead) templates.push(0);
     // `;` and `,` are optional in places: a copy with its semicolons removed is still a copy.
     if (kind === ts.SyntaxKind.SemicolonToken || kind === ts.SyntaxKind.CommaToken) continue;
     tokens.push(scanner.getTokenText());
