@@ -42,8 +42,8 @@ export async function startInstance(env: InstanceEnv, timeoutMs = 30_000): Promi
   const loader = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
   const child: ChildProcess = spawn(process.execPath, ['--import', loader, entry], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env, EXIT_WITH_STDIN: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'], // stdin stays open while this process lives (see instance.ts)
   });
   let output = '';
   const exited = once(child, 'exit');

@@ -5,6 +5,8 @@
 //   RELAY_MAXLEN      history per stream (entries)       @default 10000
 //   PRESENCE_TTL_MS   presence expiry                    @default 15000
 //
+//   EXIT_WITH_STDIN   1: exit when stdin closes (the test that started it is gone)
+//
 // It listens on a free port and prints one line of JSON: {"port":41234,"instanceId":"..."}.
 // SIGTERM closes it gracefully; a test may also SIGKILL it.
 import { createClient, type RedisClientType } from 'redis';
@@ -12,6 +14,12 @@ import { createPrismaClient } from '../../prisma/client.ts';
 import { startClusterNode, type ClusterMode } from './node.ts';
 
 const env = process.env;
+if (env.EXIT_WITH_STDIN === '1') {
+  // A test worker stopped mid-test (a timeout, the runner's watchdog) never kills what it started:
+  // its end of this pipe closes with it, and the instance follows instead of running on.
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
+}
 function required(name: string): string {
   const value = env[name];
   if (value) return value;
