@@ -7,6 +7,7 @@ import { DuplicateEmailError } from './errors.ts';
 import { applySchema } from './schema.ts';
 import { signUpWithFirstPost } from './sign-up.ts';
 import { withTransaction } from './transaction.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase({ template: 'empty' });
 
@@ -51,8 +52,8 @@ describe('transaction', () => {
       firstPost: { title: 'Hello', body: 'First!' },
     });
 
-    expect(post.authorId, "🚨 the post's authorId should be the new user's id, taken from INSERT ... RETURNING").toBe(user.id);
-    expect(await tableRows(), '🚨 both rows should be committed').toEqual({
+    expect(post.authorId, say({ en: "🚨 the post's authorId should be the new user's id, taken from INSERT ... RETURNING", ko: "🚨 글의 authorId는 INSERT ... RETURNING으로 받은 새 사용자의 id여야 합니다" })).toBe(user.id);
+    expect(await tableRows(), say({ en: '🚨 both rows should be committed', ko: '🚨 두 행 모두 커밋되어야 합니다' })).toEqual({
       users: [{ email: 'ada@example.com' }],
       posts: [{ author_id: user.id, title: 'Hello' }],
     });
@@ -63,7 +64,7 @@ describe('transaction', () => {
 
     const attempt = signUpWithFirstPost(db.pool, badPost);
 
-    await expect(attempt, "🚨 the post's check violation (23514) should reach the caller").rejects.toMatchObject({
+    await expect(attempt, say({ en: "🚨 the post's check violation (23514) should reach the caller", ko: "🚨 글의 check 제약 위반(23514)은 호출자에게 그대로 전달되어야 합니다" })).rejects.toMatchObject({
       code: '23514',
     });
     expect(
@@ -77,8 +78,8 @@ describe('transaction', () => {
 
     const attempt = signUpWithFirstPost(db.pool, { email: 'ada@example.com', name: 'Ada 2', firstPost: { title: 'Hi' } });
 
-    await expect(attempt, '🚨 expected DuplicateEmailError from createUser').rejects.toBeInstanceOf(DuplicateEmailError);
-    expect(await tableRows(), '🚨 nothing should change when the sign-up fails').toEqual({
+    await expect(attempt, say({ en: '🚨 expected DuplicateEmailError from createUser', ko: '🚨 createUser에서 DuplicateEmailError가 나와야 합니다' })).rejects.toBeInstanceOf(DuplicateEmailError);
+    expect(await tableRows(), say({ en: '🚨 nothing should change when the sign-up fails', ko: '🚨 가입이 실패하면 아무것도 바뀌지 않아야 합니다' })).toEqual({
       users: [{ email: 'ada@example.com' }],
       posts: [],
     });
@@ -93,7 +94,7 @@ describe('transaction', () => {
     });
 
     const { rows } = await db.pool.query<{ id: number }>('SELECT id FROM users');
-    expect(rows, '🚨 withTransaction should COMMIT and resolve with the return value of `work`').toEqual([{ id: result }]);
+    expect(rows, say({ en: '🚨 withTransaction should COMMIT and resolve with the return value of `work`', ko: '🚨 withTransaction은 COMMIT하고 `work`의 반환값으로 이행되어야 합니다' })).toEqual([{ id: result }]);
   });
 
   test('withTransaction releases its client and leaves no transaction open, even after errors', async () => {
@@ -109,7 +110,7 @@ describe('transaction', () => {
           3000,
           'withTransaction never finished: is the client released in a finally block?',
         ).catch((error: Error) => error.message);
-        expect(outcome, '🚨 withTransaction should reject with the error `work` threw').toBe(`work ${i} failed`);
+        expect(outcome, say({ en: '🚨 withTransaction should reject with the error `work` threw', ko: '🚨 withTransaction은 `work`가 던진 오류로 거부되어야 합니다' })).toBe(`work ${i} failed`);
       }
 
       await withDeadline(

@@ -3,6 +3,7 @@ import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { useDatabase } from '../../tools/testing/test-env.ts';
 import { findEventsContaining, recordEvent, type JsonObject } from './events.ts';
 import { applySchema } from './schema.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase({ template: 'empty' });
 
@@ -31,7 +32,7 @@ describe('JSONB containment', () => {
 
     const event = await recordEvent(db.pool, { type: 'video.uploaded', payload });
 
-    expect(event, '🚨 recordEvent should return { id, type, payload, createdAt } from INSERT ... RETURNING').toEqual({
+    expect(event, say({ en: '🚨 recordEvent should return { id, type, payload, createdAt } from INSERT ... RETURNING', ko: '🚨 recordEvent는 INSERT ... RETURNING으로 받은 { id, type, payload, createdAt }를 돌려줘야 합니다' })).toEqual({
       id: expect.any(Number),
       type: 'video.uploaded',
       payload,
@@ -51,8 +52,8 @@ describe('JSONB containment', () => {
 
     const found = await findEventsContaining(db.pool, { video: { codec: 'h264' } });
 
-    expect(ids(found), '🚨 WHERE payload @> $1::jsonb: the payload may hold more keys than the filter').toEqual([h264]);
-    expect(found[0]!.payload, '🚨 return the whole payload, parsed').toEqual({
+    expect(ids(found), say({ en: '🚨 WHERE payload @> $1::jsonb: the payload may hold more keys than the filter', ko: '🚨 WHERE payload @> $1::jsonb: 페이로드에는 필터보다 많은 키가 있어도 됩니다' })).toEqual([h264]);
+    expect(found[0]!.payload, say({ en: '🚨 return the whole payload, parsed', ko: '🚨 페이로드 전체를 파싱된 객체로 돌려주세요' })).toEqual({
       action: 'upload',
       video: { codec: 'h264', width: 1920 },
       userId: 1,
@@ -65,7 +66,7 @@ describe('JSONB containment', () => {
 
     const found = await findEventsContaining(db.pool, { tags: ['urgent'] });
 
-    expect(ids(found), '🚨 @> on arrays: ["billing","urgent"] contains ["urgent"]').toEqual([urgent]);
+    expect(ids(found), say({ en: '🚨 @> on arrays: ["billing","urgent"] contains ["urgent"]', ko: '🚨 배열의 @>: ["billing","urgent"]는 ["urgent"]를 포함합니다' })).toEqual([urgent]);
   });
 
   test('containment compares JSON types: 7 is not "7"', async () => {
@@ -74,7 +75,7 @@ describe('JSONB containment', () => {
 
     const found = await findEventsContaining(db.pool, { userId: 7 });
 
-    expect(ids(found), '🚨 send the filter as JSON (JSON.stringify), so the number stays a number').toEqual([numeric]);
+    expect(ids(found), say({ en: '🚨 send the filter as JSON (JSON.stringify), so the number stays a number', ko: '🚨 필터는 JSON(JSON.stringify)으로 보내야 숫자가 숫자로 남습니다' })).toEqual([numeric]);
   });
 
   test('returns the newest events first, up to the limit', async () => {
@@ -85,8 +86,8 @@ describe('JSONB containment', () => {
     const all = await findEventsContaining(db.pool, { action: 'login' });
     const two = await findEventsContaining(db.pool, { action: 'login' }, { limit: 2 });
 
-    expect(all.map((e) => e.id), '🚨 ORDER BY created_at DESC, id DESC').toEqual([newest, middle, older]);
-    expect(two.map((e) => e.id), '🚨 { limit: 2 } should return the 2 newest (LIMIT $2)').toEqual([newest, middle]);
+    expect(all.map((e) => e.id), say({ en: '🚨 ORDER BY created_at DESC, id DESC', ko: '🚨 ORDER BY created_at DESC, id DESC로 정렬하세요' })).toEqual([newest, middle, older]);
+    expect(two.map((e) => e.id), say({ en: '🚨 { limit: 2 } should return the 2 newest (LIMIT $2)', ko: '🚨 { limit: 2 }이면 가장 최근 2개를 돌려줘야 합니다 (LIMIT $2)' })).toEqual([newest, middle]);
   });
 
   test('filter values are parameters: quotes in them are plain text', async () => {
@@ -94,6 +95,6 @@ describe('JSONB containment', () => {
 
     const found = await findEventsContaining(db.pool, { note: "it's'; DROP TABLE events; --" });
 
-    expect(ids(found), '🚨 pass the filter as a parameter ($1), never inside the SQL text').toEqual([quoted]);
+    expect(ids(found), say({ en: '🚨 pass the filter as a parameter ($1), never inside the SQL text', ko: '🚨 필터는 SQL 문자열 안이 아니라 파라미터($1)로 넘기세요' })).toEqual([quoted]);
   });
 });

@@ -6,6 +6,7 @@ import { findEventsContaining } from './events.ts';
 import { listPostsByKeyset } from './pagination.ts';
 import { applySchema } from './schema.ts';
 import { searchPosts } from './search.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase({ template: 'empty' });
 const ROWS = 10_000;
@@ -120,7 +121,7 @@ describe('the planner uses your indexes', () => {
 
     const indexScan = nodes.find((n) => n['Node Type'] === 'Bitmap Index Scan');
     expect(indexScan, `🚨 expected a Bitmap Index Scan: CREATE INDEX ... ON posts USING gin (search). Plan: ${describePlan(nodes)}`).toBeDefined();
-    expect(await indexDefinition(indexScan!['Index Name']), '🚨 the index scanned should be a GIN index on posts').toMatch(
+    expect(await indexDefinition(indexScan!['Index Name']), say({ en: '🚨 the index scanned should be a GIN index on posts', ko: '🚨 스캔한 인덱스는 posts의 GIN 인덱스여야 합니다' })).toMatch(
       /ON public\.posts USING gin/,
     );
   });

@@ -4,6 +4,7 @@ import { useDatabase } from '../../tools/testing/test-env.ts';
 import { InvalidCursorError } from './errors.ts';
 import { listPostsByKeyset, listPostsByOffset } from './pagination.ts';
 import { applySchema } from './schema.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase({ template: 'empty' });
 let authorId: number;
@@ -68,7 +69,7 @@ describe('offset pagination', () => {
       pages.map((page) => page.map((p) => p.id)),
       '🚨 page N should skip (N - 1) * pageSize rows: LIMIT $1 OFFSET $2, ORDER BY created_at DESC, id DESC',
     ).toEqual([[e, d], [c, b], [a]]);
-    expect(pages[0]![0], '🚨 each post should be { id, authorId, title, createdAt }').toEqual({
+    expect(pages[0]![0], say({ en: '🚨 each post should be { id, authorId, title, createdAt }', ko: '🚨 글마다 { id, authorId, title, createdAt } 모양이어야 합니다' })).toEqual({
       id: e,
       authorId,
       title: `Post at ${day(5)}`,
@@ -117,14 +118,14 @@ describe('keyset pagination', () => {
 
     const page = await listPostsByKeyset(db.pool, { limit: 3 });
 
-    expect(page.posts.map((p) => p.id), '🚨 without `after`, return the newest `limit` posts').toEqual([e, d, c]);
-    expect(page.posts[0], '🚨 each post should be { id, authorId, title, createdAt }').toEqual({
+    expect(page.posts.map((p) => p.id), say({ en: '🚨 without `after`, return the newest `limit` posts', ko: '🚨 `after`가 없으면 가장 최근 글 `limit`개를 돌려주세요' })).toEqual([e, d, c]);
+    expect(page.posts[0], say({ en: '🚨 each post should be { id, authorId, title, createdAt }', ko: '🚨 글마다 { id, authorId, title, createdAt } 모양이어야 합니다' })).toEqual({
       id: e,
       authorId,
       title: `Post at ${day(5)}`,
       createdAt: new Date(day(5)),
     });
-    expect(typeof page.nextCursor, '🚨 more posts remain, so nextCursor should be a string (encodeCursor)').toBe('string');
+    expect(typeof page.nextCursor, say({ en: '🚨 more posts remain, so nextCursor should be a string (encodeCursor)', ko: '🚨 글이 더 남았으므로 nextCursor는 문자열이어야 합니다 (encodeCursor)' })).toBe('string');
   });
 
   test('following nextCursor visits every post once, in order, across ties', async () => {
@@ -182,6 +183,6 @@ describe('keyset pagination', () => {
 
     const error = await listPostsByKeyset(db.pool, { after: 'bm90LWEtY3Vyc29y', limit: 2 }).catch((e: unknown) => e);
 
-    expect(error, '🚨 decode `after` with decodeCursor before it reaches SQL').toBeInstanceOf(InvalidCursorError);
+    expect(error, say({ en: '🚨 decode `after` with decodeCursor before it reaches SQL', ko: '🚨 `after`는 SQL에 닿기 전에 decodeCursor로 풀어야 합니다' })).toBeInstanceOf(InvalidCursorError);
   });
 });

@@ -3,6 +3,7 @@ import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { useDatabase } from '../../tools/testing/test-env.ts';
 import { applySchema } from './schema.ts';
 import { searchPosts } from './search.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase({ template: 'empty' });
 let authorId: number;
@@ -53,8 +54,8 @@ describe('full-text search', () => {
       hits.map((h) => h.id),
       "🚨 best match first (ORDER BY ts_rank(...) DESC): give title words weight 'A' and body words 'B' with setweight() in the generated column",
     ).toEqual([inTitle, inBody]);
-    expect(typeof hits[0]!.rank, '🚨 rank should be the ts_rank value, a number').toBe('number');
-    expect(hits[0]!.rank, '🚨 the first hit should rank strictly higher').toBeGreaterThan(hits[1]!.rank);
+    expect(typeof hits[0]!.rank, say({ en: '🚨 rank should be the ts_rank value, a number', ko: '🚨 rank는 ts_rank 값, 즉 number여야 합니다' })).toBe('number');
+    expect(hits[0]!.rank, say({ en: '🚨 the first hit should rank strictly higher', ko: '🚨 첫 번째 결과의 순위가 확실히 더 높아야 합니다' })).toBeGreaterThan(hits[1]!.rank);
   });
 
   test('reads user input as web search syntax: "phrases", or, -exclusions', async () => {
@@ -66,10 +67,10 @@ describe('full-text search', () => {
     const quoted = await searchPosts(db.pool, '"full text" -mysql');
     const either = await searchPosts(db.pool, 'mysql or sqlite');
 
-    expect(ids(quoted), '🚨 "full text" is a phrase (words next to each other) and -mysql excludes: use websearch_to_tsquery').toEqual([
+    expect(ids(quoted), say({ en: '🚨 "full text" is a phrase (words next to each other) and -mysql excludes: use websearch_to_tsquery', ko: '🚨 "full text"는 구(붙어 있는 단어)이고 -mysql은 제외입니다: websearch_to_tsquery를 쓰세요' })).toEqual([
       phrase,
     ]);
-    expect(ids(either), '🚨 `or` between words means either one').toEqual([mysql, sqlite]);
+    expect(ids(either), say({ en: '🚨 `or` between words means either one', ko: '🚨 단어 사이의 `or`는 둘 중 하나를 뜻합니다' })).toEqual([mysql, sqlite]);
   });
 
   test('never fails on punctuation in user input', async () => {
@@ -103,6 +104,6 @@ describe('full-text search', () => {
     const blank = await searchPosts(db.pool, '   ');
     const stopWords = await searchPosts(db.pool, 'the');
 
-    expect([blank, stopWords], '🚨 nothing to search for matches nothing').toEqual([[], []]);
+    expect([blank, stopWords], say({ en: '🚨 nothing to search for matches nothing', ko: '🚨 찾을 말이 없으면 아무것도 찾지 않아야 합니다' })).toEqual([[], []]);
   });
 });
