@@ -24,7 +24,8 @@ export function prismaUserSource(prisma: PrismaClient): UserSource {
   };
 }
 
-const videoFields = {
+/** The video fields the cache holds and the app shows: one definition (CachedVideo in records.ts is its shape). */
+export const VIDEO_FIELDS = {
   id: true,
   projectId: true,
   title: true,
@@ -38,8 +39,8 @@ const videoFields = {
 
 export function prismaVideoSource(prisma: PrismaClient): VideoSource {
   return {
-    findById: (id) => prisma.video.findUnique({ where: { id }, select: videoFields }),
-    update: (id, data) => prisma.video.update({ where: { id }, data, select: videoFields }),
+    findById: (id) => prisma.video.findUnique({ where: { id }, select: VIDEO_FIELDS }),
+    update: (id, data) => prisma.video.update({ where: { id }, data, select: VIDEO_FIELDS }),
     async delete(id) {
       await prisma.video.deleteMany({ where: { id } });
     },

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { z } from 'zod';
 import { createSession } from '../04-prisma-queries/index.ts';
-import type { UserStore, VideoStore } from '../06-redis-caching/index.ts';
+import { type UserStore, VIDEO_FIELDS, type VideoStore } from '../06-redis-caching/index.ts';
 import { InvalidCredentialError, MissingCredentialError, readBearer, type ChatServer } from '../07-websocket-server/index.ts';
 import { OPERATIONS, type Operation } from '../09-video-progress/index.ts';
 import type { PrismaClient } from '../../prisma/client.ts';
@@ -192,7 +192,7 @@ export function apiRoutes(deps: ApiDeps): Route<Handler>[] {
             sizeBytes: BigInt(media.sizeBytes),
             metadata: { hasAudio: media.hasAudio, format: media.formatName },
           },
-          select: { id: true, projectId: true, title: true, durationMs: true, width: true, height: true, codec: true, sizeBytes: true, metadata: true },
+          select: { ...VIDEO_FIELDS, metadata: true },
         });
         return json(201, { video });
       },

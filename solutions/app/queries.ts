@@ -2,6 +2,7 @@
 // come back: Prisma loads an `include`/nested `select` with one query per relation level
 // (projects, then all their videos, then all their jobs), never one query per row (lab 11).
 import type { Prisma, PrismaClient } from '../../prisma/client.ts';
+import { VIDEO_FIELDS } from '../06-redis-caching/index.ts';
 
 const JOB_CARD = { id: true, kind: true, status: true, progress: true, version: true, error: true, updatedAt: true } as const satisfies Prisma.JobSelect;
 const byId = { id: 'asc' } as const;
@@ -16,16 +17,7 @@ export function listProjects(prisma: PrismaClient, ownerId: number) {
       name: true,
       videos: {
         orderBy: byId,
-        select: {
-          id: true,
-          title: true,
-          durationMs: true,
-          width: true,
-          height: true,
-          codec: true,
-          sizeBytes: true,
-          jobs: { orderBy: byId, select: JOB_CARD },
-        },
+        select: { ...VIDEO_FIELDS, jobs: { orderBy: byId, select: JOB_CARD } },
       },
     },
   });
