@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { access } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
@@ -27,6 +27,18 @@ beforeAll(async () => {
 afterAll(async () => {
   child?.kill('SIGKILL');
   for (const c of closers.reverse()) await c.close();
+  // The killed worker's ffmpeg was its child, not ours: SIGKILL left it orphaned, still writing
+  // its .part file. A real deployment's process supervisor kills the group; here the test does.
+  for (const pid of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (!cmd.startsWith('ffmpeg') || !cmd.includes(tmp.path)) continue;
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // it exited between the read and the kill: nothing left to do
+    }
+  }
 });
 
 /** The lab's index.ts on the side under test: the child process runs outside vitest's redirection. */
