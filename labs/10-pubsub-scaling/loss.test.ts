@@ -87,15 +87,21 @@ const expectedDuring = Array.from({ length: DURING }, (_, i) => `during-${i}`);
 // plays its scenario.
 describe('a subscriber cut off from Redis', () => {
   const pairs = {} as Record<Mode, Awaited<ReturnType<typeof pair>>>;
+  // A set-up that fails (an unfinished starter crashes an instance) fails that mode's test, not the hook.
+  const setupErrors: Partial<Record<Mode, unknown>> = {};
   let proxy: TcpProxy;
   beforeAll(async () => {
     proxy = await TcpProxy.start(redis.url);
     const env = (mode: Mode) => ({ DATABASE_URL: db.url, KEY_PREFIX: `${redis.key(`cut-${mode}`)}:`, CLUSTER_MODE: mode });
-    const [plain, relay] = await Promise.all(
-      (['pubsub', 'relay'] as const).map((mode) => pair({ ...env(mode), REDIS_URL: redis.url }, { ...env(mode), REDIS_URL: proxy.url })),
+    await Promise.all(
+      (['pubsub', 'relay'] as const).map(async (mode) => {
+        try {
+          pairs[mode] = await pair({ ...env(mode), REDIS_URL: redis.url }, { ...env(mode), REDIS_URL: proxy.url });
+        } catch (error) {
+          setupErrors[mode] = error;
+        }
+      }),
     );
-    pairs.pubsub = plain!;
-    pairs.relay = relay!;
   });
   afterAll(async () => {
     await stopAll();
@@ -103,6 +109,7 @@ describe('a subscriber cut off from Redis', () => {
   });
 
   async function run(mode: Mode) {
+    if (setupErrors[mode]) throw setupErrors[mode];
     const { sender, receiver, prefix } = pairs[mode];
     await proxy.cut(); // B loses Redis; A and both sockets carry on
     try {
@@ -136,21 +143,29 @@ describe('a subscriber cut off from Redis', () => {
 
 describe('Redis restarting', () => {
   const setups = {} as Record<Mode, Awaited<ReturnType<typeof pair>> & { server: PrivateRedis }>;
+  const setupErrors: Partial<Record<Mode, unknown>> = {};
+  const servers: PrivateRedis[] = [];
   beforeAll(async () => {
     await Promise.all(
       (['pubsub', 'relay'] as const).map(async (mode) => {
         const server = await privateRedis();
+        servers.push(server);
         const env = { DATABASE_URL: db.url, REDIS_URL: server.url, KEY_PREFIX: `lab10:restart-${mode}:`, CLUSTER_MODE: mode };
-        setups[mode] = { ...(await pair(env, env)), server };
+        try {
+          setups[mode] = { ...(await pair(env, env)), server };
+        } catch (error) {
+          setupErrors[mode] = error;
+        }
       }),
     );
   });
   afterAll(async () => {
     await stopAll();
-    await Promise.all(Object.values(setups).map((s) => s.server.stop()));
+    await Promise.all(servers.map((server) => server.stop()));
   });
 
   async function run(mode: Mode) {
+    if (setupErrors[mode]) throw setupErrors[mode];
     const { sender, receiver, server } = setups[mode];
     await server.stop(); // SIGKILL, no persistence: every stream and epoch is gone
     // Queued by A's Redis client until Redis is back; one that was already on the wire when the
