@@ -9,6 +9,7 @@ import { createSession } from '../04-prisma-queries/index.ts';
 import { type UserStore, VIDEO_FIELDS, type VideoStore } from '../06-redis-caching/index.ts';
 import { InvalidCredentialError, MissingCredentialError, readBearer, type ChatServer } from '../07-websocket-server/index.ts';
 import { OPERATIONS, type Operation } from '../09-video-progress/index.ts';
+import { videoColumnsOf } from './video-columns.ts';
 import type { PrismaClient } from '../../prisma/client.ts';
 import type { DashboardAssets } from './dashboard-assets.ts';
 import { InvalidBodyError, InvalidIdError, InvalidLoginError, JobNotFoundError, OutputNotReadyError, ProjectNotFoundError, VideoNotFoundError } from './errors.ts';
@@ -185,12 +186,7 @@ export function apiRoutes(deps: ApiDeps): Route<Handler>[] {
             projectId,
             title,
             sourcePath: file,
-            durationMs: media.durationMs,
-            width: media.width,
-            height: media.height,
-            codec: media.videoCodec,
-            sizeBytes: BigInt(media.sizeBytes),
-            metadata: { hasAudio: media.hasAudio, format: media.formatName },
+            ...videoColumnsOf(media),
           },
           select: { ...VIDEO_FIELDS, metadata: true },
         });

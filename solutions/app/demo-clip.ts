@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { DEMO_PROJECT_NAME, DEMO_USER } from '../03-prisma-schema/index.ts';
 import { probe } from '../09-video-progress/index.ts';
 import type { PrismaClient } from '../../prisma/client.ts';
+import { videoColumnsOf } from './video-columns.ts';
 
 const run = promisify(execFile);
 
@@ -31,18 +32,15 @@ export async function seedDemoClip(prisma: PrismaClient, mediaDir: string): Prom
     throw error;
   }
   const media = await probe(file);
+  const columns = videoColumnsOf(media);
   const project = await prisma.project.findFirstOrThrow({ where: { name: DEMO_PROJECT_NAME, owner: { email: DEMO_USER.email } }, select: { id: true } });
   const video = await prisma.video.create({
     data: {
       projectId: project.id,
       title: DEMO_CLIP_TITLE,
       sourcePath: file,
-      durationMs: media.durationMs,
-      width: media.width,
-      height: media.height,
-      codec: media.videoCodec,
-      sizeBytes: BigInt(media.sizeBytes),
-      metadata: { hasAudio: media.hasAudio, format: media.formatName, generated: true },
+      ...columns,
+      metadata: { ...columns.metadata, generated: true },
     },
     select: { id: true },
   });
