@@ -8,6 +8,7 @@ import { checkDrift, type DatamodelModel, type DriftProblem, formatDrift, readDa
 import { migrate, readMigrations } from '../../prisma/migrate.ts';
 import { useDatabase } from '../../tools/testing/test-env.ts';
 import { MIGRATIONS_DIR, SCHEMA_FILE } from './index.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase({ template: 'empty' });
 
@@ -15,13 +16,13 @@ const schemaText = () => readFileSync(SCHEMA_FILE, 'utf8');
 
 function model(name: string): DatamodelModel {
   const found = readDatamodel(schemaText()).models.find((m) => m.name === name);
-  expect(found, `🚨 schema.prisma should have a model ${name}`).toBeDefined();
+  expect(found, say({ en: `🚨 schema.prisma should have a model ${name}`, ko: `🚨 schema.prisma에 ${name} 모델이 있어야 합니다` })).toBeDefined();
   return found!;
 }
 
 function field(m: DatamodelModel, name: string) {
   const found = m.fields.find((f) => f.name === name);
-  expect(found, `🚨 model ${m.name} should have a field ${name}`).toBeDefined();
+  expect(found, say({ en: `🚨 model ${m.name} should have a field ${name}`, ko: `🚨 ${m.name} 모델에 ${name} 필드가 있어야 합니다` })).toBeDefined();
   return found!;
 }
 
@@ -43,22 +44,22 @@ describe('schema.prisma', () => {
   test('Session: a uuid id, a unique token, an expiry, and a user whose deletion deletes it', () => {
     const session = model('Session');
 
-    expect(session.dbName, 'Session should be stored in the table "sessions" (@@map)').toBe('sessions');
+    expect(session.dbName, say({ en: 'Session should be stored in the table "sessions" (@@map)', ko: 'Session은 "sessions" 테이블에 저장되어야 합니다(@@map)' })).toBe('sessions');
     const id = field(session, 'id');
-    expect([id.type, id.isId, id.nativeType?.[0]], 'Session.id should be `String @id @default(uuid()) @db.Uuid`').toEqual(['String', true, 'Uuid']);
-    expect(id.default, 'Session.id should default to uuid()').toMatchObject({ name: 'uuid' });
+    expect([id.type, id.isId, id.nativeType?.[0]], say({ en: 'Session.id should be `String @id @default(uuid()) @db.Uuid`', ko: 'Session.id는 `String @id @default(uuid()) @db.Uuid`여야 합니다' })).toEqual(['String', true, 'Uuid']);
+    expect(id.default, say({ en: 'Session.id should default to uuid()', ko: 'Session.id의 기본값은 uuid()여야 합니다' })).toMatchObject({ name: 'uuid' });
     const token = field(session, 'token');
-    expect([token.type, token.isUnique, token.isRequired], 'Session.token should be a required, @unique String').toEqual(['String', true, true]);
+    expect([token.type, token.isUnique, token.isRequired], say({ en: 'Session.token should be a required, @unique String', ko: 'Session.token은 필수이고 @unique인 String이어야 합니다' })).toEqual(['String', true, true]);
     const expiresAt = field(session, 'expiresAt');
-    expect([expiresAt.type, expiresAt.dbName, expiresAt.isRequired], 'Session.expiresAt should be a DateTime in column "expires_at"').toEqual([
+    expect([expiresAt.type, expiresAt.dbName, expiresAt.isRequired], say({ en: 'Session.expiresAt should be a DateTime in column "expires_at"', ko: 'Session.expiresAt은 "expires_at" 컬럼에 저장되는 DateTime이어야 합니다' })).toEqual([
       'DateTime',
       'expires_at',
       true,
     ]);
     const user = field(session, 'user');
-    expect(user.relationFromFields, 'Session.user should be @relation(fields: [userId], references: [id])').toEqual(['userId']);
-    expect(user.relationOnDelete, 'deleting a user should delete their sessions: onDelete: Cascade').toBe('Cascade');
-    expect(field(session, 'userId').dbName, 'Session.userId should be stored in column "user_id"').toBe('user_id');
+    expect(user.relationFromFields, say({ en: 'Session.user should be @relation(fields: [userId], references: [id])', ko: 'Session.user는 @relation(fields: [userId], references: [id])여야 합니다' })).toEqual(['userId']);
+    expect(user.relationOnDelete, say({ en: 'deleting a user should delete their sessions: onDelete: Cascade', ko: '사용자를 지우면 그 세션도 지워져야 합니다: onDelete: Cascade' })).toBe('Cascade');
+    expect(field(session, 'userId').dbName, say({ en: 'Session.userId should be stored in column "user_id"', ko: 'Session.userId는 "user_id" 컬럼에 저장되어야 합니다' })).toBe('user_id');
   });
 
   test('Session: indexes on userId and on expiresAt', () => {
@@ -68,18 +69,18 @@ describe('schema.prisma', () => {
       .indexes.filter((i) => i.model === 'Session' && i.type === 'normal')
       .map((i) => i.fields.map((f) => f.name));
 
-    expect(indexes, 'Session needs @@index([userId]) and @@index([expiresAt])').toEqual(expect.arrayContaining([['userId'], ['expiresAt']]));
+    expect(indexes, say({ en: 'Session needs @@index([userId]) and @@index([expiresAt])', ko: 'Session에는 @@index([userId])와 @@index([expiresAt])가 필요합니다' })).toEqual(expect.arrayContaining([['userId'], ['expiresAt']]));
   });
 
   test('JobStatus: an enum "job_status", and Job.status starting as pending', () => {
     const job = model('Job');
     const jobStatus = readDatamodel(schemaText()).enums.find((e) => e.name === 'JobStatus');
 
-    expect(jobStatus, '🚨 schema.prisma should have an enum JobStatus').toBeDefined();
-    expect(jobStatus!.values.map((v) => v.name), 'JobStatus values, in this order').toEqual(['pending', 'processing', 'completed', 'failed', 'cancelled']);
-    expect(jobStatus!.dbName, 'JobStatus should be the PostgreSQL type "job_status" (@@map)').toBe('job_status');
+    expect(jobStatus, say({ en: '🚨 schema.prisma should have an enum JobStatus', ko: '🚨 schema.prisma에 JobStatus enum이 있어야 합니다' })).toBeDefined();
+    expect(jobStatus!.values.map((v) => v.name), say({ en: 'JobStatus values, in this order', ko: 'JobStatus 값은 이 순서여야 합니다' })).toEqual(['pending', 'processing', 'completed', 'failed', 'cancelled']);
+    expect(jobStatus!.dbName, say({ en: 'JobStatus should be the PostgreSQL type "job_status" (@@map)', ko: 'JobStatus는 PostgreSQL 타입 "job_status"여야 합니다(@@map)' })).toBe('job_status');
     const status = field(job, 'status');
-    expect([status.kind, status.type, status.isRequired, status.default], 'Job.status should be `JobStatus @default(pending)`').toEqual([
+    expect([status.kind, status.type, status.isRequired, status.default], say({ en: 'Job.status should be `JobStatus @default(pending)`', ko: 'Job.status는 `JobStatus @default(pending)`이어야 합니다' })).toEqual([
       'enum',
       'JobStatus',
       true,
@@ -99,7 +100,7 @@ describe('migration.sql', () => {
 
   test('creates the job_status enum and the jobs.status column', async () => {
     model('Job');
-    expect(readDatamodel(schemaText()).enums.map((e) => e.dbName), '🚨 schema.prisma should have the enum first').toContain('job_status');
+    expect(readDatamodel(schemaText()).enums.map((e) => e.dbName), say({ en: '🚨 schema.prisma should have the enum first', ko: '🚨 schema.prisma에 enum부터 있어야 합니다' })).toContain('job_status');
 
     const problems = await driftOn(['jobs', 'job_status']);
 
@@ -114,7 +115,7 @@ describe('migration.sql', () => {
 
   test('builds exactly what schema.prisma describes: no drift at all', async () => {
     const models = readDatamodel(schemaText()).models.map((m) => m.name);
-    expect(models.sort(), 'schema.prisma should have all seven models').toEqual(['Event', 'Job', 'Post', 'Project', 'Session', 'User', 'Video']);
+    expect(models.sort(), say({ en: 'schema.prisma should have all seven models', ko: 'schema.prisma에 일곱 모델이 모두 있어야 합니다' })).toEqual(['Event', 'Job', 'Post', 'Project', 'Session', 'User', 'Video']);
 
     const problems = await driftAfterMigrating();
 
