@@ -15,7 +15,7 @@ import type { RedisClient } from '../05-redis-structures/index.ts';
 import { isPermanent, JobCancelledError } from './errors.ts';
 import { runOperation } from './ffmpeg-runner.ts';
 import { probe } from './probe.ts';
-import { bullJobId, cancelChannel, DEFAULT_QUEUE_NAME, type QueueConfig, type VideoJobData } from './job-queue.ts';
+import { bullConnection, bullJobId, cancelChannel, DEFAULT_QUEUE_NAME, type QueueConfig, type VideoJobData } from './job-queue.ts';
 import { JobStatus, type JobStore, type JobUpdate } from './job-store.ts';
 import type { Progress } from './progress-parser.ts';
 
@@ -65,7 +65,7 @@ export class VideoWorker {
     this.#options = options;
     this.#subscriber = subscriber;
     this.#worker = new Worker<VideoJobData>(options.name ?? DEFAULT_QUEUE_NAME, (job, token, signal) => this.#process(job, token, signal), {
-      connection: options.connection,
+      connection: bullConnection(options.connection),
       prefix: options.prefix,
       concurrency: options.concurrency ?? 1,
       lockDuration: options.lockDurationMs ?? 30_000,

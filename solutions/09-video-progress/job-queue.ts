@@ -8,7 +8,7 @@
 //   API ──cancel───▶ PUBLISH <prefix>:video:cancel "7" ─────────────────────▶ every VideoWorker
 //
 // Names of everything this lab puts in Redis are built here, in one place.
-import { Queue } from 'bullmq';
+import { createNodeRedisClient, Queue, type IRedisClient } from 'bullmq';
 import type { RedisClient } from '../05-redis-structures/index.ts';
 import type { Operation } from './presets.ts';
 
@@ -23,7 +23,7 @@ export interface VideoJobData {
 }
 
 export interface QueueConfig {
-  /** A connected node-redis client. BullMQ uses it for commands and duplicates it for blocking reads; the caller closes it. */
+  /** A connected node-redis client. BullMQ uses it (through bullConnection) for commands and duplicates it for blocking reads; the caller closes it. */
   connection: RedisClient;
   /** In front of every BullMQ key, e.g. `ve:bull` (BullMQ adds the `:`). */
   prefix: string;
@@ -46,6 +46,29 @@ export const bullJobId = (jobId: number): string => `job-${jobId}`;
 export const cancelChannel = (config: Pick<QueueConfig, 'prefix' | 'name'>): string => `${config.prefix}:${config.name ?? DEFAULT_QUEUE_NAME}:cancel`;
 // #endregion names
 
+// #region connection
+const adapters = new WeakMap<RedisClient, IRedisClient>();
+/**
+ * BullMQ's adapter for a node-redis client: ONE per client, shared by every Queue and Worker on it.
+ * Given the raw client, each Queue and Worker wraps it in an adapter of its own, and each adapter
+ * adds 'ready', 'error', 'end' and 'reconnecting' listeners to the client that are never removed,
+ * not even by close() (bullmq 6.7 node-redis-client.js): the 11th instance prints
+ * MaxListenersExceededWarning and every one leaks. On a shared adapter BullMQ adds its listeners
+ * to the adapter and takes them off in close(), raising and lowering the limit as it goes.
+ */
+export function bullConnection(client: RedisClient): IRedisClient {
+  let adapter = adapters.get(client);
+  if (!adapter) {
+    adapter = createNodeRedisClient(client);
+    // The client's owner hears its errors; without a listener here an error with no Queue or
+    // Worker open (a restart, the owner's destroy()) would throw from the adapter's emit.
+    adapter.on('error', () => {});
+    adapters.set(client, adapter);
+  }
+  return adapter;
+}
+// #endregion connection
+
 export const CancelOutcome = {
   /** It was still waiting (or waiting for a retry): removed from the queue, no worker will see it. */
   REMOVED: 'removed',
@@ -65,7 +88,7 @@ export class VideoQueue {
     this.#config = options;
     this.#attempts = options.attempts ?? 3;
     this.#backoffMs = options.backoffMs ?? 1000;
-    this.#queue = new Queue<VideoJobData>(options.name ?? DEFAULT_QUEUE_NAME, { connection: options.connection, prefix: options.prefix });
+    this.#queue = new Queue<VideoJobData>(options.name ?? DEFAULT_QUEUE_NAME, { connection: bullConnection(options.connection), prefix: options.prefix });
     this.#queue.on('error', () => {}); // connection trouble surfaces on the next call; the client reconnects
   }
 
