@@ -28,7 +28,7 @@ function checkStep(lab: LabMeta, step: number | undefined): void {
 
 async function main(argv: string[]): Promise<number> {
   const command = parseLabArgs(argv, process.env);
-  const store = ProgressStore.in(ROOT);
+  const store = ProgressStore.in(ROOT, process.env);
   switch (command.kind) {
     case 'help':
       console.log(LAB_HELP);

@@ -80,11 +80,18 @@ export function afterRun(entry: LabProgress | undefined, tally: RunTally, now: D
   };
 }
 
+/**
+ * Names another progress file than `.workbook/progress.json` of the checkout: the CLI's own tests
+ * run the real CLI on a state of their own, never the learner's.
+ */
+export const PROGRESS_FILE_ENV = 'WORKBOOK_PROGRESS_FILE';
+
 export class ProgressStore {
   constructor(readonly file: string) {}
 
-  static in(root: string): ProgressStore {
-    return new ProgressStore(path.join(root, '.workbook', 'progress.json'));
+  /** The progress of the checkout at `root`: `.workbook/progress.json`, or the file `WORKBOOK_PROGRESS_FILE` names. */
+  static in(root: string, env: NodeJS.ProcessEnv = {}): ProgressStore {
+    return new ProgressStore(env[PROGRESS_FILE_ENV] || path.join(root, '.workbook', 'progress.json'));
   }
 
   read(): Progress {
