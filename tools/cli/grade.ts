@@ -8,10 +8,11 @@ import { type CopyFlag, findCopies } from '../grader/copies.ts';
 import { canonicalTests, compareTests, hashes, hasEdits, onlyTests, packTests, TestsSourceError, testFilesIn } from '../grader/integrity.ts';
 import { toConsoleTable, toJunit, toMarkdown, type GradeReport, type LabGrade } from '../grader/report.ts';
 import { overallScore, scoreLab } from '../grader/score.ts';
+import { unloadedAsFailed } from '../grader/unloaded.ts';
 import { createWorkspace, type Workspace } from '../grader/workspace.ts';
 import { type LabMeta, LabMetaSchema, ROOT } from '../labs/meta.ts';
 import { runVitest } from '../runner/run-vitest.ts';
-import { ProblemKind, summaryLine, TestState, type RunReport, type TestOutcome } from '../runner/results.ts';
+import { ProblemKind, summaryLine, type RunReport, type TestOutcome } from '../runner/results.ts';
 import { formatTypeError, type TypeErrorNote, typecheckFiles } from '../runner/typecheck.mjs';
 import { Target } from '../vitest/target-plugin.ts';
 import { parseGradeArgs, UsageError, type GradeCommand } from './args.ts';
@@ -19,22 +20,6 @@ import { formatProblem } from './format-run.ts';
 import { learnerFilesOf } from './lab-files.ts';
 import { GRADE_HELP } from './help.ts';
 import { exitWhenFlushed, style } from './style.ts';
-
-/**
- * A test file that did not load ran no test, so the run alone cannot say how many points it
- * held. Ask the reference solution which tests the file has, and count each as failed.
- */
-async function fillInUnloaded(report: RunReport): Promise<TestOutcome[]> {
-  const unloaded = report.problems.filter((p) => p.kind === ProblemKind.LOAD && p.file).map((p) => p.file!);
-  if (!unloaded.length) return [];
-  const reference = await runVitest({ root: ROOT, project: Target.SOLUTION, filters: unloaded });
-  return reference.tests
-    .filter((t) => unloaded.includes(t.file))
-    .map((t) => {
-      const problem = report.problems.find((p) => p.file === t.file)!;
-      return { ...t, state: TestState.FAILED, durationMs: 0, failure: { message: `not run: ${t.file} could not be loaded (${summaryLine(problem.message)})` } };
-    });
-}
 
 /** The labs as the trusted lab.json files describe them (a graded checkout cannot change points). */
 function trustedLabs(trusted: Map<string, Buffer>): LabMeta[] {
@@ -91,39 +76,49 @@ async function grade(command: GradeCommand): Promise<number> {
   }
 
   const started = Date.now();
-  // Ctrl-C (or a CI runner's SIGTERM) while grading: remove the workspace before going. Listening
+  // Ctrl-C (or a CI runner's SIGTERM) while grading: remove the workspaces before going. Listening
   // first: with no listener, a signal during the synchronous copy would end the process at once.
-  let workspace: Workspace | undefined;
+  const workspaces: Workspace[] = [];
   const interrupted = (signal: NodeJS.Signals) => {
-    workspace?.close();
+    for (const w of workspaces) w.close();
     console.error(style.red(`\nGrading stopped (${signal}): nothing was written; the grading workspace is removed.`));
     process.exit(GradeExit.INTERRUPTED);
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
-  workspace = createWorkspace({ canonicalRoot: ROOT, gradedRoot: command.dir, target: command.target, labs, trusted: canonical.files });
+  /** A grading workspace of the graded checkout, or (null) of the trusted files alone. */
+  const openWorkspace = (gradedRoot: string | null): Workspace => {
+    const w = createWorkspace({ canonicalRoot: ROOT, gradedRoot, target: command.target, labs, trusted: canonical.files });
+    workspaces.push(w);
+    return w;
+  };
   let run: RunReport;
+  let tests: TestOutcome[] = [];
   let typeErrors: TypeErrorNote[] = [];
   try {
-    run = await runVitest({ root: workspace.root, project: command.target, filters: command.labs ? labs.map((l) => `labs/${l.id}/`) : [] });
-    if (command.target === Target.STARTER) typeErrors = typecheckFiles(workspace.root, labs.flatMap(learnerFilesOf));
-    // Messages name files by the workspace's throwaway path: name them relative to the checkout instead.
-    const prefixes = [`${workspace.root}/`, `${path.relative(process.cwd(), workspace.root)}/`];
-    const unworkspace = (text: string) => prefixes.reduce((t, prefix) => t.replaceAll(prefix, ''), text);
-    for (const p of run.problems) p.message = unworkspace(p.message);
-    for (const t of run.tests) if (t.failure) t.failure.message = unworkspace(t.failure.message);
+    const workspace = openWorkspace(command.dir);
+    try {
+      run = await runVitest({ root: workspace.root, project: command.target, filters: command.labs ? labs.map((l) => `labs/${l.id}/`) : [] });
+      if (command.target === Target.STARTER) typeErrors = typecheckFiles(workspace.root, labs.flatMap(learnerFilesOf));
+      // Messages name files by the workspace's throwaway path: name them relative to the checkout instead.
+      const prefixes = [`${workspace.root}/`, `${path.relative(process.cwd(), workspace.root)}/`];
+      const unworkspace = (text: string) => prefixes.reduce((t, prefix) => t.replaceAll(prefix, ''), text);
+      for (const p of run.problems) p.message = unworkspace(p.message);
+      for (const t of run.tests) if (t.failure) t.failure.message = unworkspace(t.failure.message);
+    } finally {
+      workspace.close();
+    }
+    const blocking = run.problems.filter((p) => p.kind === ProblemKind.SETUP || p.kind === ProblemKind.HOOK);
+    if (blocking.length) {
+      for (const p of blocking) console.error(formatProblem(p));
+      console.error(style.red('Grading could not run: nothing was written.'));
+      return GradeExit.CANNOT_GRADE;
+    }
+    tests = [...run.tests, ...(await unloadedAsFailed(run.problems, () => openWorkspace(null)))];
   } finally {
-    workspace.close();
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
   }
-  const blocking = run.problems.filter((p) => p.kind === ProblemKind.SETUP || p.kind === ProblemKind.HOOK);
-  if (blocking.length) {
-    for (const p of blocking) console.error(formatProblem(p));
-    console.error(style.red('Grading could not run: nothing was written.'));
-    return GradeExit.CANNOT_GRADE;
-  }
-  const tests = [...run.tests, ...(await fillInUnloaded(run))];
 
   const labGrades: LabGrade[] = labs.map((lab) => {
     const s = scoreLab(

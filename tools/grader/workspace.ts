@@ -21,8 +21,8 @@ export interface Workspace {
 export interface WorkspaceOptions {
   /** This workbook (the canonical copy). */
   canonicalRoot: string;
-  /** The checkout being graded. */
-  gradedRoot: string;
+  /** The checkout being graded; null for a workspace of the trusted files alone (the trusted reference). */
+  gradedRoot: string | null;
   target: Target;
   labs: LabMeta[];
   /** Trusted files (integrity.ts `isTrustedFile`: tests, lab.json, starters, references), `path -> content`. */
@@ -49,6 +49,25 @@ function addedFiles(fromDir: string, toDir: string): void {
   });
 }
 
+/** Step 3 of a workspace: the graded checkout's learner files (or its reference files) over the trusted ones. */
+function putGraded(gradedRoot: string, root: string, options: WorkspaceOptions): void {
+  for (const lab of options.labs) {
+    if (options.target === Target.STARTER) {
+      const from = path.join(gradedRoot, 'labs', lab.id);
+      const to = path.join(root, 'labs', lab.id);
+      overlay(from, to, lab);
+      addedFiles(from, to);
+    } else {
+      const from = path.join(gradedRoot, 'solutions', lab.id);
+      const to = path.join(root, 'solutions', lab.id);
+      // No reference in the graded checkout: grade what is there (the tests then load the starter).
+      if (!existsSync(from)) for (const file of lab.files) rmSync(path.join(to, file), { force: true });
+      overlay(from, to, lab);
+      addedFiles(from, to);
+    }
+  }
+}
+
 export function createWorkspace(options: WorkspaceOptions): Workspace {
   const root = mkdtempSync(path.join(os.tmpdir(), 'workbook-grade-'));
   const close = () => rmSync(root, { recursive: true, force: true });
@@ -72,21 +91,7 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
       writeFileSync(abs, content);
     }
     // 3. the graded side: the learner's files (or, grading the reference, the checkout's solutions).
-    for (const lab of options.labs) {
-      if (options.target === Target.STARTER) {
-        const from = path.join(options.gradedRoot, 'labs', lab.id);
-        const to = path.join(root, 'labs', lab.id);
-        overlay(from, to, lab);
-        addedFiles(from, to);
-      } else {
-        const from = path.join(options.gradedRoot, 'solutions', lab.id);
-        const to = path.join(root, 'solutions', lab.id);
-        // No reference in the graded checkout: grade what is there (the tests then load the starter).
-        if (!existsSync(from)) for (const file of lab.files) rmSync(path.join(to, file), { force: true });
-        overlay(from, to, lab);
-        addedFiles(from, to);
-      }
-    }
+    if (options.gradedRoot !== null) putGraded(options.gradedRoot, root, options);
     return { root, close };
   } catch (error) {
     close();
