@@ -1,7 +1,8 @@
 // The GitHub Classroom flow, for real: a student's repository (a throwaway git repository holding
-// lab 05 as the template commit) where the student committed an emptied test file and a copy of
-// the reference keys.ts. The grader runs as a child process, the way the workflow runs it, with
-// the tests pinned to the template commit; then a second run is interrupted with SIGINT.
+// lab 05 as the template commit, prepared once for both tests) where the student committed an
+// emptied test file, a copy of the reference keys.ts and a type error in strings.ts. The grader
+// runs as a child process, the way the workflow runs it, with the tests pinned to the template
+// commit; then a second run is interrupted with SIGINT.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -79,8 +80,11 @@ beforeAll(() => {
   git('add', '.');
   git('commit', '-qm', 'template');
   template = git('rev-parse', 'HEAD');
-  // The student: copies the reference keys.ts and empties the SCAN tests, keeping their names.
+  // The student: copies the reference keys.ts, empties the SCAN tests (keeping their names) and
+  // leaves a type error in strings.ts.
   cpSync(path.join(repo, 'solutions', LAB, 'keys.ts'), path.join(repo, 'labs', LAB, 'keys.ts'));
+  const strings = path.join(repo, 'labs', LAB, 'strings.ts');
+  writeFileSync(strings, `${readFileSync(strings, 'utf8')}\nexport const notANumber: number = 'not a number';\n`);
   writeFileSync(
     path.join(repo, 'labs', LAB, 'scan.test.ts'),
     "import { describe, test } from 'vitest';\ndescribe('SCAN instead of KEYS', () => {\n  test('finds exactly the matching keys, once each, sorted', () => {});\n});\n",
@@ -109,6 +113,7 @@ describe('grading in a GitHub Classroom repository', () => {
     expect(scan.every((t) => t.state === TestState.FAILED)).toBe(true);
     expect(lab!.tests.filter((t) => t.group === 'keys').every((t) => t.state === TestState.PASSED)).toBe(true);
     expect(lab!.copies).toEqual([{ file: `labs/${LAB}/keys.ts`, similarity: 1, identical: true }]);
+    expect(lab!.typeErrors).toEqual([expect.stringMatching(new RegExp(`^labs/${LAB}/strings\\.ts:\\d+:\\d+ Type 'string' is not assignable to type 'number'`))]);
     expect(report.minScoreReached).toBe(false);
 
     expect(readFileSync(path.join(out, 'junit.xml'), 'utf8')).toContain(`name="copied-solution" value="labs/${LAB}/keys.ts (identical to the reference)"`);
