@@ -19,7 +19,8 @@
 import type { z } from 'zod';
 import type { RedisClient } from '../../solutions/05-redis-structures/index.ts';
 import { decodeEntry, encodeEntry, entrySchema, type Entry } from './entry.ts';
-import { boundedRedis } from './deadline.ts';
+import { boundedRedis, withDeadline } from './deadline.ts';
+import { RedisTimeoutError } from './errors.ts';
 import { lockKeyFor } from './keys.ts';
 import { acquireLock, releaseLock, setIfLockHeld } from './redis-lock.ts';
 import { SingleFlight } from './single-flight.ts';
@@ -100,6 +101,7 @@ export class Cache<T> {
   readonly #stale = new Set<string>();
   readonly #stats: CacheStats = { hits: 0, misses: 0, fallbacks: 0, loads: 0, refreshes: 0, refreshFailures: 0, lockWaits: 0, errors: 0 };
   #closed = false;
+  readonly #timedOut = () => new RedisTimeoutError(this.#redisTimeoutMs);
 
   constructor(client: RedisClient, options: CacheOptions<T>) {
     this.#client = client;
@@ -130,7 +132,8 @@ export class Cache<T> {
     if (this.#stale.size > 0 || !this.#client.isReady) return undefined;
     let cached: [string | null, number];
     try {
-      cached = await this.#redis((c) => Promise.all([c.get(key), c.pTTL(key)]));
+      // #redis without its closure and readiness check (done above): this line runs on every hit.
+      cached = await withDeadline(Promise.all([this.#client.get(key), this.#client.pTTL(key)]), this.#redisTimeoutMs, this.#timedOut);
     } catch (error) {
       // Redis failed or is hung: serve from the database at once (shared per key), never wait twice.
       this.#redisFailed(error, key);

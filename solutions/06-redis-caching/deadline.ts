@@ -16,16 +16,46 @@ export interface ReadyClient {
 // cache hit that pair cost about a tenth of a raw GET (lesson step 7). The timer ticks every
 // TICK_MS while anything is pending, so a deadline fires up to TICK_MS late, and it stops when
 // nothing is pending: nothing keeps the process alive after the last call settles.
+// Per call this costs one promise and one Set entry: deadlines are counted in ticks of the shared
+// timer (no clock read per call), and the pending call itself is the Set entry.
 const TICK_MS = 10;
-const pending = new Set<{ at: number; fail(): void }>();
+const pending = new Set<Expiring>();
 let ticker: NodeJS.Timeout | undefined;
+/** Ticks since the timer last started; a deadline is the tick it expires at. */
+let ticks = 0;
+
+interface Expiring {
+  /** The tick this call times out at. */
+  readonly expiresAt: number;
+  expire(): void;
+}
+
+class Pending<R> implements Expiring {
+  constructor(
+    readonly expiresAt: number,
+    readonly resolve: (value: R) => void,
+    readonly reject: (error: unknown) => void,
+    readonly onTimeout: () => Error,
+  ) {}
+  expire(): void {
+    this.reject(this.onTimeout());
+  }
+  settled = (value: R): void => {
+    pending.delete(this);
+    this.resolve(value);
+  };
+  failed = (error: unknown): void => {
+    pending.delete(this);
+    this.reject(error);
+  };
+}
 
 function tick(): void {
-  const now = performance.now();
-  for (const entry of pending) {
-    if (entry.at > now) continue;
-    pending.delete(entry);
-    entry.fail();
+  ticks++;
+  for (const call of pending) {
+    if (call.expiresAt > ticks) continue;
+    pending.delete(call);
+    call.expire();
   }
   if (pending.size === 0) {
     clearInterval(ticker);
@@ -38,20 +68,16 @@ function tick(): void {
  * whichever comes first. A settled call leaves nothing scheduled.
  */
 export function withDeadline<R>(promise: Promise<R>, timeoutMs: number, onTimeout: () => Error): Promise<R> {
+  if (ticker === undefined) {
+    ticks = 0;
+    ticker = setInterval(tick, TICK_MS);
+  }
+  // +1: the tick in progress may be about to fire, so it does not count as a whole TICK_MS.
+  const expiresAt = ticks + Math.ceil(timeoutMs / TICK_MS) + 1;
   return new Promise<R>((resolve, reject) => {
-    const entry = { at: performance.now() + timeoutMs, fail: () => reject(onTimeout()) };
-    pending.add(entry);
-    ticker ??= setInterval(tick, TICK_MS);
-    promise.then(
-      (value) => {
-        pending.delete(entry);
-        resolve(value);
-      },
-      (error: unknown) => {
-        pending.delete(entry);
-        reject(error);
-      },
-    );
+    const call = new Pending<R>(expiresAt, resolve, reject, onTimeout);
+    pending.add(call);
+    promise.then(call.settled, call.failed);
   });
 }
 

@@ -5,7 +5,7 @@
 //     ctx.table('N+1 queries', [{ N: 10, naive: 11, fixed: 2 }]);
 //   });
 //
-// `compare` interleaves the tasks CALL BY CALL (A B C A B C ...), in several rounds, and prints
+// `compare` interleaves the tasks CALL BY CALL (A C B, B A C, ...: shuffled each pass), in several rounds, and prints
 // each task's p50 as the median of the rounds [min-max] and its ratio to the baseline taken round
 // by round: a machine that slows down mid-run slows every task alike, so the ratio holds.
 // Hand-written rather than tinybench or `vitest bench`: both measure each task in a block of its
@@ -101,9 +101,20 @@ export const percentile = (xs: number[], q: number) => {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((q / 100) * sorted.length) - 1))] ?? NaN;
 };
 
+/** Fisher-Yates, in place. */
+function shuffle(xs: number[]): void {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+  }
+}
+
 /**
  * Runs the tasks interleaved call by call, `rounds` times, and prints and returns one row per task.
- * The order of the tasks rotates every call, so none always runs right after another.
+ * The order of the tasks is shuffled every pass: with a fixed (or merely rotated) cycle, each task
+ * always runs right after the same other one and inherits its after-effects (a Prisma read's
+ * socket events and garbage landed on the raw GET that followed it, which then read slower than
+ * GET + PTTL).
  */
 export async function compareTasks(
   title: string,
@@ -132,14 +143,15 @@ export async function compareTasks(
   const perCall = (performance.now() - half) / Math.max(1, warmCalls >> 1);
   const perRound = Math.max(minCalls, Math.min(5000, Math.floor(budgetMs / Math.max(0.001, perCall))));
 
+  const order = names.map((_, t) => t);
   const p50s: number[][] = names.map(() => []);
   const ratios: number[][] = names.map(() => []);
   const all: number[][] = names.map(() => []);
   for (let r = 0; r < rounds; r++) {
     const samples: number[][] = names.map(() => []);
     for (let i = 0; i < perRound; i++) {
-      for (let k = 0; k < fns.length; k++) {
-        const t = (i + k) % fns.length;
+      shuffle(order);
+      for (const t of order) {
         const t0 = performance.now();
         await fns[t]!();
         samples[t]!.push(performance.now() - t0);
