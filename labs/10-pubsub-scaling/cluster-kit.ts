@@ -76,22 +76,33 @@ export async function startInstance(env: InstanceEnv, timeoutMs = 30_000): Promi
   return { ...instance, port, instanceId, wsUrl: `ws://127.0.0.1:${port}/ws` };
 }
 
+/** Lab 08's ChatClient, plus a way to cut its current socket as a network failure would. */
+export interface TestChatClient extends ChatClient {
+  /** Terminates the socket it has now (no close frame: the client sees 1006 and reconnects). */
+  cut(): void;
+}
+
 /**
  * Lab 08's ChatClient on `ws`, reconnecting through `urls()` in turn (the first URL first): when
  * its instance dies, the next attempt goes to another one. Closed after the current test.
  */
-export function chatClient(urls: () => string[], token: string): ChatClient {
+export function chatClient(urls: () => string[], token: string): TestChatClient {
   let attempt = 0;
+  let current: WebSocket | undefined;
   const client = new ChatClient({
     connect: () => {
       const list = urls();
       const url = list[attempt++ % list.length]!;
-      return new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+      current = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+      return current;
     },
     backoff: { baseMs: 20, capMs: 200 },
     heartbeat: { intervalMs: 2000, timeoutMs: 2000 },
     maxQueue: 10_000,
   });
   onTestFinished(() => client.close());
-  return client;
+  return Object.assign(client, { cut: () => current?.terminate() });
 }
+
+/** A URL nothing listens on: a client sent there keeps retrying until the test lets it through. */
+export const REFUSED_URL = 'ws://127.0.0.1:1/ws';
