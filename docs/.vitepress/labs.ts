@@ -1,5 +1,5 @@
 // What the site knows about the labs. Two sources, joined by lab number:
-//   - the twelve planned labs of the workbook (tools/labs/planned.ts), so the home page can list them all;
+//   - the twelve labs DESIGN.md plans (tools/labs/planned.ts), for the home page's one-line summaries;
 //   - labs/NN-topic/lab.json (tools/labs/meta.ts), the truth for a lab that exists.
 // A lab is linked only where its lesson page exists in that locale, so the site builds while
 // lessons are still being written and never shows a dead link.
@@ -8,8 +8,6 @@ import path from 'node:path';
 import type { DefaultTheme } from 'vitepress';
 import { listLabs, Part, ROOT, type LabMeta } from '../../tools/labs/meta.ts';
 import { PLANNED_LABS } from '../../tools/labs/planned.ts';
-
-export { PLANNED_LABS };
 
 export const Lang = { EN: 'en', KO: 'ko' } as const;
 export type Lang = (typeof Lang)[keyof typeof Lang];
@@ -44,8 +42,6 @@ export interface LabRow {
   summary: string;
   /** Null while the lesson page for this locale does not exist. */
   link: string | null;
-  /** True while the lab is only planned (no labs/NN-topic/lab.json yet): the table says so. */
-  planned: boolean;
 }
 
 export interface LabSources {
@@ -58,21 +54,20 @@ export const realSources = (root = ROOT): LabSources => ({
   hasLesson: (id, lang) => existsSync(lessonFile(id, lang, path.join(root, 'docs'))),
 });
 
-/** The home page's lab list: every planned lab, plus any lab that exists but was not planned. */
+/** The home page's lab list: every lab that exists, with the plan's summary (else its first objective). */
 export function labRows(lang: Lang, sources: LabSources = realSources()): LabRow[] {
-  const byNumber = new Map(sources.labs.map((lab) => [lab.id.slice(0, 2), lab]));
-  const numbers = [...new Set([...PLANNED_LABS.map((p) => p.number), ...byNumber.keys()])].sort();
-  return numbers.map((number) => {
-    const planned = PLANNED_LABS.find((p) => p.number === number);
-    const lab = byNumber.get(number);
-    return {
-      number,
-      title: lab?.title[lang] ?? planned?.title[lang] ?? number,
-      summary: planned?.summary[lang] ?? lab?.objectives[lang][0] ?? '',
-      link: lab && sources.hasLesson(lab.id, lang) ? lessonLink(lab.id, lang) : null,
-      planned: !lab,
-    };
-  });
+  return [...sources.labs]
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((lab) => {
+      const number = lab.id.slice(0, 2);
+      const planned = PLANNED_LABS.find((p) => p.number === number);
+      return {
+        number,
+        title: lab.title[lang],
+        summary: planned?.summary[lang] ?? lab.objectives[lang][0] ?? '',
+        link: sources.hasLesson(lab.id, lang) ? lessonLink(lab.id, lang) : null,
+      };
+    });
 }
 
 /**

@@ -1,7 +1,6 @@
 // `npm run lab`: every lab with the learner's status, and overall progress.
 import type { Lang } from './args.ts';
 import { Part, type LabMeta } from '../labs/meta.ts';
-import { PLANNED_LABS } from '../labs/planned.ts';
 import { LabStatus, statusOf, type Progress } from './progress.ts';
 import { columns, padEnd, style } from './style.ts';
 
@@ -40,12 +39,8 @@ export function progressBar(done: number, total: number, width = 24): string {
   return `[${style.green('#'.repeat(filled))}${style.dim('.'.repeat(width - filled))}]`;
 }
 
-/** Pure: what to say for `npm run lab -- NN` when lab NN does not exist: "planned" for a lab of the plan. */
+/** Pure: what to say for `npm run lab -- NN` when lab NN does not exist. */
 export function unknownLabMessage(query: string, ids: string[]): string {
-  const planned = /^\d{1,2}$/.test(query) ? PLANNED_LABS.find((p) => p.number === query.padStart(2, '0')) : undefined;
-  if (planned) {
-    return `Lab ${planned.number} (${planned.title.en}) is planned but not written yet. Labs you can run: ${ids.map((id) => id.slice(0, 2)).join(', ')}`;
-  }
   return `There is no lab "${query}". ${ids.length ? `Labs: ${ids.join(', ')}` : 'No labs exist yet.'}`;
 }
 

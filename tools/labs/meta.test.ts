@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { findLab, LabMetaSchema, listLabs, readLabMeta, ROOT, stepOf } from './meta.ts';
+import { PLANNED_LABS } from './planned.ts';
 
 const valid = (id: string) => ({
   id,
@@ -100,6 +101,13 @@ describe('readLabMeta / listLabs / findLab', () => {
 describe('the labs of this workbook', () => {
   const labs = listLabs(ROOT);
   const TOP_DESCRIBE = /^describe(?:\.\w+)*\(\s*(['"`])(.+?)\1/gm;
+
+  test('every lab of the plan (DESIGN.md, tools/labs/planned.ts) exists, with the README saying so', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+    expect(PLANNED_LABS.filter((p) => !labs.some((lab) => lab.id.startsWith(`${p.number}-`))).map((p) => p.number)).toEqual([]);
+    expect(readme, 'the README should not call any lab planned').not.toMatch(/planned|not written yet|coming soon/i);
+  });
 
   test.each(labs.map((lab) => [lab.id, lab] as const))('%s: every top-level describe belongs to one step', (_, lab) => {
     const dir = path.join(ROOT, 'labs', lab.id);

@@ -1,5 +1,5 @@
-// The twelve labs of the workbook as DESIGN.md plans them: the home page lists them all, and
-// `npm run lab -- NN` says "planned" for one whose labs/NN-topic/lab.json does not exist yet.
+// The twelve labs of the workbook as DESIGN.md plans them, with the one-line summary the docs'
+// home page shows for each (every one of them exists: tools/labs/meta.test.ts checks it).
 
 type Localized = Record<'en' | 'ko', string>;
 
