@@ -4,7 +4,7 @@ import { Target } from '../vitest/target-plugin.ts';
 import type { LabMeta, LabStep } from '../labs/meta.ts';
 import { runVitest, watchVitest } from '../runner/run-vitest.ts';
 import { TestState, type RunReport } from '../runner/results.ts';
-import { type TypeErrorNote, typecheckInWorker } from '../runner/typecheck.mjs';
+import { type TypeErrorNote, typecheckInBackground } from '../runner/typecheck.mjs';
 import type { Lang } from './args.ts';
 import { currentStepOf, formatProblem, formatRun, verdictOf, type Verdict } from './format-run.ts';
 import { labDirOf, labImportsOf, learnerFilesOf, solutionDirOf } from './lab-files.ts';
@@ -134,17 +134,29 @@ function vitestFilter(options: RunLabOptions) {
   return { filters: [`${labDirOf(options.lab)}/`], shareWorker: true, ...(pattern !== undefined ? { testNamePattern: pattern } : {}) };
 }
 
-/** Type errors of the learner's files, as warnings printed before the results (the tests still run). */
+/** Type errors of the learner's files, as warnings printed after the verdict (the tests ran anyway). */
 export function typeWarnings(notes: TypeErrorNote[]): string {
   if (!notes.length) return '';
   const lines = notes.slice(0, 10).map((n) => `  ${style.cyan(`${n.file}:${n.line}:${n.column}`)} ${n.message}`);
   if (notes.length > 10) lines.push(`  …and ${notes.length - 10} more`);
-  return `\n${mark.warn()} ${style.yellow(`${notes.length} type error${notes.length === 1 ? '' : 's'} in your files (the tests run anyway; TypeScript would refuse this code):`)}\n${lines.join('\n')}\n`;
+  return `\n${mark.warn()} ${style.yellow(`${notes.length} type error${notes.length === 1 ? '' : 's'} in your files (the tests ran anyway; TypeScript would refuse this code):`)}\n${lines.join('\n')}`;
 }
 
-/** Starts the type check of the learner's files beside the test run (the reference is not checked). */
+/**
+ * Starts the type check of the learner's files beside the test run (the reference is not checked).
+ * The verdict never waits for it: its warnings follow the verdict (tools/runner/typecheck.mjs).
+ */
 const typecheckOf = (options: RunLabOptions): Promise<TypeErrorNote[]> =>
-  options.target === Target.STARTER ? typecheckInWorker(options.root, learnerFilesOf(options.lab)) : Promise.resolve([]);
+  options.target === Target.STARTER ? typecheckInBackground(options.root, learnerFilesOf(options.lab)) : Promise.resolve([]);
+
+/** Prints the type warnings once the check is done (after the verdict, which does not wait). */
+async function printTypeWarnings(typeErrors: Promise<TypeErrorNote[]>, options: RunLabOptions, print: (text: string) => void): Promise<void> {
+  const warnings = typeWarnings(await typeErrors);
+  if (warnings) print(warnings);
+  if (options.timings && options.target === Target.STARTER) {
+    print(style.dim(`  ${(performance.now() / 1000).toFixed(2).padStart(6)} s  the type check of your files was done (beside the tests; the verdict did not wait)`));
+  }
+}
 
 export async function runLab(options: RunLabOptions): Promise<ExitCode> {
   const print = options.print ?? ((text: string) => console.log(text));
@@ -164,9 +176,10 @@ export async function runLab(options: RunLabOptions): Promise<ExitCode> {
   });
   report.durationMs = Date.now() - started;
   const { text, verdict, step } = explain(report, options);
-  print(`${typeWarnings(await typeErrors)}\n${text}`);
-  if (options.timings && report.timings) print(style.dim(formatTimings(report.timings)));
+  print(`\n${text}`);
   record(options, report, verdict, step);
+  if (options.timings && report.timings) print(style.dim(formatTimings(report.timings)));
+  await printTypeWarnings(typeErrors, options, print);
   return exitCodeOf(verdict);
 }
 
@@ -191,9 +204,10 @@ export async function watchLab(options: RunLabOptions & { poll: boolean }): Prom
     },
     onRunEnd: async (report) => {
       const { text, verdict, step } = explain(report, options, true);
-      print(`${typeWarnings(await typeErrors)}\n${text}`);
-      if (options.timings && report.timings) print(style.dim(formatTimings(report.timings)));
+      print(`\n${text}`);
       record(options, report, verdict, step);
+      if (options.timings && report.timings) print(style.dim(formatTimings(report.timings)));
+      await printTypeWarnings(typeErrors, options, print);
       waiting();
     },
   });

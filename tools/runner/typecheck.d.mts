@@ -1,12 +1,17 @@
-/** One type error; `file` relative to the root, `line` and `column` 1-based. */
+/** One type error; `file` relative to the root, `line` and `column` 1-based, `code` TypeScript's (2322 …). */
 export interface TypeErrorNote {
   file: string;
   line: number;
   column: number;
   message: string;
+  code?: number;
 }
 export function formatTypeError(e: TypeErrorNote): string;
 /** Typechecks `files` (relative to `root`) with the root's tsconfig.json; their errors only. */
 export function typecheckFiles(root: string, files: string[]): TypeErrorNote[];
-/** The same in a worker thread; [] when the check itself fails. */
-export function typecheckInWorker(root: string, files: string[]): Promise<TypeErrorNote[]>;
+/** The cached answer (.workbook/typecheck/) while no file the last check read has changed; else null. */
+export function cachedTypecheck(root: string, files: string[]): TypeErrorNote[] | null;
+/** typecheckFiles, then keeps the answer for cachedTypecheck. */
+export function typecheckAndCache(root: string, files: string[]): TypeErrorNote[];
+/** From the cache, else in a child process at a lower priority; [] when the check itself fails. */
+export function typecheckInBackground(root: string, files: string[]): Promise<TypeErrorNote[]>;
