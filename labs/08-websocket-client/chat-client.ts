@@ -208,9 +208,9 @@ export class ChatClient extends Emitter<ChatClientEvents> {
         //       this.options.healthyAfterMs, this.attempts = 0 (dropSocket() clears the timer).
         // TODO: transmit { type: 'join', room } for every room in this.rooms, THEN everything in this.queue.drain().
         // TODO: emit 'open' with { userId, connectionId, reconnected }.
-        // (Until then the client never opens. Nothing is thrown here: this runs inside a socket
-        // callback, where a throw would crash the process instead of failing a test.)
-        return;
+        // (This runs inside a socket callback: the tests turn a throw here into a failure of the
+        // running test at once, instead of a wait for a welcome that never comes.)
+        throw new Error('Not implemented yet: ChatClient welcome handling (labs/08-websocket-client/chat-client.ts)');
       }
       case 'message':
         return this.emit('message', { room: message.room, from: message.from, text: message.text, id: message.id });
@@ -256,7 +256,9 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     //       attempt, wait the backoff delay for it (backoff.ts), tell the app ('reconnecting', with
     //       the attempt number and the delay), then open a new socket. Keep the timer in
     //       reconnectTimer so close() can cancel it.
-    // (Until then the client never reconnects. No throw: this runs from socket and timer callbacks.)
+    // (This runs from socket and timer callbacks: the tests turn a throw here into a failure of the
+    // running test at once, instead of a wait for a reconnect that never comes.)
+    throw new Error('Not implemented yet: ChatClient.scheduleReconnect (labs/08-websocket-client/chat-client.ts)');
   }
 
   private giveUp(code: number | undefined): void {
