@@ -37,6 +37,11 @@ const CONCURRENCY = 16;
 const ROOMS = 20;
 /** Time allowed for the server to finish releasing things after the last socket closed. */
 const SETTLE_MS = 1500;
+/**
+ * How long a close() of a few local sockets may take. A fixed server's takes 20-40 ms even on a
+ * 2-core machine at load 16; a starter's never ends, and every test that closes one waits this long.
+ */
+const CLOSE_MS = 1000;
 
 const SERVER_FILE = 'labs/12-leak-fixes/chat-server.ts';
 
@@ -69,7 +74,7 @@ async function startRig(options: Partial<ChatServerOptions> = {}): Promise<Rig> 
   onTestFinished(async () => {
     for (const ws of server.wss.clients) ws.terminate();
     // A starter's close() may hang or reject: the LEAK 6 tests report that, teardown just moves on.
-    await withDeadline(server.close(), 2000, 'close()').catch(() => {});
+    await withDeadline(server.close(), CLOSE_MS, 'close()').catch(() => {});
     subscriber.destroy();
   });
   return { server, bus, subscriber, resourcesBeforeServer };
@@ -280,7 +285,7 @@ describe('LEAK 6: close()', () => {
 
     await withDeadline(
       server.close(),
-      2000,
+      CLOSE_MS,
       `🚨 close() should resolve while clients are connected: close every socket in wss.clients with CloseCode.GOING_AWAY first (LEAK 6 in ${SERVER_FILE})`,
     );
 
@@ -292,7 +297,7 @@ describe('LEAK 6: close()', () => {
       'after close() the process should have the TCP sockets and servers it had before the chat server started',
     );
     await expect(
-      withDeadline(server.close(), 2000, 'a second close()'),
+      withDeadline(server.close(), CLOSE_MS, 'a second close()'),
       `🚨 close() should be idempotent: return the first call's promise from \`closing\` (LEAK 6 in ${SERVER_FILE})`,
     ).resolves.toBeUndefined();
   });
@@ -304,7 +309,7 @@ describe('LEAK 6: close()', () => {
 
     await withDeadline(
       server.close(),
-      3000,
+      200 + CLOSE_MS,
       `🚨 close() should end a peer that does not answer within shutdownTimeoutMs: use lab 07's closeWithin (LEAK 6 in ${SERVER_FILE})`,
     );
 
@@ -316,7 +321,7 @@ describe('LEAK 6: close()', () => {
     const peers = await Promise.all([1, 2, 3].map(() => connectPeer(server.url)));
     await Promise.all(peers.map((p, i) => join(p, `room-${i}`)));
 
-    await withDeadline(server.close(), 2000, `close() did not resolve with clients connected (LEAK 6 in ${SERVER_FILE})`);
+    await withDeadline(server.close(), CLOSE_MS, `close() did not resolve with clients connected (LEAK 6 in ${SERVER_FILE})`);
 
     expect(
       server.stats().roomListeners,
@@ -403,7 +408,15 @@ describe('BOUNDS: payloads, slow readers, a silent Redis', () => {
 
     peer.sendRaw(JSON.stringify({ type: 'say', room: 'lobby', text: 'x'.repeat(64 * 1024) }));
 
-    expect(await closeCodeOf(peer), `🚨 pass maxPayload to the WebSocketServer (BOUND 1 in ${SERVER_FILE})`).toBe(CloseCode.MESSAGE_TOO_BIG);
+    // A server without the bound reads the whole frame and answers it: that answer fails the test at once.
+    const answered = peer.next('an answer').then((m) => {
+      throw new Error(
+        `🚨 the server read the whole 64 KB frame and answered ${JSON.stringify(m).slice(0, 80)} instead of closing with 1009: ` +
+          `pass maxPayload to the WebSocketServer (BOUND 1 in ${SERVER_FILE})`,
+      );
+    });
+    const code = await Promise.race([closeCodeOf(peer), answered]);
+    expect(code, `🚨 pass maxPayload to the WebSocketServer (BOUND 1 in ${SERVER_FILE})`).toBe(CloseCode.MESSAGE_TOO_BIG);
   });
 
   test('room traffic to a reader that stopped is dropped past the soft limit: its buffer stays bounded', async () => {
@@ -440,7 +453,7 @@ describe('BOUNDS: payloads, slow readers, a silent Redis', () => {
 
     proxy.freeze();
     peer.send({ type: 'say', room: 'lobby', text: 'anyone?' });
-    const answer = await withDeadline(peer.next('an answer to a message Redis never took'), 3000, `🚨 publish() with a deadline (BOUND 3 in ${SERVER_FILE})`);
+    const answer = await withDeadline(peer.next('an answer to a message Redis never took'), 200 + CLOSE_MS, `🚨 publish() with a deadline (BOUND 3 in ${SERVER_FILE})`);
     proxy.thaw();
 
     expect(answer, `🚨 tell the sender: a ChannelUnavailableError reply (BOUND 3 in ${SERVER_FILE})`).toMatchObject({ type: 'error', code: ErrorCode.UNAVAILABLE });
