@@ -13,7 +13,7 @@ import { createWorkspace, type Workspace } from '../grader/workspace.ts';
 import { type LabMeta, LabMetaSchema, ROOT } from '../labs/meta.ts';
 import { runVitest } from '../runner/run-vitest.ts';
 import { ProblemKind, summaryLine, type RunReport, type TestOutcome } from '../runner/results.ts';
-import { formatTypeError, type TypeErrorNote, typecheckInWorker } from '../runner/typecheck.mjs';
+import { formatTypeError, type TypeErrorNote, typecheckInBackground } from '../runner/typecheck.mjs';
 import { Target } from '../vitest/target-plugin.ts';
 import { parseGradeArgs, UsageError, type GradeCommand } from './args.ts';
 import { formatProblem } from './format-run.ts';
@@ -98,8 +98,8 @@ async function grade(command: GradeCommand): Promise<number> {
   try {
     const workspace = openWorkspace(command.dir);
     try {
-      // The typecheck (seconds per lab) runs in a worker thread beside the tests, not after them.
-      const typechecked = command.target === Target.STARTER ? typecheckInWorker(workspace.root, labs.flatMap(learnerFilesOf)) : Promise.resolve([]);
+      // The typecheck (seconds per lab) runs in a child process beside the tests, not after them.
+      const typechecked = command.target === Target.STARTER ? typecheckInBackground(workspace.root, labs.flatMap(learnerFilesOf)) : Promise.resolve([]);
       run = await runVitest({ root: workspace.root, project: command.target, filters: command.labs ? labs.map((l) => `labs/${l.id}/`) : [] });
       typeErrors = await typechecked;
       // Messages name files by the workspace's throwaway path: name them relative to the checkout instead.
