@@ -50,9 +50,19 @@ export async function projectFeedNaive(prisma: PrismaClient, ownerId: number): P
 // #endregion naive
 
 // #region fixed
-/** ✅ The same feed in a fixed number of queries (3: projects, their videos, those videos' jobs). */
-export async function projectFeed(prisma: PrismaClient, ownerId: number): Promise<FeedProject[]> {
+/**
+ * ✅ The same feed in one statement, whatever N: the nested select, loaded with
+ * `relationLoadStrategy: 'join'` (PostgreSQL LATERAL joins and JSON aggregation; each video's
+ * `take: 1` is a LIMIT 1 in SQL). `'query'` sends one statement per relation level instead (3
+ * here) and applies `take` in memory; `npm run bench -- n-plus-one` measures both (lesson step 2).
+ */
+export async function projectFeed(
+  prisma: PrismaClient,
+  ownerId: number,
+  relationLoadStrategy: 'join' | 'query' = 'join',
+): Promise<FeedProject[]> {
   const projects = await prisma.project.findMany({
+    relationLoadStrategy,
     where: { ownerId },
     orderBy: { id: 'asc' },
     select: {
@@ -60,14 +70,7 @@ export async function projectFeed(prisma: PrismaClient, ownerId: number): Promis
       name: true,
       videos: {
         orderBy: { id: 'asc' },
-        select: {
-          id: true,
-          title: true,
-          durationMs: true,
-          // One query for the jobs of all these videos (WHERE video_id IN (...)). Prisma applies
-          // `take: 1` per video in memory, after loading them: fine for a few jobs per video.
-          jobs: { orderBy: [...LATEST_FIRST], take: 1, select: JOB_FIELDS },
-        },
+        select: { id: true, title: true, durationMs: true, jobs: { orderBy: [...LATEST_FIRST], take: 1, select: JOB_FIELDS } },
       },
     },
   });

@@ -182,7 +182,7 @@ export async function compareTasks(
     'p50 ms (median [min-max] of rounds)': `${fmt(r.p50Ms)} [${fmt(r.p50MinMs)}-${fmt(r.p50MaxMs)}]`,
     'p99 ms': r.p99Ms,
     ratio: `${fmt(r.ratio)}x [${fmt(r.ratioMin)}-${fmt(r.ratioMax)}]`,
-    calls: r.calls,
+    calls: String(r.calls),
   }));
   const before = record.tables.length;
   printTable(`${title} (ratio = p50 / p50 of "${baseline}", round by round; ${rounds} rounds, calls interleaved)`, rowsText);
