@@ -4,12 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClientType } from 'redis';
 import { startChatServer, type ChatServer, type ChatServerHooks, type ChatServerOptions, type ConnectionRef, type ExtensionMessage } from '../../solutions/07-websocket-server/chat-server.ts';
+import { sessionId } from '../../solutions/07-websocket-server/keys.ts';
 import { encode, ErrorCode, type ServerMessage } from '../../solutions/07-websocket-server/protocol.ts';
 import type { Published, StreamBus, StreamMessage } from './bus.ts';
 import { PubSubFanout } from './fanout.ts';
 import { Presence } from './presence.ts';
 import { StreamRelay, type RelayOptions } from './relay.ts';
-import { parseStream, roomStream, userStream } from './streams.ts';
+import { parseStream, revocationsChannel, roomStream, userStream } from './streams.ts';
 
 export type ClusterMode = 'pubsub' | 'relay';
 
@@ -50,6 +51,13 @@ export interface ClusterNode {
   readonly instanceId: string;
   /** A push from the server side (a job's progress, a notification) to a stream, from any instance. */
   publish(stream: string, message: StreamMessage): Promise<Published>;
+  /**
+   * Logs a session out on every instance: lab 07's `revokeSession` here (row, cache, tickets, this
+   * instance's sockets), then the session's id on the revocations channel, so every other instance
+   * closes its sockets of that session with 4003 too. Returns how many sockets *this* instance
+   * closed. Rejects when the session could not be revoked, or the other instances not be told.
+   */
+  revokeSession(token: string): Promise<number>;
   /** Closes the chat server, the bus and presence; the Redis clients stay the caller's. Idempotent. */
   close(): Promise<void>;
 }
@@ -120,6 +128,19 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
   // #endregion hooks
 
   chat = await startChatServer({ ...chatOptions, redis, hooks });
+  // #region revocations
+  // Plain pub/sub is enough here: a revoked session can no longer open a socket (its row is gone),
+  // so only sockets open at that moment need the news. An instance whose subscriber was
+  // reconnecting right then misses it; its sockets of that session live on until they close.
+  const revocations = revocationsChannel(prefix);
+  const onRevoked = (id: string) => void chat?.closeSession(id);
+  try {
+    await subscriber.subscribe(revocations, onRevoked);
+  } catch (error) {
+    await chat.close();
+    throw error;
+  }
+  // #endregion revocations
   let closed: Promise<void> | undefined;
   return {
     chat,
@@ -127,9 +148,20 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
     presence,
     instanceId,
     publish: (stream, message) => bus.publish(stream, message),
+    async revokeSession(token) {
+      let count = 0;
+      try {
+        count = await chat!.revokeSession(token);
+      } finally {
+        // Even when lab 07 could not reach Redis: the row is gone, the sockets elsewhere must go too.
+        await redis.publish(revocations, sessionId(token));
+      }
+      return count;
+    },
     close() {
       closed ??= (async () => {
         await chat.close();
+        if (subscriber.isReady) await subscriber.unsubscribe(revocations, onRevoked).catch((error: unknown) => onError(error, 'close'));
         await bus.close();
         if (redis.isReady) await presence.close();
         else void presence.close(); // its entries expire; the owner's destroy() ends the attempt

@@ -36,6 +36,12 @@ export function streamKeys(prefix: string, stream: string) {
   };
 }
 
+/**
+ * The cluster's own channel: the id of every session one instance revoked (a logout), so that
+ * every instance closes its sockets of that session (node.ts). Not a stream: no client reads it.
+ */
+export const revocationsChannel = (prefix: string) => `${prefix}cluster:sessions-revoked`;
+
 /** Presence: one sorted set per room and per user; members expire by score (see presence.ts). */
 export const presenceKeys = (prefix: string) => ({
   room: (room: string) => `${prefix}presence:room:${room}`,

@@ -24,10 +24,16 @@ import { receiveUpload, titleFrom } from './uploads.ts';
 export interface ApiDeps {
   prisma: PrismaClient;
   /**
-   * Lab 07's chat server on the app's port: its session check (Redis-cached), its ticket endpoint
-   * and its revocation, so the API and the WebSocket side share one definition of each.
+   * Lab 07's chat server on the app's port: its session check (Redis-cached) and its ticket
+   * endpoint, so the API and the WebSocket side share one definition of each.
    */
-  chat: Pick<ChatServer, 'auth' | 'ticketFor' | 'revokeSession'>;
+  chat: Pick<ChatServer, 'auth' | 'ticketFor'>;
+  /**
+   * Logs a session out on every app instance (lab 10's ClusterNode.revokeSession): the row, its
+   * cache and tickets, and its sockets wherever they are (4003). Resolves with how many sockets
+   * this instance closed.
+   */
+  revokeSession: (token: string) => Promise<number>;
   /** Failed-login counters (Redis). */
   logins: LoginThrottle;
   /** Lab 06's caches in front of users and videos. */
@@ -120,8 +126,9 @@ export function apiRoutes(deps: ApiDeps): Route<Handler>[] {
       path: '/api/logout',
       async handler({ req }) {
         const { token } = await signedIn(req);
-        // The row, the Redis cache of it, its tickets, and this session's open sockets (4003).
-        const closedSockets = await chat.revokeSession(token);
+        // The row, the Redis cache of it, its tickets, and this session's open sockets (4003) on
+        // every instance; `closedSockets` counts this instance's, the others close theirs when told.
+        const closedSockets = await deps.revokeSession(token);
         return json(200, { loggedOut: true, closedSockets });
       },
     },

@@ -2,9 +2,14 @@
 //
 //   app server (PORT) ── GET /, /dashboard.js ........ the dashboard page
 //     │                ── /api/*, POST /ws-ticket ...... api.ts (lab 04 queries, lab 06 caches, lab 07 auth)
-//     │                ── GET /ws (Upgrade) ........... lab 07 ChatServer, attached to this server
-//     │                                                     ▲ sendToUser(owner, event job.progress)
-//     └ QueueJobRunner (lab 09: BullMQ + ffmpeg workers) ─▶ Redis channel ─▶ chatNotifier (notifier.ts)
+//     │                ── GET /ws (Upgrade) ........... lab 07 ChatServer as a lab 10 cluster node
+//     │                                                     ▲ StreamRelay: user:<owner> stream (job.progress)
+//     └ QueueJobRunner (lab 09: BullMQ + ffmpeg workers) ─▶ relayNotifier ─▶ Redis Stream (notifier.ts)
+//
+// Several instances can run side by side (another PORT, the same DATABASE_URL, REDIS_URL and
+// REDIS_PREFIX): they share sessions, tickets, caches and the queue, and lab 10's relay takes each
+// job update to the owner's sockets whichever instance holds them; a logout closes the session's
+// sockets on every instance.
 //
 // createApp owns every client, server and timer it creates and closes them in reverse order.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -24,7 +29,8 @@ import {
   VideoStore,
   type CacheLogger,
 } from '../06-redis-caching/index.ts';
-import { pathOf, silentLogger, startChatServer, type Logger } from '../07-websocket-server/index.ts';
+import { pathOf, silentLogger, type Logger } from '../07-websocket-server/index.ts';
+import { startClusterNode } from '../10-pubsub-scaling/index.ts';
 import { ensureDatabase } from '../../prisma/admin.ts';
 import { migrate, type MigrateResult } from '../../prisma/migrate.ts';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client.ts';
@@ -34,7 +40,6 @@ import { MethodNotAllowedError, RouteNotFoundError, ShuttingDownError } from './
 import { answerClientError, toApiError, writeError, writeReply } from './http-json.ts';
 import type { JobRunner } from './job-runner.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
-import { chatNotifier } from './notifier.ts';
 import { matchRoute } from './router.ts';
 import { DEMO_CLIP_TITLE, seedDemoClip } from './demo-clip.ts';
 import { QueueJobRunner, type QueueRunnerOptions } from './video-jobs.ts';
@@ -211,10 +216,17 @@ async function start(
 
   // #region websocket
   const url = publicUrl(address);
-  // Lab 07's server on the app's own port: it answers every upgrade (404 for another path, 503
-  // once closing) and close() takes its listener off again; the app keeps owning `server`.
-  const chat = await startChatServer({
+  // Lab 07's server on the app's own port, as a lab 10 cluster node: it answers every upgrade (404
+  // for another path, 503 once closing) and close() takes its listener off again; the app keeps
+  // owning `server`. The relay needs a connection of its own for SUBSCRIBE, with the client's
+  // default reconnects (it resubscribes by itself, and the relay catches up from the log).
+  const subscriber = createClient({ url: options.redisUrl }) as RedisClient;
+  closers.defer(() => subscriber.destroy());
+  subscriber.on('error', () => {}); // the cache client's watcher already says when Redis is down
+  await connectRedis(subscriber, options.redisUrl, options.redisConnectTimeoutMs ?? 5000);
+  const node = await startClusterNode({
     server,
+    subscriber,
     path: WS_PATH,
     prisma,
     redis,
@@ -227,8 +239,8 @@ async function start(
     // off, so no user can probe who is online or write into someone else's sockets.
     canDirectMessage: () => false,
   });
-  closers.defer(() => chat.close());
-  const notifier = chatNotifier(chat);
+  closers.defer(() => node.close());
+  const chat = node.chat;
   // #endregion websocket
 
   // #region runner
@@ -237,7 +249,6 @@ async function start(
     redisUrl: options.redisUrl,
     redisPrefix: prefix,
     mediaDir: options.mediaDir,
-    notifier,
     logger: log,
     workers: options.workers ?? 1,
     worker: options.worker,
@@ -248,6 +259,7 @@ async function start(
   routes = apiRoutes({
     prisma,
     chat,
+    revokeSession: (token) => node.revokeSession(token),
     logins: new LoginThrottle(redis, prefix, options.loginThrottle),
     users: new UserStore(userCache, keys, prismaUserSource(prisma)),
     videos: new VideoStore(videoCache, keys, prismaVideoSource(prisma)),

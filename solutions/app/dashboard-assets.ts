@@ -31,6 +31,24 @@ const dropZodLocales: Plugin = {
   },
 };
 
+/**
+ * Lab 10's streams.ts makes epochs with node:crypto, on the server; the page imports it only to
+ * compare offsets (ResumingClient). In the browser bundle node:crypto is a module whose functions
+ * throw, so a call that should never happen there fails loudly instead of the build failing.
+ */
+const serverOnlyCrypto: Plugin = {
+  name: 'server-only-crypto',
+  setup(b) {
+    b.onResolve({ filter: /^node:crypto$/ }, () => ({ path: 'node:crypto', namespace: 'server-only' }));
+    b.onLoad({ filter: /.*/, namespace: 'server-only' }, () => ({
+      contents: `const serverOnly = (name) => () => { throw new Error(name + ' (node:crypto) runs on the server only'); };
+export const createHash = serverOnly('createHash');
+export const randomBytes = serverOnly('randomBytes');`,
+      loader: 'js',
+    }));
+  },
+};
+
 let loading: Promise<DashboardAssets> | undefined;
 
 /** The page and its script. Built on the first call (about 100 ms); later calls share the result. */
@@ -52,7 +70,7 @@ async function buildAssets(): Promise<DashboardAssets> {
       platform: 'browser',
       target: 'es2022',
       minify: true,
-      plugins: [dropZodLocales],
+      plugins: [dropZodLocales, serverOnlyCrypto],
       write: false,
       logLevel: 'silent',
     }),

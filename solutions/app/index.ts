@@ -2,8 +2,8 @@
 export { createApp, DEMO_CLIP_TITLE, DEMO_LOGIN, WS_PATH, type AppOptions, type StartedApp } from './app.ts';
 export * from './errors.ts';
 export type { JobRef, JobRunner, JobState, ProgressNotifier, StartRequest } from './job-runner.ts';
-export { jobUpdatesChannel, parseEnvelope, toNotification } from './job-updates.ts';
-export { chatNotifier } from './notifier.ts';
+export { toNotification, updatesNotifier } from './job-updates.ts';
+export { relayNotifier } from './notifier.ts';
 export * from './notifications.ts';
 export { hashPassword, verifyPassword } from './password.ts';
 export { matchPath, matchRoute, parseId, type Route, type RouteMatch } from './router.ts';

@@ -1,12 +1,12 @@
-// The app's job runner: lab 09's BullMQ queue and workers, the jobs rows, and the relay that takes
-// every worker's updates to the owner's sockets.
+// The app's job runner: lab 09's BullMQ queue and workers, and the jobs rows. Every update goes
+// into lab 10's relay (job-updates.ts), which takes it to the owner's sockets on any app instance.
 //
 //   start(): INSERT jobs (pending) ─▶ VideoQueue.enqueue
 //   cancel(): JobStore.cancel (the row decides) ─▶ VideoQueue.cancel (remove, or tell every worker)
-//   VideoWorker(s) ─publishUpdates─▶ Redis channel ─relayUpdates─▶ ProgressNotifier ─▶ owner's sockets
+//   VideoWorker(s) ─updatesNotifier─▶ user:<owner> stream ─▶ every app instance's relay ─▶ owner's sockets
 //
-// It owns two Redis connections of its own (BullMQ blocks and subscribes: it must not share the
-// app's cache client, whose short timeouts suit a cache, not a queue) and closes them last.
+// It owns a Redis connection of its own (BullMQ blocks: it must not share the app's cache client,
+// whose short timeouts suit a cache, not a queue) and closes it last.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createClient } from 'redis';
@@ -16,16 +16,15 @@ import { JobStore, outputExtension, VideoQueue, VideoWorker, type JobProgressUpd
 import type { PrismaClient } from '../../prisma/client.ts';
 import { JobFinishedError, JobNotFoundError, RunnerClosedError } from './errors.ts';
 import type { JobRef, JobRunner, JobState, ProgressNotifier, StartRequest } from './job-runner.ts';
-import { jobUpdatesChannel, publishUpdates, relayUpdates, toNotification } from './job-updates.ts';
+import { toNotification, updatesNotifier } from './job-updates.ts';
 
 export interface QueueRunnerOptions {
   prisma: PrismaClient;
   redisUrl: string;
-  /** The app's Redis prefix (ends with ':'): the queue's keys and the update channel live under it. */
+  /** The app's Redis prefix (ends with ':'): the queue's keys and the update streams live under it. */
   redisPrefix: string;
   /** Uploads, generated clips and outputs live here (`outputs/job-<id>.mp4`). */
   mediaDir: string;
-  notifier: ProgressNotifier;
   logger: Logger;
   /** Workers in this process; 0 leaves the work to `npm run worker` processes. @default 1 */
   workers?: number;
@@ -51,13 +50,13 @@ export async function connectQueueClient(redisUrl: string, log: Logger, role: st
 /** The queue's place in Redis, shared by the app and `npm run worker`. */
 export const queueConfig = (client: RedisClient, redisPrefix: string) => ({ connection: client, prefix: `${redisPrefix}bull`, name: 'video' });
 
-/** Starts `count` workers that publish their updates for every app instance to relay. */
+/** Starts `count` workers that publish their updates through `notifier` (updatesNotifier) for every app instance to deliver. */
 export async function startWorkers(
   client: RedisClient,
-  options: Pick<QueueRunnerOptions, 'prisma' | 'redisPrefix' | 'logger' | 'worker'> & { count: number },
+  options: Pick<QueueRunnerOptions, 'prisma' | 'redisPrefix' | 'logger' | 'worker'> & { count: number; notifier: ProgressNotifier },
 ): Promise<VideoWorker[]> {
   const log = options.logger;
-  const onUpdate = publishUpdates(client, jobUpdatesChannel(options.redisPrefix), (error) => log.warn('job.update_lost', { error: error.name }));
+  const onUpdate = (update: JobProgressUpdate) => options.notifier.notify(update.ownerId, toNotification(update));
   const store = new JobStore(options.prisma);
   const workers: VideoWorker[] = [];
   for (let i = 0; i < options.count; i++) {
@@ -81,49 +80,43 @@ export class QueueJobRunner implements JobRunner {
   readonly name: string;
   readonly #options: QueueRunnerOptions;
   readonly #client: RedisClient;
-  readonly #subscriber: RedisClient;
   readonly #queue: VideoQueue;
   readonly #store: JobStore;
   readonly #workers: VideoWorker[];
-  readonly #stopRelay: () => Promise<void>;
-  readonly #publish: (update: JobProgressUpdate) => void;
+  readonly #notifier: ProgressNotifier;
   #closed: Promise<void> | undefined;
 
   private constructor(parts: {
     options: QueueRunnerOptions;
     client: RedisClient;
-    subscriber: RedisClient;
     queue: VideoQueue;
     workers: VideoWorker[];
-    stopRelay: () => Promise<void>;
+    notifier: ProgressNotifier;
   }) {
     this.#options = parts.options;
     this.#client = parts.client;
-    this.#subscriber = parts.subscriber;
     this.#queue = parts.queue;
     this.#workers = parts.workers;
-    this.#stopRelay = parts.stopRelay;
+    this.#notifier = parts.notifier;
     this.#store = new JobStore(parts.options.prisma);
-    this.#publish = publishUpdates(parts.client, jobUpdatesChannel(parts.options.redisPrefix), () => {});
     const n = parts.workers.length;
     this.name = `BullMQ queue "video", ${n === 0 ? 'no worker in this process (run `npm run worker`)' : `${n} worker${n === 1 ? '' : 's'} in this process`}`;
   }
 
   // #region start-runner
-  /** Connects, starts the relay, then the in-process workers. On failure, closes what it opened. */
+  /** Connects, then starts the in-process workers. On failure, closes what it opened. */
   static async start(options: QueueRunnerOptions): Promise<QueueJobRunner> {
     await mkdir(path.join(options.mediaDir, 'outputs'), { recursive: true });
     const opened: Array<() => Promise<unknown>> = [];
     try {
       const client = await connectQueueClient(options.redisUrl, options.logger, 'queue');
       opened.push(async () => client.destroy());
-      const subscriber = await connectQueueClient(options.redisUrl, options.logger, 'updates');
-      opened.push(async () => subscriber.destroy());
-      const stopRelay = await relayUpdates(subscriber, jobUpdatesChannel(options.redisPrefix), options.notifier);
+      const notifier = updatesNotifier(client, options.redisPrefix, options.logger);
+      opened.push(() => notifier.close());
       const queue = new VideoQueue(queueConfig(client, options.redisPrefix));
       opened.push(() => queue.close());
-      const workers = await startWorkers(client, { ...options, count: options.workers ?? 1 });
-      return new QueueJobRunner({ options, client, subscriber, queue, workers, stopRelay });
+      const workers = await startWorkers(client, { ...options, notifier, count: options.workers ?? 1 });
+      return new QueueJobRunner({ options, client, queue, workers, notifier });
     } catch (error) {
       for (const close of opened.reverse()) await close().catch(() => {});
       throw error;
@@ -158,7 +151,7 @@ export class QueueJobRunner implements JobRunner {
       if (!row) throw new JobNotFoundError(job.id);
       throw new JobFinishedError(job.id, row.status);
     }
-    this.#publish({ ...cancelled, etaMs: null }); // the owner's other tabs learn it at once
+    this.#notifier.notify(cancelled.ownerId, toNotification({ ...cancelled, etaMs: null })); // the owner's other tabs learn it at once
     await this.#queue.cancel(job.id); // then stop the work, wherever it runs
     const kind = (await this.#options.prisma.job.findUniqueOrThrow({ where: { id: job.id }, select: { kind: true } })).kind;
     return toState(cancelled, kind);
@@ -171,9 +164,8 @@ export class QueueJobRunner implements JobRunner {
       const step = async (fn: () => Promise<unknown>) => fn().catch((error: unknown) => void errors.push(error));
       // Workers first: a job running here goes back to the queue for the next worker.
       await Promise.all(this.#workers.map((w) => step(() => w.close())));
-      await step(() => this.#stopRelay());
       await step(() => this.#queue.close());
-      this.#subscriber.destroy();
+      await step(() => this.#notifier.close());
       this.#client.destroy();
       if (errors.length > 0) throw new AggregateError(errors, 'the job runner did not close cleanly');
     })();

@@ -1,6 +1,7 @@
 // `npm run worker`: more video workers against the same PostgreSQL and Redis as `npm start`.
 // Run as many as the machine has cores for; each takes jobs from the same BullMQ queue, and the
-// app instances relay their progress to the owners' sockets (job-updates.ts).
+// updates go into lab 10's relay, and every app instance delivers them to the owners' sockets
+// (job-updates.ts).
 //
 //   DATABASE_URL, REDIS_URL, REDIS_PREFIX   as for `npm start` (the same values, or they won't meet)
 //   WORKERS        workers in this process @default 1
@@ -8,6 +9,7 @@
 import { jsonLogger } from '../07-websocket-server/index.ts';
 import { createPrismaClient } from '../../prisma/client.ts';
 import { defaultDatabaseUrl, defaultRedisUrl, redact } from '../../prisma/urls.ts';
+import { updatesNotifier } from './job-updates.ts';
 import { connectQueueClient, startWorkers } from './video-jobs.ts';
 
 const env = process.env;
@@ -21,8 +23,10 @@ const client = await connectQueueClient(redisUrl, jsonLogger, 'worker').catch((e
   console.error(`npm run worker: Redis at ${redact(redisUrl)} is not reachable: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
+const notifier = updatesNotifier(client, redisPrefix, jsonLogger);
 const workers = await startWorkers(client, {
   prisma,
+  notifier,
   redisPrefix,
   logger: jsonLogger,
   count,
@@ -37,6 +41,7 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   console.log(`${signal}: stopping; a running job goes back to the queue for another worker`);
   setTimeout(() => process.exit(1), 10_000).unref();
   await Promise.allSettled(workers.map((w) => w.close()));
+  await notifier.close();
   client.destroy();
   await prisma.$disconnect();
   console.log('stopped');

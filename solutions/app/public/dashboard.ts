@@ -1,10 +1,14 @@
 // The dashboard's script (bundled by dashboard-assets.ts). No framework: the page is a few lists.
 // It logs in, draws the user's projects, videos and jobs, uploads videos, starts and cancels jobs,
-// and keeps one WebSocket open with lab 08's client; a job's row moves when a `job.progress`
-// notification for it arrives. Every job state carries the row's version: the page keeps the
-// newest one it has seen, whichever way (snapshot or live) and in whatever order it arrived.
+// and keeps one WebSocket open with lab 08's client, wrapped in lab 10's ResumingClient: the page
+// subscribes to its user's stream, where every `job.progress` notification arrives with its
+// position, and after a reconnect (to this or another app instance) it resumes from the last one
+// it saw, so the bar continues without a gap. Every job state carries the row's version: the page
+// keeps the newest one it has seen, whichever way (snapshot or live) and in whatever order it arrived.
 import './zod-jitless.ts'; // first: before any imported module builds a schema
 import { ChatClient, ticketConnector } from '../../08-websocket-client/index.ts';
+import { ResumingClient } from '../../10-pubsub-scaling/resuming-client.ts';
+import { userStream } from '../../10-pubsub-scaling/streams.ts';
 import type { JobStatus } from '../../../generated/prisma/enums.ts';
 import { isFinal, parseNotification } from '../notifications.ts';
 
@@ -339,15 +343,20 @@ function connect(): void {
   });
   client.on('reconnecting', ({ attempt }) => setConnection('reconnecting', `reconnecting (attempt ${attempt})…`));
   client.on('giveup', () => setConnection('offline'));
-  // Events come from the server only (ChatServer.sendToUser): no other user can send one.
-  client.on('event', (event) => {
-    const n = parseNotification(event);
+  // The user's stream: only this user may subscribe to it, and only the server publishes to it.
+  // ResumingClient sends the last position seen on every open and drops anything seen already.
+  const resuming = new ResumingClient(client);
+  resuming.on('resync', () => void resyncJobs().catch((error: unknown) => showError('#app-error', error)));
+  resuming.on('delivery', ({ message }) => {
+    if (message.type !== 'event') return;
+    const n = parseNotification(message);
     if (n?.type !== 'job.progress') return;
     const row = rowOf(n.jobId);
     // A job this page has not drawn (started in another tab): draw the lists again.
     if (!row) return void refreshProjects().catch((error: unknown) => showError('#app-error', error));
     applyJob(row, { id: n.jobId, kind: '', status: n.status, progress: n.progress, version: n.version, error: n.error ?? null, etaMs: n.etaMs ?? null });
   });
+  resuming.subscribe(userStream(me!.user.id));
   setConnection('connecting', 'connecting…');
   void client.start();
 }

@@ -1,34 +1,45 @@
-// The pieces behind live progress, one at a time: the notifier (lab 07's ChatServer.sendToUser)
-// and lab 07's server attached to someone else's HTTP server. The worker and the queue are lab 09's
-// (labs/09-video-progress/*.test.ts); the whole path, upload to 100 %, is in jobs.test.ts.
+// The pieces behind live progress, one at a time: the notifier (lab 10's relay, the owner's user
+// stream) and lab 07's server attached to someone else's HTTP server. The worker and the queue are
+// lab 09's (labs/09-video-progress/*.test.ts); the whole path, upload to 100 %, is in jobs.test.ts,
+// and across two app processes in instances.test.ts.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../../labs/07-websocket-server/test-kit.ts';
 import { connect, handshakeStatus, type TestClient } from '../../../tools/testing/ws-client.ts';
-import { startChatServer, type ChatServer } from '../../07-websocket-server/index.ts';
-import { chatNotifier, parseNotification, type JobProgressNotification } from '../index.ts';
+import { startChatServer } from '../../07-websocket-server/index.ts';
+import { startClusterNode, userStream, type ClusterNode } from '../../10-pubsub-scaling/index.ts';
+import { parseNotification, relayNotifier, type JobProgressNotification } from '../index.ts';
 import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
 
 const db = useDatabase();
 const redis = useRedis();
 
-describe('chatNotifier', () => {
-  let server: ChatServer;
+describe('relayNotifier', () => {
+  let node: ClusterNode;
+  let subscriber: RedisClientType;
   const clients: TestClient[] = [];
 
   beforeAll(async () => {
-    server = await startChatServer({ prisma: db.prisma, redis: redis.client, keyPrefix: redis.prefix });
+    subscriber = redis.client.duplicate();
+    subscriber.on('error', () => {});
+    await subscriber.connect();
+    node = await startClusterNode({ prisma: db.prisma, redis: redis.client, subscriber, keyPrefix: redis.prefix });
   });
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
-    await server?.close();
+    await node?.close();
+    subscriber?.destroy();
   });
 
-  async function tab(token: string): Promise<TestClient> {
-    const client = await connect(server.wsUrl, { token });
+  /** A socket subscribed to its user's stream, as the dashboard's is. */
+  async function tab(session: { token: string; userId: number }): Promise<TestClient> {
+    const client = await connect(node.chat.wsUrl, { token: session.token });
     clients.push(client);
+    client.send({ type: 'subscribe', stream: userStream(session.userId), id: 's' });
+    await client.nextOf('subscribed', `the answer to subscribe ${userStream(session.userId)}`);
     return client;
   }
 
@@ -40,12 +51,13 @@ describe('chatNotifier', () => {
     return seen;
   }
 
-  it('pushes every update, the last one included, to every tab of the owner and to nobody else', async () => {
+  it('publishes every update, the last one included, to every tab of the owner, in order, and to nobody else', async () => {
     const owner = await createSession(db.prisma);
     const stranger = await createSession(db.prisma);
-    const tabs = [await tab(owner.token), await tab(owner.token)];
-    const other = await tab(stranger.token);
-    const notifier = chatNotifier(server);
+    const tabs = [await tab(owner), await tab(owner)];
+    const other = await tab(stranger);
+    const errors: unknown[] = [];
+    const notifier = relayNotifier(node.bus, (error) => void errors.push(error));
 
     const sent: JobProgressNotification[] = [];
     for (let p = 10; p <= 100; p += 10) {
@@ -55,13 +67,20 @@ describe('chatNotifier', () => {
     }
     notifier.notify(owner.userId + 1_000_000, { type: 'job.progress', jobId: 8, status: 'processing', progress: 5, version: 1 }); // nobody connected: no error
     await notifier.close();
-
+    // The publishes are fire and forget: read each tab up to the completed update, then up to a pong.
+    type Received = { type: string; name: string; data: unknown; pos?: { stream: string } };
     for (const [i, t] of tabs.entries()) {
-      const received = await receivedBeforePong(t);
-      expect(received.every((m) => m.type === 'event'), `tab ${i + 1} should receive only { type: "event" } messages`).toBe(true);
-      expect(received.map((m) => parseNotification(m as { type: string; name: string; data: unknown })), `tab ${i + 1}`).toEqual(sent);
+      const received: Received[] = [];
+      for (let m = await t.next<Received>('the updates', 10_000); ; m = await t.next<Received>('the updates', 10_000)) {
+        received.push(m);
+        if ((m.data as { status?: string } | undefined)?.status === 'completed') break;
+      }
+      received.push(...((await receivedBeforePong(t)) as Received[]));
+      expect(received.every((m) => m.type === 'event' && m.pos?.stream === userStream(owner.userId)), `tab ${i + 1} should receive only events of its user stream, each with its position`).toBe(true);
+      expect(received.map((m) => parseNotification(m)), `tab ${i + 1}`).toEqual(sent);
     }
     expect(await receivedBeforePong(other), 'the stranger must receive no progress at all').toEqual([]);
+    expect(errors, 'Redis took every update').toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 // The app's WebSocket side: lab 07's server attached to the app's own port, and job progress
-// pushed (ChatServer.sendToUser) to the owner's sockets only.
+// relayed (lab 10's user stream) to the owner's subscribed sockets only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestTicket } from '../../../labs/07-websocket-server/test-kit.ts';
 import { connect, handshakeStatus, type TestClient } from '../../../tools/testing/ws-client.ts';
@@ -24,12 +24,17 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** A socket through the app's public port, the way the dashboard opens it: ticket first, Origin set. */
+/**
+ * A socket through the app's public port, the way the dashboard opens it: ticket first, Origin
+ * set, then subscribed to its user's stream, where job progress arrives.
+ */
 async function connectAs(sessionToken: string): Promise<TestClient & { welcome: { userId: number } }> {
   const { status, body } = await requestTicket(app.url, sessionToken);
   expect(status, 'POST /ws-ticket on the app should answer 201').toBe(201);
   const client = await connect(app.wsUrl, { ticket: body.ticket as string, origin: app.url });
   open.push(client);
+  client.send({ type: 'subscribe', stream: `user:${client.welcome.userId}`, id: 'me' });
+  await client.nextOf('subscribed', 'the answer to subscribe to its own user stream');
   return client;
 }
 
