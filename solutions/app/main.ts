@@ -9,14 +9,14 @@
 //   JOB_READRATE    e.g. 1 paces every job at the video's own speed, to watch the bar move @default unpaced
 import { jsonLogger } from '../07-websocket-server/index.ts';
 import { defaultDatabaseUrl, defaultRedisUrl, redact } from '../../prisma/urls.ts';
-import { fileURLToPath } from 'node:url';
 import { createApp, DEMO_CLIP_TITLE, DEMO_LOGIN, type StartedApp } from './app.ts';
+import { mediaDirFrom } from './video-jobs.ts';
 const DEFAULT_PORT = 3000;
 
 const env = process.env;
 const databaseUrl = defaultDatabaseUrl(env);
 const redisUrl = defaultRedisUrl(env);
-const mediaDir = env.MEDIA_DIR || fileURLToPath(new URL('../../media/', import.meta.url));
+const mediaDir = mediaDirFrom(env);
 const workers = env.WORKERS === undefined || env.WORKERS === '' ? 1 : Number(env.WORKERS);
 const readrate = env.JOB_READRATE ? Number(env.JOB_READRATE) : undefined;
 

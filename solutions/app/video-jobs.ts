@@ -9,6 +9,7 @@
 // whose short timeouts suit a cache, not a queue) and closes it last.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import type { RedisClient } from '../05-redis-structures/index.ts';
 import type { Logger } from '../07-websocket-server/index.ts';
@@ -17,6 +18,7 @@ import type { PrismaClient } from '../../prisma/client.ts';
 import { JobFinishedError, JobNotFoundError, RunnerClosedError } from './errors.ts';
 import type { JobRef, JobRunner, JobState, ProgressNotifier, StartRequest } from './job-runner.ts';
 import { toNotification, updatesNotifier } from './job-updates.ts';
+import { sweepOrphanedParts } from './part-sweeper.ts';
 
 export interface QueueRunnerOptions {
   prisma: PrismaClient;
@@ -47,15 +49,28 @@ export async function connectQueueClient(redisUrl: string, log: Logger, role: st
   return client;
 }
 
+/** Uploads and job outputs: MEDIA_DIR, else `media/` in the repository. The same for `npm start` and `npm run worker`. */
+export const mediaDirFrom = (env: NodeJS.ProcessEnv): string => env.MEDIA_DIR || fileURLToPath(new URL('../../media/', import.meta.url));
+/** Where the runner puts job outputs (`job-<id>.mp4`), and where their temporary .part files are swept. */
+export const outputsDir = (mediaDir: string): string => path.join(mediaDir, 'outputs');
+
 /** The queue's place in Redis, shared by the app and `npm run worker`. */
 export const queueConfig = (client: RedisClient, redisPrefix: string) => ({ connection: client, prefix: `${redisPrefix}bull`, name: 'video' });
 
-/** Starts `count` workers that publish their updates through `notifier` (updatesNotifier) for every app instance to deliver. */
+/**
+ * Starts `count` workers that publish their updates through `notifier` (updatesNotifier) for every
+ * app instance to deliver. First it sweeps the .part files a killed worker left in `outputsDir`
+ * (part-sweeper.ts).
+ */
 export async function startWorkers(
   client: RedisClient,
-  options: Pick<QueueRunnerOptions, 'prisma' | 'redisPrefix' | 'logger' | 'worker'> & { count: number; notifier: ProgressNotifier },
+  options: Pick<QueueRunnerOptions, 'prisma' | 'redisPrefix' | 'logger' | 'worker'> & { count: number; notifier: ProgressNotifier; outputsDir: string },
 ): Promise<VideoWorker[]> {
   const log = options.logger;
+  if (options.count > 0) {
+    const swept = await sweepOrphanedParts(options.outputsDir);
+    if (swept.length > 0) log.info('worker.swept_parts', { directory: options.outputsDir, files: swept.length });
+  }
   const onUpdate = (update: JobProgressUpdate) => options.notifier.notify(update.ownerId, toNotification(update));
   const store = new JobStore(options.prisma);
   const workers: VideoWorker[] = [];
@@ -106,7 +121,7 @@ export class QueueJobRunner implements JobRunner {
   // #region start-runner
   /** Connects, then starts the in-process workers. On failure, closes what it opened. */
   static async start(options: QueueRunnerOptions): Promise<QueueJobRunner> {
-    await mkdir(path.join(options.mediaDir, 'outputs'), { recursive: true });
+    await mkdir(outputsDir(options.mediaDir), { recursive: true });
     const opened: Array<() => Promise<unknown>> = [];
     try {
       const client = await connectQueueClient(options.redisUrl, options.logger, 'queue');
@@ -115,7 +130,7 @@ export class QueueJobRunner implements JobRunner {
       opened.push(() => notifier.close());
       const queue = new VideoQueue(queueConfig(client, options.redisPrefix));
       opened.push(() => queue.close());
-      const workers = await startWorkers(client, { ...options, notifier, count: options.workers ?? 1 });
+      const workers = await startWorkers(client, { ...options, notifier, count: options.workers ?? 1, outputsDir: outputsDir(options.mediaDir) });
       return new QueueJobRunner({ options, client, queue, workers, notifier });
     } catch (error) {
       for (const close of opened.reverse()) await close().catch(() => {});
@@ -131,7 +146,7 @@ export class QueueJobRunner implements JobRunner {
       data: { videoId: request.videoId, ownerId: request.ownerId, kind: request.operation },
       select: { id: true },
     });
-    const output = path.join(this.#options.mediaDir, 'outputs', `job-${row.id}${outputExtension(request.operation)}`);
+    const output = path.join(outputsDir(this.#options.mediaDir), `job-${row.id}${outputExtension(request.operation)}`);
     try {
       await this.#queue.enqueue({ jobId: row.id, ownerId: request.ownerId, operation: request.operation, input: request.sourcePath, output });
     } catch (error) {

@@ -6,11 +6,12 @@
 //   DATABASE_URL, REDIS_URL, REDIS_PREFIX   as for `npm start` (the same values, or they won't meet)
 //   WORKERS        workers in this process @default 1
 //   JOB_READRATE   as for `npm start`
+//   MEDIA_DIR      as for `npm start`: its outputs/ directory is swept of a killed worker's .part files
 import { jsonLogger } from '../07-websocket-server/index.ts';
 import { createPrismaClient } from '../../prisma/client.ts';
 import { defaultDatabaseUrl, defaultRedisUrl, redact } from '../../prisma/urls.ts';
 import { updatesNotifier } from './job-updates.ts';
-import { connectQueueClient, startWorkers } from './video-jobs.ts';
+import { connectQueueClient, mediaDirFrom, outputsDir, startWorkers } from './video-jobs.ts';
 
 const env = process.env;
 const databaseUrl = defaultDatabaseUrl(env);
@@ -30,6 +31,7 @@ const workers = await startWorkers(client, {
   redisPrefix,
   logger: jsonLogger,
   count,
+  outputsDir: outputsDir(mediaDirFrom(env)),
   worker: { readrate: env.JOB_READRATE ? Number(env.JOB_READRATE) : undefined },
 });
 console.log(`${count} video worker${count === 1 ? '' : 's'} taking jobs from ${redact(redisUrl)} (prefix ${redisPrefix}), rows in ${redact(databaseUrl)}. Stop with Ctrl+C.`);

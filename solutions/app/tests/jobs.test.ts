@@ -1,13 +1,14 @@
 // Uploads and jobs through the API, on real video: the upload is probed and kept under a name the
 // server picks, bad uploads leave nothing behind, jobs run on lab 09's queue and can be cancelled,
 // and the output comes back only to its owner.
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip, useTempDir } from '../../../labs/09-video-progress/fixtures.ts';
 import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
 import { waitFor } from '../../../tools/testing/wait.ts';
-import { DEMO_CLIP_TITLE, type StartedApp } from '../index.ts';
+import { captureLogger } from '../../../labs/07-websocket-server/test-kit.ts';
+import { DEMO_CLIP_TITLE, startWorkers, sweepOrphanedParts, type StartedApp } from '../index.ts';
 import { createOtherUser, login, startTestApp } from './kit.ts';
 
 const db = useDatabase();
@@ -145,5 +146,41 @@ describe('jobs', () => {
     await waitFor(async () => (await rowOf(job.jobId)).status === 'cancelled', { message: 'the row should stay cancelled' });
     const output = await fetch(`${app.url}/api/jobs/${job.jobId}/output`, { headers: { authorization: `Bearer ${token}` } });
     expect(output.status, 'a cancelled job has no output').toBe(409);
+  });
+});
+
+describe('orphaned temporary outputs', () => {
+  /** What a worker killed with SIGKILL leaves: the runner's `.<name>.<8 hex>.part`, last written `ageMs` ago. */
+  async function leftover(dir: string, name: string, ageMs: number): Promise<void> {
+    await writeFile(path.join(dir, name), 'half a video');
+    const at = new Date(Date.now() - ageMs);
+    await utimes(path.join(dir, name), at, at);
+  }
+
+  it('a worker starting sweeps the stale .part files from outputs/, and keeps a fresh one (a live job) and everything else', async () => {
+    const outputs = tmp.file('sweep-outputs');
+    await mkdir(outputs);
+    await leftover(outputs, '.job-1.mp4.0123abcd.part', 60 * 60_000);
+    await leftover(outputs, '.job-2.jpg.89abcdef.part', 20 * 60_000);
+    await leftover(outputs, '.job-3.mp4.fedcba98.part', 1000);
+    await leftover(outputs, 'job-4.mp4', 60 * 60_000);
+    await leftover(outputs, 'notes.part', 60 * 60_000);
+    const log = captureLogger();
+
+    const notifier = { notify: () => {}, close: async () => {} }; // no job runs here
+    const workers = await startWorkers(redis.client, { prisma: db.prisma, redisPrefix: `${redis.prefix}sweep:`, logger: log.logger, count: 1, notifier, outputsDir: outputs });
+    await Promise.all(workers.map((w) => w.close()));
+
+    expect((await readdir(outputs)).sort()).toEqual(['.job-3.mp4.fedcba98.part', 'job-4.mp4', 'notes.part']);
+    expect(log.lines.find((l) => l.event === 'worker.swept_parts')?.fields).toEqual({ directory: outputs, files: 2 });
+  });
+
+  it('sweeps nothing from a directory that does not exist yet, and returns what it deleted', async () => {
+    const outputs = tmp.file('sweep-later');
+
+    expect(await sweepOrphanedParts(outputs)).toEqual([]);
+    await mkdir(outputs);
+    await leftover(outputs, '.job-9.mp4.00000000.part', 5000);
+    expect(await sweepOrphanedParts(outputs, { staleMs: 1000 })).toEqual(['.job-9.mp4.00000000.part']);
   });
 });
