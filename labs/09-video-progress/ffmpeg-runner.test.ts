@@ -2,6 +2,7 @@
 // nothing left behind (no partial file, no process) on failure or cancel.
 import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { say } from '../../tools/testing/say.ts';
 import { makeClip, probeStreams, useTempDir } from './fixtures.ts';
 import {
   ErrorCode,
@@ -113,19 +114,34 @@ describe('ffmpeg runner', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it('gives MEDIA_NOT_FOUND for a missing input and OUTPUT_NOT_WRITABLE for a missing or read-only directory', async () => {
+  it('gives MEDIA_NOT_FOUND for a missing input and OUTPUT_NOT_WRITABLE, with the reason, for a directory it cannot write', async () => {
+    const dir = await outDir('not-writable');
+    const aFile = `${dir}/a-file`;
+    await writeFile(aFile, 'not a directory');
+
+    const missingInput = await runOperation({ operation: Operation.THUMBNAIL, input: tmp.file('gone.mp4'), output: `${dir}/x.jpg`, media }).catch((e: unknown) => e);
+    const missingDir = await runOperation({ operation: Operation.THUMBNAIL, input: clip, output: tmp.file('no/such/dir/x.jpg'), media }).catch((e: unknown) => e);
+    // A "directory" that is a regular file: ENOTDIR even for root, who can write into any directory.
+    const fileAsDir = await runOperation({ operation: Operation.THUMBNAIL, input: clip, output: `${aFile}/x.jpg`, media }).catch((e: unknown) => e);
+
+    expect(missingInput, say({ en: '🚨 ffmpeg-runner.ts (step 3): a missing input is MediaNotFoundError, before ffmpeg runs', ko: '🚨 ffmpeg-runner.ts (3단계): 없는 입력은 ffmpeg를 돌리기 전에 MediaNotFoundError입니다' })).toBeInstanceOf(MediaNotFoundError);
+    expect(missingDir, say({ en: '🚨 ffmpeg-runner.ts (step 3): a missing output directory is OutputNotWritableError: create the temporary file up front', ko: '🚨 ffmpeg-runner.ts (3단계): 없는 출력 디렉터리는 OutputNotWritableError입니다. 임시 파일을 먼저 만드세요' })).toBeInstanceOf(OutputNotWritableError);
+    expect(fileAsDir, say({ en: '🚨 ffmpeg-runner.ts (step 3): an output "directory" that is a file is OutputNotWritableError (pass the failed open as `cause`)', ko: '🚨 ffmpeg-runner.ts (3단계): 파일인 출력 "디렉터리"는 OutputNotWritableError입니다(실패한 open을 `cause`로 넘기세요)' })).toBeInstanceOf(OutputNotWritableError);
+    expect([(missingDir as OutputNotWritableError).code, (fileAsDir as OutputNotWritableError).code]).toEqual([ErrorCode.OUTPUT_NOT_WRITABLE, ErrorCode.OUTPUT_NOT_WRITABLE]);
+    expect((missingDir as Error).message, say({ en: '🚨 the message says why: pass the error of the failed open as `{ cause }`', ko: '🚨 메시지가 이유를 말해야 합니다. 실패한 open의 오류를 `{ cause }`로 넘기세요' })).toMatch(/does not exist \(ENOENT\)/);
+    expect((fileAsDir as Error).message).toMatch(/is a file, not a directory \(ENOTDIR\)/);
+    expect(await readdir(dir), say({ en: '🚨 nothing is written when the output cannot be', ko: '🚨 출력을 쓸 수 없으면 아무것도 쓰지 않아야 합니다' })).toEqual(['a-file']);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('gives OUTPUT_NOT_WRITABLE for a read-only directory (not as root: root writes anywhere; the ENOTDIR case above runs everywhere)', async () => {
     const readOnly = await outDir('read-only');
     await chmod(readOnly, 0o555);
 
-    const missingInput = await runOperation({ operation: Operation.THUMBNAIL, input: tmp.file('gone.mp4'), output: `${readOnly}/x.jpg`, media }).catch((e: unknown) => e);
-    const missingDir = await runOperation({ operation: Operation.THUMBNAIL, input: clip, output: tmp.file('no/such/dir/x.jpg'), media }).catch((e: unknown) => e);
     const notWritable = await runOperation({ operation: Operation.THUMBNAIL, input: clip, output: `${readOnly}/x.jpg`, media }).catch((e: unknown) => e);
-
-    expect(missingInput).toBeInstanceOf(MediaNotFoundError);
-    expect(missingDir, 'a missing output directory').toBeInstanceOf(OutputNotWritableError);
-    // root can write anywhere: there the read-only case cannot be produced, the missing one still is.
-    if (process.getuid?.() !== 0) expect(notWritable, 'a read-only output directory').toBeInstanceOf(OutputNotWritableError);
     await chmod(readOnly, 0o755);
+
+    expect(notWritable, say({ en: '🚨 ffmpeg-runner.ts (step 3): a read-only output directory is OutputNotWritableError', ko: '🚨 ffmpeg-runner.ts (3단계): 읽기 전용 출력 디렉터리는 OutputNotWritableError입니다' })).toBeInstanceOf(OutputNotWritableError);
+    expect((notWritable as Error).message).toMatch(/permission denied \(EACCES\)/);
   });
 
   it('says how to install ffmpeg when it is not on PATH, and leaves no file', async () => {

@@ -84,13 +84,26 @@ export class FfmpegFailedError extends Error {
   }
 }
 
+/** Why a directory cannot take the output, from the errno of the failed create (the `cause`). */
+const NOT_WRITABLE_BECAUSE: Record<string, string> = {
+  ENOENT: 'it does not exist',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+};
+
 export class OutputNotWritableError extends Error {
   readonly code = ErrorCode.OUTPUT_NOT_WRITABLE;
   constructor(
     readonly directory: string,
     options?: ErrorOptions,
   ) {
-    super(`Cannot write the output into ${directory}: it is missing or not writable`, options);
+    const errno = (options?.cause as NodeJS.ErrnoException | undefined)?.code;
+    const why = (errno && NOT_WRITABLE_BECAUSE[errno]) ?? 'it is missing or not writable';
+    super(`Cannot write the output into ${directory}: ${why}${errno ? ` (${errno})` : ''}`, options);
     this.name = 'OutputNotWritableError';
   }
 }
