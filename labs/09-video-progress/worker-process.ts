@@ -1,6 +1,8 @@
-// Test support for the crash test: one VideoWorker in a process of its own, so the test can kill
-// it with SIGKILL mid-job. Run with `node --import tsx worker-process.ts <lab index.ts> <json config>`.
-// It prints "ready" on stdout once it takes jobs, and runs until it is killed.
+// Test support for the crash test (and bench/video-soak.bench.ts): one VideoWorker in a process of
+// its own, so the test can kill it with SIGKILL mid-job. Run with
+// `node --import tsx worker-process.ts <lab index.ts> <json config>`. It prints "ready" on stdout
+// once it takes jobs, and runs until it is killed.
+import { appendFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createClient } from 'redis';
 import { createPrismaClient } from '../../prisma/client.ts';
@@ -13,7 +15,11 @@ interface Config {
   name: string;
   lockDurationMs: number;
   stalledIntervalMs: number;
-  readrate: number;
+  readrate?: number;
+  /** @default 1 */
+  concurrency?: number;
+  /** Every job this worker saw finish as completed is appended here, one row id a line (the soak counts runs). */
+  completedLog?: string;
 }
 
 const [indexPath, json] = process.argv.slice(2);
@@ -30,6 +36,11 @@ await lab.VideoWorker.start({
   lockDurationMs: config.lockDurationMs,
   stalledIntervalMs: config.stalledIntervalMs,
   readrate: config.readrate,
+  concurrency: config.concurrency ?? 1,
   progressIntervalMs: 50,
+  onUpdate: (update) => {
+    // Synchronous: a line written before a SIGKILL is in the file.
+    if (config.completedLog && update.status === 'completed') appendFileSync(config.completedLog, `${update.jobId}\n`);
+  },
 });
 process.stdout.write('ready\n');
