@@ -1,12 +1,16 @@
 // Lab 09, step 6: a worker killed with SIGKILL mid-transcode. Its lock expires, another worker's
-// stalled-job check puts the job back in the queue, and it completes exactly once.
+// stalled-job check puts the job back in the queue, and it completes exactly once. And Redis
+// restarted under a running job: the job finishes once, and its row ends right.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { access, readdir, readFile } from 'node:fs/promises';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { restartableRedis } from '../../tools/testing/redis-server.ts';
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
+import { say } from '../../tools/testing/say.ts';
 import { createJobRow, makeClip, useTempDir } from './fixtures.ts';
 import { JobStore, Operation, VideoQueue, VideoWorker, type JobProgressUpdate } from './index.ts';
 
@@ -14,6 +18,7 @@ const db = useDatabase();
 const redis = useRedis();
 const tmp = useTempDir();
 let clip: string;
+let shortClip: string;
 let child: ChildProcess | undefined;
 const closers: Array<{ close(): Promise<void> }> = [];
 
@@ -21,7 +26,7 @@ const closers: Array<{ close(): Promise<void> }> = [];
 const TIMING = { lockDurationMs: 1000, stalledIntervalMs: 500 };
 
 beforeAll(async () => {
-  clip = await makeClip(tmp.file('clip.mp4'), { seconds: 8 });
+  [clip, shortClip] = await Promise.all([makeClip(tmp.file('clip.mp4'), { seconds: 8 }), makeClip(tmp.file('short clip.mp4'), { seconds: 3 })]);
 });
 
 afterAll(async () => {
@@ -93,6 +98,46 @@ describe('crash recovery', () => {
     expect(row.attempts, 'the row counts the second start').toBe(2);
     expect(updates.filter((u) => u.status === 'completed'), 'completed exactly once').toHaveLength(1);
     expect(await queue.counts()).toMatchObject({ completed: 1, failed: 0, active: 0, waiting: 0 });
+    await access(output);
+  });
+});
+
+describe('crash recovery', () => {
+  // Two kinds of restart: a private redis-server killed and started again, which comes back EMPTY
+  // (no persistence: the queue forgot the job), and the shared Redis behind a proxy that drops
+  // every connection and then lets them back (a restart that kept its data, or a network cut).
+  it.each(['redis-server', 'tcp-proxy'] as const)('Redis restarted (%s) while a job runs: the job finishes once and its row ends completed', async (kind) => {
+    const outage = await restartableRedis(redis.url, { kind });
+    closers.push(outage);
+    const client = createClient({ url: outage.url });
+    client.on('error', () => {}); // it reconnects by itself; the test watches the row
+    await client.connect();
+    closers.push({ close: async () => client.destroy() });
+    const config = { connection: client as typeof redis.client, prefix: `${redis.prefix}bull-${kind}`, name: 'video-restart' };
+    const queue = new VideoQueue(config);
+    closers.push(queue);
+    const updates: JobProgressUpdate[] = [];
+    const worker = await VideoWorker.start({ ...config, store: new JobStore(db.prisma), onUpdate: (u) => updates.push(u), readrate: 1, progressIntervalMs: 50 });
+    closers.push(worker);
+    const { jobId, ownerId } = await createJobRow(db.prisma);
+    const output = tmp.file(`restart-${kind}-${jobId}.mp4`);
+    await queue.enqueue({ jobId, ownerId, operation: Operation.TRANSCODE_480P, input: shortClip, output });
+    await waitFor(async () => (await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).progress > 0, {
+      timeoutMs: 15_000,
+      message: say({ en: '🚨 worker.ts (step 5): the job never reported progress', ko: '🚨 worker.ts (5단계): 작업이 진행률을 한 번도 알리지 않았습니다' }),
+    });
+
+    await outage.stop();
+    await outage.start();
+    await waitFor(async () => ['completed', 'failed', 'cancelled'].includes((await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).status), {
+      timeoutMs: 30_000,
+      message: say({ en: '🚨 worker.ts (step 6): the job never finished after Redis came back', ko: '🚨 worker.ts (6단계): Redis가 돌아온 뒤 작업이 끝나지 않았습니다' }),
+    });
+
+    const row = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+    expect([row.status, row.progress, row.outputPath], say({ en: '🚨 worker.ts (step 6): the row ends completed at 100 % with its output: ffmpeg does not need Redis, the row is in PostgreSQL', ko: '🚨 worker.ts (6단계): 행은 출력과 함께 100 %의 completed로 끝나야 합니다. ffmpeg에는 Redis가 필요 없고, 행은 PostgreSQL에 있습니다' })).toEqual(['completed', 100, output]);
+    expect(row.attempts, say({ en: '🚨 worker.ts (step 6): it ran once: a restart is not a crash', ko: '🚨 worker.ts (6단계): 한 번만 돌아야 합니다. 재시작은 충돌이 아닙니다' })).toBe(1);
+    expect(updates.filter((u) => u.jobId === jobId && u.status === 'completed'), say({ en: '🚨 completed exactly once', ko: '🚨 정확히 한 번 완료' })).toHaveLength(1);
     await access(output);
   });
 });
