@@ -129,7 +129,9 @@ export async function runCells(labIds: string[], emit: (result: CellResult) => v
         const started = Date.now();
         let report: RunReport;
         try {
-          report = await runVitest({ root: scratch, project: Target.SOLUTION, filters: [`labs/${lab.id}/`] });
+          // One worker process for the lab's few files, as `npm run lab` runs them: half the time of
+          // a process per file, and a stuck file still gets its own (run-vitest.ts).
+          report = await runVitest({ root: scratch, project: Target.SOLUTION, filters: [`labs/${lab.id}/`], shareWorker: true });
         } finally {
           if (target) writeFileSync(target, reference!);
         }
