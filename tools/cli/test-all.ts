@@ -7,6 +7,9 @@
 //   3. solutions every lab's tests against the reference: all must pass
 //   4. starters  every lab's tests against the untouched starter: all must FAIL (a test that
 //                passes there checks nothing the learner does), and fail as tests, not by crashing
+//   Stages 2-4 are ONE vitest run of the four projects: their files share the workers, so no core
+//   idles while one stage's last slow file finishes (the starters' files mostly wait on deadlines,
+//   the others' fill that time); each stage then reads its own project's part of the report.
 //   5. matrix    the per-file starter matrix (starter-matrix.ts): the solution with any one learner
 //                file taken from the starter fails, quickly, without crashing
 // The last lines are the counts; the exit code is non-zero on any problem.
@@ -63,10 +66,17 @@ export function labFoldersWithoutMeta(root: string): string[] {
     .map((d) => `labs/${d.name}`);
 }
 
+/** The projects of the one vitest run of stages 2-4, in the order their stages are reported. */
+const PROJECTS = ['tools', 'app', Target.SOLUTION, Target.STARTER];
+
+/** One project's part of a run of several. */
+function partOf(run: RunReport, project: string): RunReport {
+  return { ...run, project, tests: run.tests.filter((t) => t.project === project), problems: run.problems.filter((p) => p.project === project) };
+}
+
 /** A vitest project whose tests must all pass: `tools` (the workbook's own) or `app` (the finished system's). */
-async function plainStage(name: 'tools' | 'app', title: string): Promise<StageResult> {
+function plainStage(name: 'tools' | 'app', title: string, report: RunReport): StageResult {
   heading(`${name}: ${title}`);
-  const report = await runVitest({ root: ROOT, project: name });
   const failed = report.tests.filter((t) => t.state === TestState.FAILED);
   const passed = report.tests.filter((t) => t.state === TestState.PASSED).length;
   const errors = report.problems.map((p) => `${name}: ${p.kind} problem${p.file ? ` in ${p.file}` : ''}: ${p.message.split('\n')[0]}`);
@@ -74,7 +84,7 @@ async function plainStage(name: 'tools' | 'app', title: string): Promise<StageRe
   printFailures(failed, []);
   errors.push(...failed.map((t) => `${name}: ${t.file} › ${t.fullName} failed`));
   if (report.tests.length === 0 && !report.problems.length) errors.push(`${name}: no tests ran`);
-  console.log(`${failed.length || errors.length ? mark.fail() : mark.pass()} ${passed} passed, ${failed.length} failed ${style.dim(`(${seconds(report.durationMs)})`)}`);
+  console.log(`${failed.length || errors.length ? mark.fail() : mark.pass()} ${passed} passed, ${failed.length} failed`);
   return { name, summary: `${passed} passed${failed.length ? `, ${failed.length} failed` : ''}`, passed, failed: errors.length, errors };
 }
 
@@ -83,9 +93,8 @@ function labCounts(report: RunReport, labs: LabMeta[]) {
   return labs.map((lab) => tallies.find((t) => t.lab === lab.id) ?? { lab: lab.id, passed: 0, failed: 0, skipped: 0, total: 0 });
 }
 
-async function solutionStage(labs: LabMeta[]): Promise<{ stage: StageResult; report: RunReport }> {
+function solutionStage(labs: LabMeta[], report: RunReport): StageResult {
   heading('solutions: every lab against its reference solution (all must pass)');
-  const report = await runVitest({ root: ROOT, project: Target.SOLUTION });
   const errors: string[] = [];
   for (const p of report.problems) {
     console.log(formatProblem(p));
@@ -105,16 +114,12 @@ async function solutionStage(labs: LabMeta[]): Promise<{ stage: StageResult; rep
   }
   errors.push(...failed.map((t) => `solutions: ${t.file} › ${t.fullName} fails on the reference solution`));
   const passed = report.tests.filter((t) => t.state === TestState.PASSED).length;
-  console.log(`${errors.length ? mark.fail() : mark.pass()} ${passed} passed, ${failed.length} failed ${style.dim(`(${seconds(report.durationMs)})`)}`);
-  return {
-    stage: { name: 'solutions', summary: `${passed} passed${failed.length ? `, ${failed.length} failed` : ''}`, passed, failed: errors.length, errors },
-    report,
-  };
+  console.log(`${errors.length ? mark.fail() : mark.pass()} ${passed} passed, ${failed.length} failed`);
+  return { name: 'solutions', summary: `${passed} passed${failed.length ? `, ${failed.length} failed` : ''}`, passed, failed: errors.length, errors };
 }
 
-async function starterStage(labs: LabMeta[], solution: RunReport): Promise<StageResult> {
+function starterStage(labs: LabMeta[], report: RunReport, solution: RunReport): StageResult {
   heading('starters: every lab against its untouched starter (every test must fail)');
-  const report = await runVitest({ root: ROOT, project: Target.STARTER });
   const errors: string[] = [];
   // A crash is not a failing test: the starter must load and fail test by test.
   for (const p of report.problems) {
@@ -140,7 +145,7 @@ async function starterStage(labs: LabMeta[], solution: RunReport): Promise<Stage
   }
   const failing = report.tests.filter((t) => t.state === TestState.FAILED).length;
   const total = failing + passing.length;
-  console.log(`${errors.length ? mark.fail() : mark.pass()} ${failing}/${total} failing as expected ${style.dim(`(${seconds(report.durationMs)})`)}`);
+  console.log(`${errors.length ? mark.fail() : mark.pass()} ${failing}/${total} failing as expected`);
   return {
     name: 'starters',
     summary: `${failing}/${total} failing as expected`,
@@ -223,11 +228,21 @@ async function main(argv: string[]): Promise<number> {
     ? { name: 'docs', summary: 'skipped (--skip-docs)', passed: 0, failed: 0, errors: [] }
     : await docsStage();
   if (docs.summary === 'built') process.env[DOCS_DIST_ENV] = path.join(ROOT, 'docs', '.vitepress', 'dist');
-  stages.push(await plainStage('tools', 'the workbook’s own tests'));
-  stages.push(await plainStage('app', 'the finished system (solutions/app)'));
-  const { stage, report } = await solutionStage(labs);
-  stages.push(stage);
-  stages.push(await starterStage(labs, report));
+  heading(`tests: ${PROJECTS.join(', ')} as one vitest run`);
+  const run = await runVitest({ root: ROOT, project: PROJECTS });
+  console.log(style.dim(`${run.tests.length} tests in ${seconds(run.durationMs)}`));
+  // What no project owns: the harness could not start, or an error thrown outside any test whose
+  // file both lab projects run (vitest does not say which one threw it).
+  const unowned = run.problems.filter((p) => p.project === undefined);
+  for (const p of unowned) {
+    console.log(formatProblem(p));
+    setupErrors.push(`tests: ${p.kind} problem${p.file ? ` in ${p.file}` : ''}: ${p.message.split('\n')[0]}`);
+  }
+  stages.push(plainStage('tools', 'the workbook’s own tests', partOf(run, 'tools')));
+  stages.push(plainStage('app', 'the finished system (solutions/app)', partOf(run, 'app')));
+  const solutions = partOf(run, Target.SOLUTION);
+  stages.push(solutionStage(labs, solutions));
+  stages.push(starterStage(labs, partOf(run, Target.STARTER), solutions));
   if (command.skipMatrix) stages.push({ name: 'matrix', summary: 'skipped (--skip-matrix)', passed: 0, failed: 0, errors: [] });
   else stages.push(await matrixStage(labs));
   stages.push(docs, lint);

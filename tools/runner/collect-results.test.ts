@@ -17,6 +17,7 @@ interface FakeSuite {
 interface FakeModule {
   type: 'module';
   moduleId: string;
+  project: { name: string };
   errors(): Err[];
   state(): string;
   children: { allTests(): unknown[]; allSuites(): FakeSuite[] };
@@ -28,6 +29,7 @@ function fakeModule(file: string, spec: { errors?: Err[]; suites?: Record<string
   const module: FakeModule = {
     type: 'module',
     moduleId: `${root}/${file}`,
+    project: { name: 'solution' },
     errors: () => spec.errors ?? [],
     state: () => 'failed',
     children: { allTests: () => tests, allSuites: () => suites },
@@ -68,6 +70,7 @@ describe('collectResults', () => {
     expect(problems).toEqual([]);
     expect(tests).toHaveLength(2);
     expect(tests[1]).toEqual({
+      project: 'solution',
       lab: '01-a',
       file: 'labs/01-a/users.test.ts',
       name: 'renames',
@@ -92,7 +95,7 @@ describe('collectResults', () => {
     const { tests, problems } = collectResults([module], [], root);
 
     expect(tests).toEqual([]);
-    expect(problems).toEqual([{ kind: ProblemKind.LOAD, lab: '01-a', file: 'labs/01-a/users.test.ts', message: 'Transform failed with 1 error:\n[PARSE_ERROR] Unexpected token' }]);
+    expect(problems).toEqual([{ kind: ProblemKind.LOAD, project: 'solution', lab: '01-a', file: 'labs/01-a/users.test.ts', message: 'Transform failed with 1 error:\n[PARSE_ERROR] Unexpected token' }]);
   });
 
   test("a beforeAll of the learner's code that throws fails the tests it guarded", () => {

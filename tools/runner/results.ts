@@ -45,6 +45,8 @@ export interface TestFailure {
 }
 
 export interface TestOutcome {
+  /** The vitest project that ran it (`starter`, `solution`, `tools`, `app`). */
+  project?: string;
   /** Lab folder name (`01-sql-basics`), or null for files outside labs/. */
   lab: string | null;
   /** Test file, relative to the root. */
@@ -62,6 +64,11 @@ export interface TestOutcome {
 
 export interface Problem {
   kind: ProblemKind;
+  /**
+   * The vitest project it came from; absent when vitest does not say (an error thrown outside any
+   * test of a run of several projects whose files have the same path, e.g. starter and solution).
+   */
+  project?: string;
   lab: string | null;
   /** Relative to the root. */
   file?: string;
@@ -173,6 +180,8 @@ export function collectResults(
   for (const module of modules) {
     const file = relativeTo(root, module.moduleId);
     const lab = labOf(file);
+    const project = module.project.name;
+    const firstProblem = problems.length;
     const allTests = [...module.children.allTests()];
     const moduleErrors = module.errors();
 
@@ -182,6 +191,7 @@ export function collectResults(
       if (moduleErrors.length === 0 && module.state() !== 'skipped') {
         problems.push({ kind: ProblemKind.LOAD, lab, file, message: 'No tests found in this file.' });
       }
+      for (const problem of problems.slice(firstProblem)) problem.project = project;
       continue;
     }
 
@@ -205,6 +215,7 @@ export function collectResults(
       const result = test.result();
       const suites = suitesOf(test);
       const outcome: TestOutcome = {
+        project,
         lab,
         file,
         name: test.name,
@@ -241,6 +252,7 @@ export function collectResults(
         });
       }
     }
+    for (const problem of problems.slice(firstProblem)) problem.project = project;
   }
 
   for (const error of unhandledErrors) {

@@ -8,8 +8,12 @@ import { explainStopped, Watchdog, WATCHDOG_DIR_ENV } from './watchdog.ts';
 
 export interface RunOptions {
   root: string;
-  /** The vitest project: `starter`, `solution` or `tools`. */
-  project: string;
+  /**
+   * The vitest project: `starter`, `solution`, `tools` or `app`. Several run as ONE run (npm test):
+   * their files share the workers, so one project's last slow file does not leave the other core
+   * idle; each test and problem says which project it came from.
+   */
+  project: string | string[];
   /** Path filters, e.g. `['labs/01-sql-basics/']`. @default every test file of the project */
   filters?: string[];
   /**
@@ -44,6 +48,10 @@ export interface WatchOptions extends RunOptions {
   signal?: AbortSignal;
 }
 
+const projectsOf = (options: Pick<RunOptions, 'project'>): string[] => (Array.isArray(options.project) ? options.project : [options.project]);
+/** RunReport.project: the project, or the run's projects joined with commas. */
+const projectName = (options: Pick<RunOptions, 'project'>): string => projectsOf(options).join(',');
+
 /** Test files (absolute) the run planned but never reported on: a worker that was killed took them with it. */
 type OnEnd = (report: RunReport, notRun: string[]) => void;
 
@@ -52,8 +60,9 @@ function reporterFor(options: RunOptions, watchdog: Watchdog, onEnd: OnEnd, onRe
   let planned: string[] = [];
   return {
     onInit(vitest) {
-      const config = vitest.projects.find((p) => p.name === options.project)?.config ?? vitest.config;
-      watchdog.setLimits({ testMs: config.testTimeout, hookMs: config.hookTimeout });
+      // The watchdog is a backstop for a test that never yields: the most generous limits of the run's projects.
+      const configs = projectsOf(options).map((name) => vitest.projects.find((p) => p.name === name)?.config ?? vitest.config);
+      watchdog.setLimits({ testMs: Math.max(...configs.map((c) => c.testTimeout)), hookMs: Math.max(...configs.map((c) => c.hookTimeout)) });
     },
     onTestRunStart(specs: ReadonlyArray<TestSpecification>) {
       started = Date.now();
@@ -91,7 +100,7 @@ function reporterFor(options: RunOptions, watchdog: Watchdog, onEnd: OnEnd, onRe
       const timings: Timings = { marks: readMarks(), files, nowMs: performance.now() };
       const reported = new Set(modules.map((m) => m.moduleId));
       const notRun = [...new Set(planned)].filter((file) => !reported.has(file));
-      onEnd({ project: options.project, root: options.root, tests, problems, durationMs: Date.now() - started, timings }, notRun);
+      onEnd({ project: projectName(options), root: options.root, tests, problems, durationMs: Date.now() - started, timings }, notRun);
     },
   };
 }
@@ -121,7 +130,7 @@ async function create(options: RunOptions & { rerunAllOn?: string[] }, reporter:
     'test',
     {
       root: options.root,
-      project: [options.project],
+      project: projectsOf(options),
       reporters: [reporter],
       includeTaskLocation: true,
       watch,
@@ -157,7 +166,7 @@ export async function runVitest(options: RunOptions): Promise<RunReport> {
     await vitest.start(options.filters ?? []);
   } catch (error) {
     const problems = [...(report?.problems ?? []), setupProblem(error)];
-    report = { project: options.project, root: options.root, tests: report?.tests ?? [], problems, durationMs: Date.now() - started };
+    report = { project: projectName(options), root: options.root, tests: report?.tests ?? [], problems, durationMs: Date.now() - started };
   } finally {
     await vitest?.close().catch(() => {});
     watchdog.close();
@@ -172,7 +181,7 @@ export async function runVitest(options: RunOptions): Promise<RunReport> {
     const rest = await runVitest({ ...options, shareWorker: false, filters: notRun });
     return { ...report, tests: [...report.tests, ...rest.tests], problems: [...report.problems, ...rest.problems], durationMs: Date.now() - started };
   }
-  return report ?? { project: options.project, root: options.root, tests: [], problems: [], durationMs: Date.now() - started };
+  return report ?? { project: projectName(options), root: options.root, tests: [], problems: [], durationMs: Date.now() - started };
 }
 
 /**
