@@ -7,6 +7,7 @@
 //   await proxy.restore();   // the server is back
 //   proxy.freeze();          // like a hung server: connections stay open, no bytes flow
 //   proxy.thaw();            // the bytes that waited are delivered, in order
+//   proxy.retarget(other);   // new connections go to another server (a load balancer moving on)
 //   await proxy.close();     // idempotent
 import net from 'node:net';
 
@@ -19,8 +20,8 @@ interface Pipe {
 
 export class TcpProxy {
   readonly #server: net.Server;
-  readonly #target: { host: string; port: number };
-  readonly #targetUrl: URL;
+  #target: { host: string; port: number };
+  #targetUrl: URL;
   readonly #pipes = new Set<Pipe>();
   #down = false;
   #frozen = false;
@@ -29,7 +30,7 @@ export class TcpProxy {
   private constructor(server: net.Server, targetUrl: URL) {
     this.#server = server;
     this.#targetUrl = targetUrl;
-    this.#target = { host: targetUrl.hostname, port: Number(targetUrl.port || 6379) };
+    this.#target = TcpProxy.#hostPort(targetUrl);
     server.on('connection', (socket) => this.#accept(socket));
   }
 
@@ -53,6 +54,16 @@ export class TcpProxy {
     url.hostname = '127.0.0.1';
     url.port = String(this.port);
     return url.toString();
+  }
+
+  /** New connections go to the host and port of `targetUrl` from now on; open ones stay where they are. */
+  retarget(targetUrl: string): void {
+    this.#targetUrl = new URL(targetUrl);
+    this.#target = TcpProxy.#hostPort(this.#targetUrl);
+  }
+
+  static #hostPort(url: URL): { host: string; port: number } {
+    return { host: url.hostname, port: Number(url.port || 6379) };
   }
 
   /** Drops every open connection and refuses new ones until `restore()`. */

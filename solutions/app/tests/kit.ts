@@ -42,7 +42,7 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-export async function request<T = Record<string, unknown>>(app: StartedApp, method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+export async function request<T = Record<string, unknown>>(app: Pick<StartedApp, 'url'>, method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined = options.rawBody;
@@ -56,7 +56,7 @@ export async function request<T = Record<string, unknown>>(app: StartedApp, meth
 }
 
 /** Logs in and returns the session token; fails the test with the server's answer otherwise. */
-export async function login(app: StartedApp, credentials: { email: string; password: string } = DEMO_LOGIN): Promise<string> {
+export async function login(app: Pick<StartedApp, 'url'>, credentials: { email: string; password: string } = DEMO_LOGIN): Promise<string> {
   const res = await request<{ token: string }>(app, 'POST', '/api/login', { body: credentials });
   if (res.status !== 201) throw new Error(`login as ${credentials.email} answered ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.token;
