@@ -43,6 +43,13 @@ describe('tools/cli/launch.mjs', () => {
     expect(stdout).toContain('Next: npm run lab -- 05');
   });
 
+  test('diff shows the reference without the #region markers of the docs imports', async () => {
+    const { stdout } = await launch(path.join(state, 'none.json'), 'lab', 'diff', '05');
+
+    expect(stdout).toContain('+++ b/solutions/05-redis-structures/hashes.ts');
+    expect(stdout).not.toMatch(/#(end)?region/);
+  });
+
   test('an unknown lab is a usage error with exit code 2', async () => {
     const failed = await launch(path.join(state, 'none.json'), 'lab', '99').catch((error: { code: number; stderr: string }) => error);
 
