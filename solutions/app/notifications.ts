@@ -1,9 +1,9 @@
 // App-level messages the server pushes to a user's sockets. Pure, and safe to bundle for the
 // browser: the dashboard parses them with the same schema the server encodes them with.
 //
-// A notification travels as lab 07's `event` message, which only the server can send
-// (ChatServer.sendToUser), to every socket of exactly one user:
-// `{ "type": "event", "name": "job.progress", "data": { "jobId": 3, "status": "processing", "progress": 40, "version": 7, "etaMs": 2300 } }`.
+// A notification travels as lab 07's `event` message on the owner's user stream (lab 10's relay,
+// notifier.ts), which only that user may subscribe to and only the server publishes to:
+// `{ "type": "event", "name": "job.progress", "data": { "jobId": 3, "status": "processing", "progress": 40, "version": 7, "etaMs": 2300 }, "pos": {...} }`.
 // No client can forge one: clients have no message type that makes the server emit an `event`.
 import { z } from 'zod';
 import { JobStatus } from '../../generated/prisma/enums.ts';

@@ -15,7 +15,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../tools/testing/chromium.ts';
 import { TcpProxy } from '../../../tools/testing/tcp-proxy.ts';
 import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
-import { waitFor } from '../../../tools/testing/wait.ts';
 import { connect, type TestClient } from '../../../tools/testing/ws-client.ts';
 import { CloseCode } from '../../07-websocket-server/index.ts';
 import { streamKeys, userStream } from '../../10-pubsub-scaling/index.ts';
