@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, onTestFinished, test } from 'vitest';
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
-import { waitFor } from '../../tools/testing/wait.ts';
+import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import { Cache } from './cache.ts';
 import { cacheKeys } from './keys.ts';
 import { CachedUser } from './records.ts';
@@ -69,9 +69,14 @@ describe('refresh-ahead', () => {
     const { store, cache, reads } = users(async (call) => {
       if (call === 2) await hold.promise; // the refresh's database read hangs until we open the gate
     });
+    onTestFinished(() => hold.open()); // a failed test must not leave the read hanging
     const id = await nearlyExpired(store, 5_000);
 
-    for (let i = 0; i < 5; i++) expect((await store.get(id))?.name, `hit ${i + 1} is served from the cache`).toBe('Ada');
+    for (let i = 0; i < 5; i++) {
+      // A hit never waits for the database; one that does would hang on the gate until the test's timeout.
+      const hit = await withDeadline(store.get(id), 2000, `hit ${i + 1} should be served from the cache, not wait for the hanging refresh`);
+      expect(hit?.name, `hit ${i + 1} is served from the cache`).toBe('Ada');
+    }
     const whileRefreshing = reads();
     hold.open();
     await refreshed(id);
