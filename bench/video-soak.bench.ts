@@ -41,7 +41,9 @@ export default defineBench('video jobs soak: 1,000 jobs, two workers killed with
     completedLog: log,
   };
   async function startWorker(): Promise<ChildProcess> {
-    const proc = spawn(process.execPath, ['--import', 'tsx', WORKER, SOLUTION, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', WORKER, SOLUTION, JSON.stringify(config)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.add(proc);
     proc.once('exit', () => children.delete(proc));
     let stderr = '';
@@ -57,7 +59,10 @@ export default defineBench('video jobs soak: 1,000 jobs, two workers killed with
   }
   const completedRows = () => prisma.job.count({ where: { status: 'completed', kind: 'soak' } });
   async function killMidJob(proc: ChildProcess, afterCompleted: number): Promise<number> {
-    await waitFor(async () => (await completedRows()) >= afterCompleted, { timeoutMs: 300_000, message: `${afterCompleted} jobs to complete before a kill` });
+    await waitFor(async () => (await completedRows()) >= afterCompleted, {
+      timeoutMs: 300_000,
+      message: `${afterCompleted} jobs to complete before a kill`,
+    });
     const inFlight = await prisma.job.count({ where: { status: 'processing', kind: 'soak' } });
     const exited = once(proc, 'exit');
     proc.kill('SIGKILL');
@@ -79,16 +84,26 @@ export default defineBench('video jobs soak: 1,000 jobs, two workers killed with
     let a = await startWorker();
     let b = await startWorker();
     const started = performance.now();
-    for (const jobId of ids) await queue.enqueue({ jobId, ownerId: user.id, operation: Operation.THUMBNAIL, input: clip, output: path.join(dir, 'out', `job-${jobId}.jpg`) });
+    for (const jobId of ids)
+      await queue.enqueue({
+        jobId,
+        ownerId: user.id,
+        operation: Operation.THUMBNAIL,
+        input: clip,
+        output: path.join(dir, 'out', `job-${jobId}.jpg`),
+      });
 
     const heldAtFirstKill = await killMidJob(a, Math.round(n * 0.3));
     a = await startWorker();
     const heldAtSecondKill = await killMidJob(b, Math.round(n * 0.6));
     b = await startWorker();
-    await waitFor(async () => (await prisma.job.count({ where: { kind: 'soak', status: { in: ['completed', 'failed', 'cancelled'] } } })) === n, {
-      timeoutMs: 600_000,
-      message: `all ${n} soak jobs to finish`,
-    });
+    await waitFor(
+      async () => (await prisma.job.count({ where: { kind: 'soak', status: { in: ['completed', 'failed', 'cancelled'] } } })) === n,
+      {
+        timeoutMs: 600_000,
+        message: `all ${n} soak jobs to finish`,
+      },
+    );
     const seconds = (performance.now() - started) / 1000;
 
     const rows = await prisma.job.findMany({ where: { kind: 'soak' }, select: { status: true, attempts: true } });
@@ -103,7 +118,10 @@ export default defineBench('video jobs soak: 1,000 jobs, two workers killed with
       { measure: 'rows processing at each kill (both workers)', value: `${heldAtFirstKill} + ${heldAtSecondKill}` },
       { measure: 'jobs started more than once (row attempts ≥ 2: recovered)', value: String(rows.filter((r) => r.attempts >= 2).length) },
       { measure: 'output files', value: String(outputs) },
-      { measure: "BullMQ's counts at the end", value: `completed ${counts.completed ?? 0}, failed ${counts.failed ?? 0}, active ${counts.active ?? 0}, waiting ${counts.waiting ?? 0}` },
+      {
+        measure: "BullMQ's counts at the end",
+        value: `completed ${counts.completed ?? 0}, failed ${counts.failed ?? 0}, active ${counts.active ?? 0}, waiting ${counts.waiting ?? 0}`,
+      },
       { measure: 'wall time, jobs/s', value: `${seconds.toFixed(1)} s, ${(n / seconds).toFixed(1)} jobs/s` },
     ]);
   } finally {

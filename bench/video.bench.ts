@@ -27,7 +27,15 @@ import WebSocket from 'ws';
 import { defineBench, percentile, type BenchContext } from '../tools/bench/context.ts';
 import { withDeadline } from '../tools/testing/wait.ts';
 import type { RedisClient } from '../solutions/05-redis-structures/index.ts';
-import { bullConnection, ffmpegArgs, Operation, probe, ProgressParser, runOperation, VideoQueue } from '../solutions/09-video-progress/index.ts';
+import {
+  bullConnection,
+  ffmpegArgs,
+  Operation,
+  probe,
+  ProgressParser,
+  runOperation,
+  VideoQueue,
+} from '../solutions/09-video-progress/index.ts';
 import { createApp, DEMO_CLIP_TITLE, DEMO_LOGIN, parseNotification, type JobProgressNotification } from '../solutions/app/index.ts';
 import { createPrismaClient } from '../prisma/client.ts';
 
@@ -60,11 +68,42 @@ export default defineBench('video jobs: progress overhead, queue throughput, pro
 async function progressOverhead(ctx: BenchContext, dir: string): Promise<void> {
   const input = path.join(dir, 'input.mp4');
   const seconds = ctx.quick ? 5 : 30;
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=duration=${seconds}:size=640x360:rate=25`, '-f', 'lavfi', '-i', `sine=duration=${seconds}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', input]);
+  await run('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=duration=${seconds}:size=640x360:rate=25`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=duration=${seconds}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-shortest',
+    input,
+  ]);
   const media = await probe(input);
   // The runner's own flags, minus -progress: the only difference between the two sides.
   const bare = async () => {
-    const args = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-nostats', ...ffmpegArgs(Operation.TRANSCODE_480P, input, path.join(dir, 'bare.mp4'), media)];
+    const args = [
+      '-hide_banner',
+      '-nostdin',
+      '-y',
+      '-loglevel',
+      'error',
+      '-nostats',
+      ...ffmpegArgs(Operation.TRANSCODE_480P, input, path.join(dir, 'bare.mp4'), media),
+    ];
     const child = spawn('ffmpeg', args, { stdio: 'ignore' });
     const [code] = (await once(child, 'close')) as [number | null];
     if (code !== 0) throw new Error(`ffmpeg exited with ${code}`);
@@ -80,7 +119,11 @@ async function progressOverhead(ctx: BenchContext, dir: string): Promise<void> {
       onProgress: (p) => {
         blocks++;
         // What the worker does with a block that is sent: the owner's notification, encoded.
-        encoded += JSON.stringify({ type: 'event', name: 'job.progress', data: { jobId: 1, status: 'processing', progress: p.percent, version: blocks, etaMs: p.etaMs } }).length;
+        encoded += JSON.stringify({
+          type: 'event',
+          name: 'job.progress',
+          data: { jobId: 1, status: 'processing', progress: p.percent, version: blocks, etaMs: p.etaMs },
+        }).length;
       },
     });
   const pairs = ctx.quick ? 3 : 15;
@@ -108,11 +151,17 @@ async function progressOverhead(ctx: BenchContext, dir: string): Promise<void> {
   const parentCostPct = ((median(cpu.progress) - median(cpu.bare)) / median(wall.bare)) * 100;
   ctx.table(`progress overhead: transcode ${seconds} s 640x360 → 480p, ${pairs} pairs, order alternating`, [
     { measure: 'ffmpeg alone, wall ms, median [min–max]', value: spread(wall.bare, 0) },
-    { measure: `runOperation with -progress parsed (${Math.round(blocks / pairs)} blocks a run), wall ms`, value: spread(wall.progress, 0) },
+    {
+      measure: `runOperation with -progress parsed (${Math.round(blocks / pairs)} blocks a run), wall ms`,
+      value: spread(wall.progress, 0),
+    },
     { measure: 'ratio per pair, median [min–max] (goal ≤ 1.05)', value: spread(ratios, 3, 'x') },
     { measure: 'pairs where the side WITH progress was faster', value: `${progressFaster} of ${pairs}` },
-    { measure: 'this process\'s CPU per run, ms: ffmpeg alone / with progress', value: `${median(cpu.bare).toFixed(1)} / ${median(cpu.progress).toFixed(1)}` },
-    { measure: 'that difference, as a share of the transcode\'s wall time', value: `${parentCostPct.toFixed(2)} %` },
+    {
+      measure: "this process's CPU per run, ms: ffmpeg alone / with progress",
+      value: `${median(cpu.bare).toFixed(1)} / ${median(cpu.progress).toFixed(1)}`,
+    },
+    { measure: "that difference, as a share of the transcode's wall time", value: `${parentCostPct.toFixed(2)} %` },
     { measure: 'notification bytes encoded per run', value: String(Math.round(encoded / pairs)) },
   ]);
 }
@@ -130,14 +179,16 @@ async function queueThroughput(ctx: BenchContext, client: RedisClient): Promise<
     await queue.obliterate({ force: true });
     await queue.close();
   };
-  const plain = (opts: (i: number) => JobsOptions): Enqueue => async (name) => {
-    const queue = new Queue(name, { connection, prefix });
-    for (let i = 0; i < n; i++) await queue.add('t', data(i), opts(i));
-    return async () => {
-      await queue.obliterate({ force: true });
-      await queue.close();
+  const plain =
+    (opts: (i: number) => JobsOptions): Enqueue =>
+    async (name) => {
+      const queue = new Queue(name, { connection, prefix });
+      for (let i = 0; i < n; i++) await queue.add('t', data(i), opts(i));
+      return async () => {
+        await queue.obliterate({ force: true });
+        await queue.close();
+      };
     };
-  };
   const variants: Record<string, Enqueue> = {
     'bare Queue.add (BullMQ defaults: keeps every finished job)': plain(() => ({})),
     'VideoQueue.enqueue (lab 09)': async (name) => {
@@ -185,11 +236,14 @@ async function queueThroughput(ctx: BenchContext, client: RedisClient): Promise<
       ratios[v]!.push(round[v]! / round[0]!);
     });
   }
-  ctx.table(`queue throughput: ${n} no-op jobs, one Worker (concurrency 1), ${rounds} rounds, order alternating; median [min–max]`, names.map((name, v) => ({
-    enqueued: name,
-    'jobs/s': spread(rates[v]!, 0),
-    'ratio to bare, per round': spread(ratios[v]!, 2, 'x'),
-  })));
+  ctx.table(
+    `queue throughput: ${n} no-op jobs, one Worker (concurrency 1), ${rounds} rounds, order alternating; median [min–max]`,
+    names.map((name, v) => ({
+      enqueued: name,
+      'jobs/s': spread(rates[v]!, 0),
+      'ratio to bare, per round': spread(ratios[v]!, 2, 'x'),
+    })),
+  );
 }
 
 // ---- progress latency --------------------------------------------------------------------------
@@ -215,7 +269,11 @@ async function progressLatency(ctx: BenchContext, dir: string): Promise<void> {
     const post = async (url: string, token: string | null, body?: unknown) => {
       const res = await fetch(`${app.url}${url}`, {
         method: 'POST',
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}), origin: app.url },
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          origin: app.url,
+        },
         body: body ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(10_000),
       });
@@ -270,11 +328,15 @@ async function progressLatency(ctx: BenchContext, dir: string): Promise<void> {
         if (n.status === 'completed') finals.push(at - endAt);
       }
     }
-    const fmt = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (n = ${xs.length})`;
-    ctx.table(`progress latency: ${jobs} transcodes of the ${(durationMs / 1000).toFixed(0)} s demo clip through the app (1 worker, readrate 1)`, [
-      { from: 'ffmpeg writes a progress= block', to: "the owner's WebSocket receives the update", value: fmt(latencies) },
-      { from: 'ffmpeg writes progress=end', to: 'the owner receives completed (file renamed, row written)', value: fmt(finals) },
-    ]);
+    const fmt = (xs: number[]) =>
+      `p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (n = ${xs.length})`;
+    ctx.table(
+      `progress latency: ${jobs} transcodes of the ${(durationMs / 1000).toFixed(0)} s demo clip through the app (1 worker, readrate 1)`,
+      [
+        { from: 'ffmpeg writes a progress= block', to: "the owner's WebSocket receives the update", value: fmt(latencies) },
+        { from: 'ffmpeg writes progress=end', to: 'the owner receives completed (file renamed, row written)', value: fmt(finals) },
+      ],
+    );
   } finally {
     ws?.terminate();
     await app.close();
@@ -288,7 +350,13 @@ async function progressLatency(ctx: BenchContext, dir: string): Promise<void> {
 async function onPath(tool: string): Promise<string> {
   for (const d of (process.env.PATH ?? '').split(path.delimiter)) {
     const candidate = path.join(d, tool);
-    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   throw new Error(`${tool} is not on PATH`);
 }

@@ -14,6 +14,9 @@ import { say } from '../../tools/testing/say.ts';
 import { createJobRow, makeClip, useTempDir } from './fixtures.ts';
 import { JobStore, Operation, VideoQueue, VideoWorker, type JobProgressUpdate } from './index.ts';
 
+/** A failure message in the learner's language, naming the file and the lesson step. */
+const hint = (en: string, ko: string) => say({ en: `🚨 worker.ts (step 6): ${en}`, ko: `🚨 worker.ts (6단계): ${ko}` });
+
 const db = useDatabase();
 const redis = useRedis();
 const tmp = useTempDir();
@@ -26,7 +29,10 @@ const closers: Array<{ close(): Promise<void> }> = [];
 const TIMING = { lockDurationMs: 1000, stalledIntervalMs: 500 };
 
 beforeAll(async () => {
-  [clip, shortClip] = await Promise.all([makeClip(tmp.file('clip.mp4'), { seconds: 8 }), makeClip(tmp.file('short clip.mp4'), { seconds: 3 })]);
+  [clip, shortClip] = await Promise.all([
+    makeClip(tmp.file('clip.mp4'), { seconds: 8 }),
+    makeClip(tmp.file('short clip.mp4'), { seconds: 3 }),
+  ]);
 });
 
 afterAll(async () => {
@@ -54,9 +60,13 @@ function labIndex(): string {
 
 async function startChildWorker(name: string): Promise<ChildProcess> {
   const config = { databaseUrl: db.url, redisUrl: redis.url, prefix: `${redis.prefix}bull`, name, readrate: 1, ...TIMING };
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'worker-process.ts'), labIndex(), JSON.stringify(config)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'worker-process.ts'), labIndex(), JSON.stringify(config)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   proc.stderr!.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -81,7 +91,10 @@ describe('crash recovery', () => {
     await queue.enqueue({ jobId, ownerId, operation: Operation.TRANSCODE_480P, input: clip, output });
     await waitFor(async () => (await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).progress > 0, {
       timeoutMs: 15_000,
-      message: 'the child worker never reported progress',
+      message: hint(
+        'the child worker never reported progress: does the queue step pass?',
+        '자식 워커가 진행률을 알리지 않았습니다: 큐 단계는 통과하나요?',
+      ),
     });
 
     child.kill('SIGKILL');
@@ -91,53 +104,87 @@ describe('crash recovery', () => {
     closers.push(rescuer);
     await waitFor(async () => (await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).status === 'completed', {
       timeoutMs: 30_000,
-      message: "the killed worker's job was never recovered: is stalled-job detection on (lockDuration, stalledInterval)?",
+      message: hint(
+        "the killed worker's job was never recovered: pass lockDurationMs and stalledIntervalMs to BullMQ's Worker (lockDuration, stalledInterval)",
+        '죽은 워커의 작업이 되살아나지 않았습니다: lockDurationMs와 stalledIntervalMs를 BullMQ Worker(lockDuration, stalledInterval)에 넘기세요',
+      ),
     });
 
     const row = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
-    expect(row.attempts, 'the row counts the second start').toBe(2);
-    expect(updates.filter((u) => u.status === 'completed'), 'completed exactly once').toHaveLength(1);
-    expect(await queue.counts()).toMatchObject({ completed: 1, failed: 0, active: 0, waiting: 0 });
+    expect(
+      row.attempts,
+      hint(
+        'the row counts the second start: claim with job.attemptsStarted (starts, the crash included), not attemptsMade',
+        '행은 두 번째 시작을 세야 합니다: attemptsMade가 아니라 job.attemptsStarted(충돌 포함 시작 횟수)로 claim 하세요',
+      ),
+    ).toBe(2);
+    expect(
+      updates.filter((u) => u.status === 'completed'),
+      hint('completed exactly once', '정확히 한 번 완료'),
+    ).toHaveLength(1);
+    expect(
+      await queue.counts(),
+      hint("BullMQ's counts: one completed, nothing failed, active or waiting", 'BullMQ의 개수: 완료 하나, 실패나 진행 중이나 대기 없음'),
+    ).toMatchObject({ completed: 1, failed: 0, active: 0, waiting: 0 });
     await access(output);
   });
-});
 
-describe('crash recovery', () => {
   // Two kinds of restart: a private redis-server killed and started again, which comes back EMPTY
   // (no persistence: the queue forgot the job), and the shared Redis behind a proxy that drops
   // every connection and then lets them back (a restart that kept its data, or a network cut).
-  it.each(['redis-server', 'tcp-proxy'] as const)('Redis restarted (%s) while a job runs: the job finishes once and its row ends completed', async (kind) => {
-    const outage = await restartableRedis(redis.url, { kind });
-    closers.push(outage);
-    const client = createClient({ url: outage.url });
-    client.on('error', () => {}); // it reconnects by itself; the test watches the row
-    await client.connect();
-    closers.push({ close: async () => client.destroy() });
-    const config = { connection: client as typeof redis.client, prefix: `${redis.prefix}bull-${kind}`, name: 'video-restart' };
-    const queue = new VideoQueue(config);
-    closers.push(queue);
-    const updates: JobProgressUpdate[] = [];
-    const worker = await VideoWorker.start({ ...config, store: new JobStore(db.prisma), onUpdate: (u) => updates.push(u), readrate: 1, progressIntervalMs: 50 });
-    closers.push(worker);
-    const { jobId, ownerId } = await createJobRow(db.prisma);
-    const output = tmp.file(`restart-${kind}-${jobId}.mp4`);
-    await queue.enqueue({ jobId, ownerId, operation: Operation.TRANSCODE_480P, input: shortClip, output });
-    await waitFor(async () => (await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).progress > 0, {
-      timeoutMs: 15_000,
-      message: say({ en: '🚨 worker.ts (step 5): the job never reported progress', ko: '🚨 worker.ts (5단계): 작업이 진행률을 한 번도 알리지 않았습니다' }),
-    });
+  it.each(['redis-server', 'tcp-proxy'] as const)(
+    'Redis restarted (%s) while a job runs: the job finishes once and its row ends completed',
+    async (kind) => {
+      const outage = await restartableRedis(redis.url, { kind });
+      closers.push(outage);
+      const client = createClient({ url: outage.url });
+      client.on('error', () => {}); // it reconnects by itself; the test watches the row
+      await client.connect();
+      closers.push({ close: async () => client.destroy() });
+      const config = { connection: client as typeof redis.client, prefix: `${redis.prefix}bull-${kind}`, name: 'video-restart' };
+      const queue = new VideoQueue(config);
+      closers.push(queue);
+      const updates: JobProgressUpdate[] = [];
+      const worker = await VideoWorker.start({
+        ...config,
+        store: new JobStore(db.prisma),
+        onUpdate: (u) => updates.push(u),
+        readrate: 1,
+        progressIntervalMs: 50,
+      });
+      closers.push(worker);
+      const { jobId, ownerId } = await createJobRow(db.prisma);
+      const output = tmp.file(`restart-${kind}-${jobId}.mp4`);
+      await queue.enqueue({ jobId, ownerId, operation: Operation.TRANSCODE_480P, input: shortClip, output });
+      await waitFor(async () => (await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).progress > 0, {
+        timeoutMs: 15_000,
+        message: hint('the job never reported progress', '작업이 진행률을 한 번도 알리지 않았습니다'),
+      });
 
-    await outage.stop();
-    await outage.start();
-    await waitFor(async () => ['completed', 'failed', 'cancelled'].includes((await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).status), {
-      timeoutMs: 30_000,
-      message: say({ en: '🚨 worker.ts (step 6): the job never finished after Redis came back', ko: '🚨 worker.ts (6단계): Redis가 돌아온 뒤 작업이 끝나지 않았습니다' }),
-    });
+      await outage.stop();
+      await outage.start();
+      await waitFor(
+        async () => ['completed', 'failed', 'cancelled'].includes((await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).status),
+        {
+          timeoutMs: 30_000,
+          message: hint('the job never finished after Redis came back', 'Redis가 돌아온 뒤 작업이 끝나지 않았습니다'),
+        },
+      );
 
-    const row = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
-    expect([row.status, row.progress, row.outputPath], say({ en: '🚨 worker.ts (step 6): the row ends completed at 100 % with its output: ffmpeg does not need Redis, the row is in PostgreSQL', ko: '🚨 worker.ts (6단계): 행은 출력과 함께 100 %의 completed로 끝나야 합니다. ffmpeg에는 Redis가 필요 없고, 행은 PostgreSQL에 있습니다' })).toEqual(['completed', 100, output]);
-    expect(row.attempts, say({ en: '🚨 worker.ts (step 6): it ran once: a restart is not a crash', ko: '🚨 worker.ts (6단계): 한 번만 돌아야 합니다. 재시작은 충돌이 아닙니다' })).toBe(1);
-    expect(updates.filter((u) => u.jobId === jobId && u.status === 'completed'), say({ en: '🚨 completed exactly once', ko: '🚨 정확히 한 번 완료' })).toHaveLength(1);
-    await access(output);
-  });
+      const row = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+      expect(
+        [row.status, row.progress, row.outputPath],
+        hint(
+          'the row ends completed at 100 % with its output: ffmpeg does not need Redis, the row is in PostgreSQL',
+          '행은 출력과 함께 100 %의 completed로 끝나야 합니다. ffmpeg에는 Redis가 필요 없고, 행은 PostgreSQL에 있습니다',
+        ),
+      ).toEqual(['completed', 100, output]);
+      expect(row.attempts, hint('it ran once: a restart is not a crash', '한 번만 돌아야 합니다. 재시작은 충돌이 아닙니다')).toBe(1);
+      expect(
+        updates.filter((u) => u.jobId === jobId && u.status === 'completed'),
+        hint('completed exactly once', '정확히 한 번 완료'),
+      ).toHaveLength(1);
+      await access(output);
+    },
+  );
 });
