@@ -12,6 +12,7 @@ import {
   updateUser,
   UserNotFoundError,
 } from './index.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase();
 
@@ -26,7 +27,7 @@ describe('users: create, read, update, delete', () => {
   test('createUser stores the user and returns it without the password hash', async () => {
     const user = await createUser(db.prisma, ana);
 
-    expect(Object.keys(user).sort(), 'select the public columns only (USER_PUBLIC)').toEqual(PUBLIC_KEYS);
+    expect(Object.keys(user).sort(), say({ en: 'select the public columns only (USER_PUBLIC)', ko: '공개 컬럼만 고르세요(USER_PUBLIC)' })).toEqual(PUBLIC_KEYS);
     expect(user).toMatchObject({ email: 'ana@example.com', name: 'Ana' });
     const { rows } = await db.pool.query('SELECT id, email, password_hash FROM users');
     expect(rows).toEqual([{ id: user.id, email: 'ana@example.com', password_hash: 'scrypt$salt$hash-of-ana' }]);
@@ -37,9 +38,9 @@ describe('users: create, read, update, delete', () => {
 
     const error = await createUser(db.prisma, { ...ana, name: 'Other Ana' }).catch((e: unknown) => e);
 
-    expect(error, 'catch Prisma error P2002 and throw EmailTakenError').toBeInstanceOf(EmailTakenError);
+    expect(error, say({ en: 'catch Prisma error P2002 and throw EmailTakenError', ko: 'Prisma 오류 P2002를 잡아 EmailTakenError를 던지세요' })).toBeInstanceOf(EmailTakenError);
     expect((error as EmailTakenError).code).toBe('EMAIL_TAKEN');
-    expect((error as Error).cause, 'pass the Prisma error on as `cause`').toBeDefined();
+    expect((error as Error).cause, say({ en: 'pass the Prisma error on as `cause`', ko: 'Prisma 오류를 `cause`로 넘기세요' })).toBeDefined();
   });
 
   test('getUserById finds the user, and throws UserNotFoundError for an unknown id', async () => {
@@ -49,7 +50,7 @@ describe('users: create, read, update, delete', () => {
 
     expect(Object.keys(user).sort()).toEqual(PUBLIC_KEYS);
     expect(user.email).toBe('ana@example.com');
-    await expect(getUserById(db.prisma, id + 1000)).rejects.toBeInstanceOf(UserNotFoundError);
+    await expect(getUserById(db.prisma, id + 1000), say({ en: 'no such id: throw UserNotFoundError, do not return null', ko: '없는 id면 null을 돌려주지 말고 UserNotFoundError를 던지세요' })).rejects.toBeInstanceOf(UserNotFoundError);
   });
 
   test('updateUser changes the fields given and moves updatedAt; unknown id and taken email are errors', async () => {
@@ -60,8 +61,8 @@ describe('users: create, read, update, delete', () => {
 
     expect(Object.keys(after).sort()).toEqual(PUBLIC_KEYS);
     expect([after.name, after.email]).toEqual(['Ana Lima', 'ana@example.com']);
-    expect(after.updatedAt.getTime(), '@updatedAt moves on every update').toBeGreaterThanOrEqual(before.updatedAt.getTime());
-    await expect(updateUser(db.prisma, before.id + 1000, { name: 'x' }), 'P2025 means no such row').rejects.toBeInstanceOf(UserNotFoundError);
+    expect(after.updatedAt.getTime(), say({ en: '@updatedAt moves on every update', ko: '@updatedAt은 수정할 때마다 바뀝니다' })).toBeGreaterThanOrEqual(before.updatedAt.getTime());
+    await expect(updateUser(db.prisma, before.id + 1000, { name: 'x' }), say({ en: 'P2025 means no such row', ko: 'P2025는 그런 행이 없다는 뜻입니다' })).rejects.toBeInstanceOf(UserNotFoundError);
     await expect(updateUser(db.prisma, before.id, { email: 'bo@example.com' })).rejects.toBeInstanceOf(EmailTakenError);
   });
 
@@ -75,8 +76,8 @@ describe('users: create, read, update, delete', () => {
     const { rows } = await db.pool.query(
       'SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM posts)::int AS posts, (SELECT count(*) FROM sessions)::int AS sessions',
     );
-    expect(rows[0]).toEqual({ users: 0, posts: 0, sessions: 0 });
-    await expect(deleteUser(db.prisma, id)).rejects.toBeInstanceOf(UserNotFoundError);
+    expect(rows[0], say({ en: 'deleteUser should delete the user; the cascade takes the posts and sessions along', ko: 'deleteUser는 사용자를 지워야 하고, 글과 세션은 cascade로 함께 지워집니다' })).toEqual({ users: 0, posts: 0, sessions: 0 });
+    await expect(deleteUser(db.prisma, id), say({ en: 'deleting a user that is gone: catch P2025 and throw UserNotFoundError', ko: '없는 사용자를 지우면 P2025를 잡아 UserNotFoundError를 던지세요' })).rejects.toBeInstanceOf(UserNotFoundError);
   });
 });
 
@@ -92,9 +93,9 @@ describe('findUserWithLatestPosts', () => {
 
     const user = await findUserWithLatestPosts(db.prisma, 'ana@example.com', 3);
 
-    expect(user, 'the user should be found by email').not.toBeNull();
-    expect(Object.keys(user!).sort(), 'the user part: public columns + posts').toEqual([...PUBLIC_KEYS, 'posts'].sort());
-    expect(user!.posts.map((p) => p.title), 'published only, newest first (ties broken by id, newest first)').toEqual(['post 5', 'post 4', 'post 3']);
+    expect(user, say({ en: 'the user should be found by email', ko: '이메일로 사용자를 찾아야 합니다' })).not.toBeNull();
+    expect(Object.keys(user!).sort(), say({ en: 'the user part: public columns + posts', ko: '사용자 부분: 공개 컬럼 + posts' })).toEqual([...PUBLIC_KEYS, 'posts'].sort());
+    expect(user!.posts.map((p) => p.title), say({ en: 'published only, newest first (ties broken by id, newest first)', ko: '게시된 글만, 최신순으로(시각이 같으면 id가 큰 것부터)' })).toEqual(['post 5', 'post 4', 'post 3']);
   });
 
   test('returns null for an unknown email', async () => {
@@ -112,7 +113,7 @@ describe('sessions', () => {
     const a = await createSession(db.prisma, id, 3_600_000, now);
     const b = await createSession(db.prisma, id, 3_600_000, now);
 
-    expect(a.token, '32 random bytes in base64url are 43 characters').toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(a.token, say({ en: '32 random bytes in base64url are 43 characters', ko: '무작위 32바이트를 base64url로 쓰면 43글자입니다' })).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(a.token).not.toBe(b.token);
     expect(a.expiresAt.toISOString()).toBe('2026-03-01T13:00:00.000Z');
     const stored = await db.prisma.session.findUniqueOrThrow({ where: { token: a.token } });
@@ -134,9 +135,9 @@ describe('sessions', () => {
 
     const deleted = await deleteExpiredSessions(db.prisma, now);
 
-    expect(deleted, 'expired means expiresAt <= now').toBe(3);
+    expect(deleted, say({ en: 'expired means expiresAt <= now', ko: '만료란 expiresAt <= now라는 뜻입니다' })).toBe(3);
     const left = await db.prisma.session.findMany({ select: { token: true } });
     expect(left).toEqual([{ token: 'still-valid' }]);
-    expect(await deleteExpiredSessions(db.prisma, now), 'nothing left to delete').toBe(0);
+    expect(await deleteExpiredSessions(db.prisma, now), say({ en: 'nothing left to delete', ko: '지울 것이 남아 있지 않아야 합니다' })).toBe(0);
   });
 });

@@ -2,6 +2,7 @@
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { useDatabase } from '../../tools/testing/test-env.ts';
 import { createUserWithFirstPost, EmailTakenError } from './index.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase();
 
@@ -31,16 +32,16 @@ describe('createUserWithFirstPost', () => {
   test('creates the user and their first, published post', async () => {
     const { user, post } = await createUserWithFirstPost(db.prisma, ana, { title: 'Hello', content: 'First!' });
 
-    expect(Object.keys(user), 'the user without its password hash').not.toContain('passwordHash');
+    expect(Object.keys(user), say({ en: 'the user without its password hash', ko: '비밀번호 해시를 뺀 사용자여야 합니다' })).not.toContain('passwordHash');
     expect(post).toMatchObject({ title: 'Hello', content: 'First!', published: true, authorId: user.id });
-    expect(await counts()).toEqual({ users: 1, posts: 1 });
+    expect(await counts(), say({ en: 'one user and one post in the database', ko: '데이터베이스에 사용자 하나와 글 하나가 있어야 합니다' })).toEqual({ users: 1, posts: 1 });
   });
 
   test('rolls back completely when the post insert fails: no user is left behind', async () => {
     const attempt = createUserWithFirstPost(db.prisma, ana, { title: 'boom' });
 
-    await expect(attempt, 'the error from the second step should reach the caller').rejects.toThrow(/post rejected by the test trigger/);
-    expect(await counts(), 'both inserts belong in one prisma.$transaction(async (tx) => ...): the user must be rolled back').toEqual({
+    await expect(attempt, say({ en: 'the error from the second step should reach the caller', ko: '두 번째 단계의 오류가 호출자에게 전달되어야 합니다' })).rejects.toThrow(/post rejected by the test trigger/);
+    expect(await counts(), say({ en: 'both inserts belong in one prisma.$transaction(async (tx) => ...): the user must be rolled back', ko: '두 insert는 prisma.$transaction(async (tx) => ...) 하나 안에 있어야 합니다: 사용자가 롤백되어야 합니다' })).toEqual({
       users: 0,
       posts: 0,
     });
@@ -50,6 +51,6 @@ describe('createUserWithFirstPost', () => {
     await createUserWithFirstPost(db.prisma, ana, { title: 'Hello' });
 
     await expect(createUserWithFirstPost(db.prisma, ana, { title: 'Again' })).rejects.toBeInstanceOf(EmailTakenError);
-    expect(await counts()).toEqual({ users: 1, posts: 1 });
+    expect(await counts(), say({ en: 'one user and one post in the database', ko: '데이터베이스에 사용자 하나와 글 하나가 있어야 합니다' })).toEqual({ users: 1, posts: 1 });
   });
 });
