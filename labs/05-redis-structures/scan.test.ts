@@ -3,6 +3,7 @@ import { useRedis } from '../../tools/testing/test-env.ts';
 import type { RedisClient, RedisContext } from './context.ts';
 import { keyspace } from './keys.ts';
 import { deleteMatching, findKeys, scanKeys } from './scan.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const redis = useRedis();
 const VIDEOS = 250;
@@ -14,7 +15,7 @@ const VIDEOS = 250;
 function guarded(client: RedisClient) {
   const calls = { scan: 0 };
   const forbidden = () => {
-    throw new Error('🚨 KEYS walks the whole keyspace in one blocking command: use SCAN (client.scanIterator) in scan.ts');
+    throw new Error(say({ en: '🚨 KEYS walks the whole keyspace in one blocking command: use SCAN (client.scanIterator) in scan.ts', ko: '🚨 KEYS는 블로킹 명령 하나로 키 공간 전체를 훑습니다: scan.ts에서 SCAN(client.scanIterator)을 쓰세요' }));
   };
   const proxy: RedisClient = new Proxy(client, {
     get(target, prop, receiver) {
@@ -59,8 +60,8 @@ describe('SCAN instead of KEYS', () => {
 
     const found = await findKeys(ctx, 'video:*', { count: 50 });
 
-    expect(found.length, `findKeys(ctx, "video:*") should find the ${VIDEOS} video keys and no session keys`).toBe(VIDEOS);
-    expect(found, 'sorted, each key once').toEqual(videoKeys(ns(), VIDEOS));
+    expect(found.length, say({ en: `findKeys(ctx, "video:*") should find the ${VIDEOS} video keys and no session keys`, ko: `findKeys(ctx, "video:*")는 video 키 ${VIDEOS}개를 찾고 session 키는 찾지 않아야 합니다` })).toBe(VIDEOS);
+    expect(found, say({ en: 'sorted, each key once', ko: '정렬되어 있고, 키마다 한 번씩이어야 합니다' })).toEqual(videoKeys(ns(), VIDEOS));
   });
 
   test('walks the keyspace a page at a time with SCAN, never KEYS', async () => {
@@ -69,7 +70,7 @@ describe('SCAN instead of KEYS', () => {
     const found = await findKeys({ client, keys: keyspace(ns()) }, 'video:*', { count: 50 });
 
     expect(found.length).toBe(VIDEOS);
-    expect(calls.scan, `with COUNT 50 and ${VIDEOS}+ keys, SCAN should be called more than once (one call per page)`).toBeGreaterThan(1);
+    expect(calls.scan, say({ en: `with COUNT 50 and ${VIDEOS}+ keys, SCAN should be called more than once (one call per page)`, ko: `COUNT 50에 키가 ${VIDEOS}개 넘으면 SCAN은 여러 번 불려야 합니다(페이지마다 한 번)` })).toBeGreaterThan(1);
   });
 
   test('stops fetching pages when the caller stops iterating', async () => {
@@ -83,8 +84,8 @@ describe('SCAN instead of KEYS', () => {
       if (++seen === 3) break;
     }
 
-    expect(all, 'scanKeys should yield single keys, not pages of keys').toBe(VIDEOS);
-    expect(early.calls.scan, 'scanKeys should be lazy: breaking after 3 keys must not walk the whole keyspace').toBeLessThan(
+    expect(all, say({ en: 'scanKeys should yield single keys, not pages of keys', ko: 'scanKeys는 키 페이지가 아니라 키를 하나씩 내보내야 합니다' })).toBe(VIDEOS);
+    expect(early.calls.scan, say({ en: 'scanKeys should be lazy: breaking after 3 keys must not walk the whole keyspace', ko: 'scanKeys는 게을러야 합니다: 키 3개 뒤에 break하면 키 공간 전체를 훑지 않아야 합니다' })).toBeLessThan(
       whole.calls.scan,
     );
   });
@@ -98,7 +99,7 @@ describe('SCAN instead of KEYS', () => {
 
     const found = await findKeys({ client: redis.client, keys: keyspace(odd) }, 'video:*');
 
-    expect(found, 'escape the namespace with keys.match() before you SCAN').toEqual(literal);
+    expect(found, say({ en: 'escape the namespace with keys.match() before you SCAN', ko: 'SCAN하기 전에 keys.match()로 네임스페이스를 이스케이프하세요' })).toEqual(literal);
   });
 
   test('deletes every matching key a page at a time and counts them', async () => {
@@ -109,8 +110,8 @@ describe('SCAN instead of KEYS', () => {
 
     const deleted = await deleteMatching(ctx, 'video:*', { count: 25 });
 
-    expect(deleted, 'deleteMatching returns how many keys it deleted').toBe(120);
+    expect(deleted, say({ en: 'deleteMatching returns how many keys it deleted', ko: 'deleteMatching은 지운 키의 개수를 돌려줘야 합니다' })).toBe(120);
     expect(await findKeys(ctx, 'video:*')).toEqual([]);
-    expect(await redis.client.get(`${ns}session:keep`), 'keys that do not match stay').toBe('1');
+    expect(await redis.client.get(`${ns}session:keep`), say({ en: 'keys that do not match stay', ko: '패턴에 맞지 않는 키는 남아 있어야 합니다' })).toBe('1');
   });
 });
