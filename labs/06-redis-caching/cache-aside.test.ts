@@ -7,6 +7,7 @@ import { prismaUserSource, prismaVideoSource } from './sources.ts';
 import { UserStore } from './user-store.ts';
 import { VideoStore } from './video-store.ts';
 import { counted, recordingLogger, seedUser, seedVideo } from './fixtures.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase();
 const redis = useRedis();
@@ -39,11 +40,11 @@ describe('cache-aside', () => {
     const first = await store.get(id);
     const second = await store.get(id);
 
-    expect(first, 'UserStore.get should return the user').toMatchObject({ id, name: 'Ada' });
-    expect(second, 'the hit returns the same user').toEqual(first);
-    expect(reads(), 'one database read: the second get is served from Redis').toBe(1);
-    expect(await redis.client.exists(keys().user(id)), 'the entry is stored under keys.user(id)').toBe(1);
-    expect(cache.stats(), 'Cache.stats() counts one miss, one hit, one load').toMatchObject({ hits: 1, misses: 1, loads: 1, fallbacks: 0, errors: 0 });
+    expect(first, say({ en: 'UserStore.get should return the user', ko: 'UserStore.get은 사용자를 돌려줘야 합니다' })).toMatchObject({ id, name: 'Ada' });
+    expect(second, say({ en: 'the hit returns the same user', ko: '캐시 적중은 같은 사용자를 돌려줘야 합니다' })).toEqual(first);
+    expect(reads(), say({ en: 'one database read: the second get is served from Redis', ko: '데이터베이스 읽기는 한 번: 두 번째 get은 Redis에서 나와야 합니다' })).toBe(1);
+    expect(await redis.client.exists(keys().user(id)), say({ en: 'the entry is stored under keys.user(id)', ko: '항목은 keys.user(id)에 저장되어야 합니다' })).toBe(1);
+    expect(cache.stats(), say({ en: 'Cache.stats() counts one miss, one hit, one load', ko: 'Cache.stats()는 miss 하나, hit 하나, load 하나를 세야 합니다' })).toMatchObject({ hits: 1, misses: 1, loads: 1, fallbacks: 0, errors: 0 });
   });
 
   test('a hit comes back with real Dates and bigints', async () => {
@@ -53,8 +54,8 @@ describe('cache-aside', () => {
     await store.get(id);
     const hit = await store.get(id);
 
-    expect(hit?.updatedAt, 'decode entries through the schema: updatedAt should be a Date').toBeInstanceOf(Date);
-    expect(hit?.sizeBytes, 'sizeBytes should be the exact bigint').toBe(9007199254740993n);
+    expect(hit?.updatedAt, say({ en: 'decode entries through the schema: updatedAt should be a Date', ko: '항목은 스키마로 디코딩하세요: updatedAt은 Date여야 합니다' })).toBeInstanceOf(Date);
+    expect(hit?.sizeBytes, say({ en: 'sizeBytes should be the exact bigint', ko: 'sizeBytes는 정확한 bigint여야 합니다' })).toBe(9007199254740993n);
   });
 
   test('each value is written with a TTL of ttlSeconds ± jitter', async () => {
@@ -67,7 +68,7 @@ describe('cache-aside', () => {
     const ttls = await Promise.all(ids.map((id) => redis.client.pTTL(keys().user(id))));
     const expected = [54_000, 60_000, 63_000];
     ttls.forEach((ttl, i) => {
-      expect(ttl, `entry ${i + 1}: PX should be jitteredTtlMs(60 s, 0.1, random) = ${expected[i]}`).toBeLessThanOrEqual(expected[i]!);
+      expect(ttl, say({ en: `entry ${i + 1}: PX should be jitteredTtlMs(60 s, 0.1, random) = ${expected[i]}`, ko: `항목 ${i + 1}: PX는 jitteredTtlMs(60 s, 0.1, random) = ${expected[i]}여야 합니다` })).toBeLessThanOrEqual(expected[i]!);
       expect(ttl).toBeGreaterThan(expected[i]! - 2500);
     });
   });
@@ -82,9 +83,9 @@ describe('invalidation and write-through', () => {
     const updated = await store.update(id, { name: 'Ada Lovelace' });
 
     expect(updated.name).toBe('Ada Lovelace');
-    expect(await redis.client.exists(keys().user(id)), 'UserStore.update should invalidate (delete) the entry').toBe(0);
+    expect(await redis.client.exists(keys().user(id)), say({ en: 'UserStore.update should invalidate (delete) the entry', ko: 'UserStore.update는 항목을 무효화(삭제)해야 합니다' })).toBe(0);
     expect((await store.get(id))?.name).toBe('Ada Lovelace');
-    expect(reads(), 'the read after the update goes to the database').toBe(2);
+    expect(reads(), say({ en: 'the read after the update goes to the database', ko: '수정 뒤의 읽기는 데이터베이스로 가야 합니다' })).toBe(2);
   });
 
   test('deleting a user invalidates the entry: the next read is null', async () => {
@@ -94,7 +95,7 @@ describe('invalidation and write-through', () => {
 
     await store.delete(id);
 
-    expect(await store.get(id), 'a deleted user must not be served from the cache').toBeNull();
+    expect(await store.get(id), say({ en: 'a deleted user must not be served from the cache', ko: '지워진 사용자가 캐시에서 나오면 안 됩니다' })).toBeNull();
   });
 
   test('updating a video writes through: the next read is a hit with the new title', async () => {
@@ -105,10 +106,10 @@ describe('invalidation and write-through', () => {
     await store.update(id, { title: 'final.mp4' });
     const after = await store.get(id);
 
-    expect(after?.title, 'VideoStore.update should write the new value into the cache').toBe('final.mp4');
-    expect(reads(), 'write-through: no database read after the update').toBe(1);
+    expect(after?.title, say({ en: 'VideoStore.update should write the new value into the cache', ko: 'VideoStore.update는 새 값을 캐시에 써야 합니다' })).toBe('final.mp4');
+    expect(reads(), say({ en: 'write-through: no database read after the update', ko: '라이트 스루: 수정 뒤에 데이터베이스 읽기가 없어야 합니다' })).toBe(1);
     expect(cache.stats()).toMatchObject({ hits: 1, misses: 1 });
-    expect(await redis.client.pTTL(keys().video(id)), 'a written-through value has a TTL too').toBeGreaterThan(0);
+    expect(await redis.client.pTTL(keys().video(id)), say({ en: 'a written-through value has a TTL too', ko: '라이트 스루로 쓴 값에도 TTL이 있어야 합니다' })).toBeGreaterThan(0);
   });
 });
 
@@ -120,10 +121,10 @@ describe('negative caching', () => {
     expect(await store.get(missing)).toBeNull();
     expect(await store.get(missing)).toBeNull();
 
-    expect(reads(), 'the second lookup of a missing user is answered by the cache').toBe(1);
+    expect(reads(), say({ en: 'the second lookup of a missing user is answered by the cache', ko: '없는 사용자를 두 번째로 찾으면 캐시가 답해야 합니다' })).toBe(1);
     expect(cache.stats()).toMatchObject({ hits: 1, misses: 1 });
     const ttl = await redis.client.pTTL(keys().user(missing));
-    expect(ttl, 'a "not found" expires after negativeTtlSeconds (5 s), not the full TTL').toBeGreaterThan(0);
+    expect(ttl, say({ en: 'a "not found" expires after negativeTtlSeconds (5 s), not the full TTL', ko: '"없음"은 전체 TTL이 아니라 negativeTtlSeconds(5초) 뒤에 만료되어야 합니다' })).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(5000);
   });
 });

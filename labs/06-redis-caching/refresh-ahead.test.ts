@@ -7,6 +7,7 @@ import { CachedUser } from './records.ts';
 import { prismaUserSource } from './sources.ts';
 import { UserStore } from './user-store.ts';
 import { counted, gate, recordingLogger, seedUser } from './fixtures.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase();
 const redis = useRedis();
@@ -37,7 +38,7 @@ async function nearlyExpired(store: UserStore, leftMs: number) {
 
 const refreshed = (id: number) =>
   waitFor(async () => (await redis.client.pTTL(keys().user(id))) > 50_000, {
-    message: 'the background refresh should rewrite the entry with a fresh 60 s TTL',
+    message: say({ en: 'the background refresh should rewrite the entry with a fresh 60 s TTL', ko: '백그라운드 리프레시는 새 60초 TTL로 항목을 다시 써야 합니다' }),
   });
 
 describe('refresh-ahead', () => {
@@ -48,9 +49,9 @@ describe('refresh-ahead', () => {
     const served = await store.get(id);
     await refreshed(id);
 
-    expect(served?.name, 'the request gets the cached value, without waiting for the refresh').toBe('Ada');
-    expect((await store.get(id))?.name, 'after the refresh the new name is cached').toBe('Ada Lovelace');
-    expect(reads(), 'one load for the miss, one for the refresh').toBe(2);
+    expect(served?.name, say({ en: 'the request gets the cached value, without waiting for the refresh', ko: '요청은 리프레시를 기다리지 않고 캐시된 값을 받아야 합니다' })).toBe('Ada');
+    expect((await store.get(id))?.name, say({ en: 'after the refresh the new name is cached', ko: '리프레시 뒤에는 새 이름이 캐시되어 있어야 합니다' })).toBe('Ada Lovelace');
+    expect(reads(), say({ en: 'one load for the miss, one for the refresh', ko: 'miss에 load 하나, 리프레시에 하나' })).toBe(2);
     expect(cache.stats()).toMatchObject({ hits: 2, misses: 1, refreshes: 1, refreshFailures: 0 });
   });
 
@@ -60,7 +61,7 @@ describe('refresh-ahead', () => {
 
     expect((await store.get(id))?.name).toBe('Ada');
 
-    expect(reads(), '30 s left of 60 s is above the 20 % threshold: no refresh').toBe(1);
+    expect(reads(), say({ en: '30 s left of 60 s is above the 20 % threshold: no refresh', ko: '60초 중 30초 남음은 20 % 임계값보다 위입니다: 리프레시 없음' })).toBe(1);
     expect(cache.stats().refreshes).toBe(0);
   });
 
@@ -74,14 +75,14 @@ describe('refresh-ahead', () => {
 
     for (let i = 0; i < 5; i++) {
       // A hit never waits for the database; one that does would hang on the gate until the test's timeout.
-      const hit = await withDeadline(store.get(id), 2000, `hit ${i + 1} should be served from the cache, not wait for the hanging refresh`);
-      expect(hit?.name, `hit ${i + 1} is served from the cache`).toBe('Ada');
+      const hit = await withDeadline(store.get(id), 2000, say({ en: `hit ${i + 1} should be served from the cache, not wait for the hanging refresh`, ko: `적중 ${i + 1}은(는) 멈춘 리프레시를 기다리지 말고 캐시에서 나와야 합니다` }));
+      expect(hit?.name, say({ en: `hit ${i + 1} is served from the cache`, ko: `적중 ${i + 1}은(는) 캐시에서 나옵니다` })).toBe('Ada');
     }
     const whileRefreshing = reads();
     hold.open();
     await refreshed(id);
 
-    expect(whileRefreshing, 'five hits during one slow refresh must not start five refreshes').toBe(2);
+    expect(whileRefreshing, say({ en: 'five hits during one slow refresh must not start five refreshes', ko: '느린 리프레시 하나가 도는 동안의 적중 다섯 번이 리프레시 다섯 개를 시작하면 안 됩니다' })).toBe(2);
     expect(cache.stats().refreshes).toBe(1);
   });
 
@@ -91,15 +92,15 @@ describe('refresh-ahead', () => {
     });
     const id = await nearlyExpired(store, 5_000);
 
-    expect((await store.get(id))?.name, 'a failing refresh must not fail the request').toBe('Ada');
-    await waitFor(() => cache.stats().refreshFailures === 1, { message: 'the refresh failure should be counted in stats().refreshFailures' });
+    expect((await store.get(id))?.name, say({ en: 'a failing refresh must not fail the request', ko: '실패한 리프레시가 요청을 실패시키면 안 됩니다' })).toBe('Ada');
+    await waitFor(() => cache.stats().refreshFailures === 1, { message: say({ en: 'the refresh failure should be counted in stats().refreshFailures', ko: '리프레시 실패는 stats().refreshFailures에 세어야 합니다' }) });
 
     const report = log.messages.find((m) => m.details.key === keys().user(id));
-    expect(report, 'log the failed refresh through options.logger.warn(message, { key, error })').toBeDefined();
+    expect(report, say({ en: 'log the failed refresh through options.logger.warn(message, { key, error })', ko: '실패한 리프레시는 options.logger.warn(message, { key, error })로 로그를 남기세요' })).toBeDefined();
     expect((report!.details.error as Error).message).toBe('database is down');
-    expect((await store.get(id))?.name, 'still served from the cache').toBe('Ada');
+    expect((await store.get(id))?.name, say({ en: 'still served from the cache', ko: '여전히 캐시에서 나옵니다' })).toBe('Ada');
     await refreshed(id);
-    expect((await store.get(id))?.name, 'the second refresh succeeded').toBe('Ada Lovelace');
+    expect((await store.get(id))?.name, say({ en: 'the second refresh succeeded', ko: '두 번째 리프레시는 성공했습니다' })).toBe('Ada Lovelace');
     expect(cache.stats()).toMatchObject({ refreshes: 2, refreshFailures: 1 });
   });
 });

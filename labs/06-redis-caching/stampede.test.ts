@@ -9,6 +9,7 @@ import { prismaUserSource, prismaVideoSource, type VideoSource } from './sources
 import { UserStore } from './user-store.ts';
 import { VideoStore } from './video-store.ts';
 import { counted, gate, recordingLogger, seedUser, seedVideo } from './fixtures.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase();
 const redis = useRedis();
@@ -43,14 +44,14 @@ describe('stampede protection', () => {
     const { store, cache } = videoStore(redis.client, reading.source);
 
     const requests = Array.from({ length: 100 }, () => store.get(id));
-    await waitFor(() => reading.reads() >= 1, { message: 'one request should reach the database' });
+    await waitFor(() => reading.reads() >= 1, { message: say({ en: 'one request should reach the database', ko: '요청 하나가 데이터베이스에 닿아야 합니다' }) });
     hold.open();
     const results = await Promise.all(requests);
 
-    expect(reading.reads(), '100 concurrent misses must become one database read').toBe(1);
-    expect(new Set(results.map((v) => v?.title)), 'every request gets the video').toEqual(new Set(['popular.mp4']));
-    expect(cache.stats(), 'every request counts as a miss; one load').toMatchObject({ misses: 100, hits: 0, loads: 1 });
-    expect(cache.stats().lockWaits, 'callers in one process should share one lookup (single-flight), not queue on the Redis lock').toBe(0);
+    expect(reading.reads(), say({ en: '100 concurrent misses must become one database read', ko: '동시에 일어난 miss 100개는 데이터베이스 읽기 하나가 되어야 합니다' })).toBe(1);
+    expect(new Set(results.map((v) => v?.title)), say({ en: 'every request gets the video', ko: '모든 요청이 영상을 받아야 합니다' })).toEqual(new Set(['popular.mp4']));
+    expect(cache.stats(), say({ en: 'every request counts as a miss; one load', ko: '모든 요청은 miss로 세고, load는 하나' })).toMatchObject({ misses: 100, hits: 0, loads: 1 });
+    expect(cache.stats().lockWaits, say({ en: 'callers in one process should share one lookup (single-flight), not queue on the Redis lock', ko: '한 프로세스 안의 호출자들은 Redis 잠금에 줄 서지 말고 조회 하나를 나눠 써야 합니다(single-flight)' })).toBe(0);
   });
 
   test('two cache instances with their own clients rebuild a missing key once (Redis lock)', async () => {
@@ -61,18 +62,18 @@ describe('stampede protection', () => {
     const b = videoStore(other, reading.source);
 
     const fromA = Array.from({ length: 50 }, () => a.store.get(id));
-    await waitFor(() => reading.reads() >= 1, { message: 'instance A should start loading the video' });
+    await waitFor(() => reading.reads() >= 1, { message: say({ en: 'instance A should start loading the video', ko: '인스턴스 A가 영상을 읽기 시작해야 합니다' }) });
     const fromB = Array.from({ length: 50 }, () => b.store.get(id));
     await waitFor(() => reading.reads() > 1 || b.cache.stats().lockWaits > 0, {
-      message: 'instance B should either wait for the rebuild lock (stats().lockWaits) or read the database',
+      message: say({ en: 'instance B should either wait for the rebuild lock (stats().lockWaits) or read the database', ko: '인스턴스 B는 재구성 잠금을 기다리거나(stats().lockWaits) 데이터베이스를 읽어야 합니다' }),
     });
     hold.open();
     const results = await Promise.all([...fromA, ...fromB]);
 
-    expect(reading.reads(), 'B must wait for A (SET NX PX lock) instead of reading the database too').toBe(1);
+    expect(reading.reads(), say({ en: 'B must wait for A (SET NX PX lock) instead of reading the database too', ko: 'B는 데이터베이스를 함께 읽지 말고 A를 기다려야 합니다(SET NX PX 잠금)' })).toBe(1);
     expect(results.every((v) => v?.title === 'shared.mp4')).toBe(true);
-    expect(b.cache.stats(), "B served its 50 requests from A's rebuild after one wait").toMatchObject({ misses: 50, lockWaits: 1, loads: 0 });
-    expect(await redis.client.exists(lockKeyFor(keys().video(id))), 'the rebuild lock is released afterwards').toBe(0);
+    expect(b.cache.stats(), say({ en: "B served its 50 requests from A's rebuild after one wait", ko: 'B는 한 번 기다린 뒤 A가 재구성한 값으로 요청 50개에 답했습니다' })).toMatchObject({ misses: 50, lockWaits: 1, loads: 0 });
+    expect(await redis.client.exists(lockKeyFor(keys().video(id))), say({ en: 'the rebuild lock is released afterwards', ko: '재구성 잠금은 끝나면 풀려야 합니다' })).toBe(0);
   });
 
   test('a rebuild that fails fails its waiting requests, releases the lock, and the next read tries again', async () => {
@@ -84,9 +85,9 @@ describe('stampede protection', () => {
 
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => store.get(id)));
 
-    expect(results.every((r) => r.status === 'rejected'), 'the error reaches every request that shared the load').toBe(true);
-    expect(await redis.client.exists(lockKeyFor(keys().video(id))), 'release the lock in a finally block').toBe(0);
-    expect((await store.get(id))?.title, 'the failure is not cached: the next read loads again').toBe('flaky.mp4');
+    expect(results.every((r) => r.status === 'rejected'), say({ en: 'the error reaches every request that shared the load', ko: '오류는 load를 나눈 모든 요청에 전달되어야 합니다' })).toBe(true);
+    expect(await redis.client.exists(lockKeyFor(keys().video(id))), say({ en: 'release the lock in a finally block', ko: '잠금은 finally 블록에서 푸세요' })).toBe(0);
+    expect((await store.get(id))?.title, say({ en: 'the failure is not cached: the next read loads again', ko: '실패는 캐시되지 않습니다: 다음 읽기는 다시 load해야 합니다' })).toBe('flaky.mp4');
     expect(reading.reads()).toBe(2);
   });
 
@@ -120,11 +121,11 @@ describe('stampede protection', () => {
     await held.loaded; // the read has the old row in hand
     await writer.update(id, { name: 'Grace' }); // commits, then invalidates
     held.release();
-    expect((await read)?.name, 'the read that started first may return the old name').toBe('Ada');
+    expect((await read)?.name, say({ en: 'the read that started first may return the old name', ko: '먼저 시작한 읽기는 옛 이름을 돌려줘도 됩니다' })).toBe('Ada');
 
     expect(
       (await writer.get(id))?.name,
-      'the old row was stored after the update: invalidate() must delete the lock too (it is the lease of the read in flight), and the read must store its row only while it still holds that lock (setIfLockHeld)',
+      say({ en: 'the old row was stored after the update: invalidate() must delete the lock too (it is the lease of the read in flight), and the read must store its row only while it still holds that lock (setIfLockHeld)', ko: '수정 뒤에 옛 행이 저장되었습니다: invalidate()는 잠금도 지워야 하고(진행 중인 읽기의 리스입니다), 읽기는 그 잠금을 아직 쥐고 있을 때만 행을 저장해야 합니다(setIfLockHeld)' }),
     ).toBe('Grace');
   });
 
@@ -144,7 +145,7 @@ describe('stampede protection', () => {
 
     expect(
       (await writer.get(id))?.title,
-      'the old row overwrote the written-through value: set() must delete the lock in the same MULTI as it writes, and a load stores its row only while it holds the lock',
+      say({ en: 'the old row overwrote the written-through value: set() must delete the lock in the same MULTI as it writes, and a load stores its row only while it holds the lock', ko: '옛 행이 라이트 스루한 값을 덮어썼습니다: set()은 쓰는 MULTI 안에서 잠금을 지워야 하고, load는 잠금을 쥐고 있을 때만 행을 저장합니다' }),
     ).toBe('final.mp4');
   });
 });
