@@ -137,10 +137,15 @@ export async function compareTasks(
     for (const fn of fns) await fn();
     warmCalls++;
   }
-  // The slowest calls of the warm-up are the cold ones: size by the second half only.
-  const half = performance.now();
-  for (let i = 0; i < Math.max(1, warmCalls >> 1); i++) for (const fn of fns) await fn();
-  const perCall = (performance.now() - half) / Math.max(1, warmCalls >> 1);
+  // The slowest calls of the warm-up are the cold ones: size by a second pass, and by its median
+  // pass (one stall of a loaded machine must not shrink every round to the minimum).
+  const passes: number[] = [];
+  for (let i = 0; i < Math.max(3, warmCalls >> 1); i++) {
+    const t0 = performance.now();
+    for (const fn of fns) await fn();
+    passes.push(performance.now() - t0);
+  }
+  const perCall = median(passes);
   const perRound = Math.max(minCalls, Math.min(5000, Math.floor(budgetMs / Math.max(0.001, perCall))));
 
   const order = names.map((_, t) => t);
