@@ -8,6 +8,7 @@ import { type CopyFlag, findCopies } from '../grader/copies.ts';
 import { canonicalTests, compareTests, hashes, hasEdits, onlyTests, packTests, TestsSourceError, testFilesIn } from '../grader/integrity.ts';
 import { toConsoleTable, toJunit, toMarkdown, type GradeReport, type LabGrade } from '../grader/report.ts';
 import { overallScore, scoreLab } from '../grader/score.ts';
+import { rerunNotRun } from '../grader/rerun.ts';
 import { unloadedAsFailed } from '../grader/unloaded.ts';
 import { createWorkspace, type Workspace } from '../grader/workspace.ts';
 import { type LabMeta, LabMetaSchema, ROOT } from '../labs/meta.ts';
@@ -100,7 +101,10 @@ async function grade(command: GradeCommand): Promise<number> {
     try {
       // The typecheck (seconds per lab) runs in a child process beside the tests, not after them.
       const typechecked = command.target === Target.STARTER ? typecheckInBackground(workspace.root, labs.flatMap(learnerFilesOf)) : Promise.resolve([]);
-      run = await runVitest({ root: workspace.root, project: command.target, filters: command.labs ? labs.map((l) => `labs/${l.id}/`) : [] });
+      const project = command.target;
+      run = await runVitest({ root: workspace.root, project, filters: command.labs ? labs.map((l) => `labs/${l.id}/`) : [] });
+      // A loop that never yields stopped its file's worker: the file's later tests get their own run.
+      run = await rerunNotRun(run, (file, testNamePattern) => runVitest({ root: workspace.root, project, filters: [file], testNamePattern }));
       typeErrors = await typechecked;
       // Messages name files by the workspace's throwaway path: name them relative to the checkout instead.
       const prefixes = [`${workspace.root}/`, `${path.relative(process.cwd(), workspace.root)}/`];
@@ -166,6 +170,9 @@ async function grade(command: GradeCommand): Promise<number> {
   console.log(`\n${toConsoleTable(report)}\n`);
   for (const lab of labGrades) for (const p of lab.problems) console.log(`${style.yellow('!')} ${lab.id}: ${p.kind} problem in ${p.file ?? lab.id}: ${summaryLine(p.message)}`);
   for (const lab of labGrades) for (const e of lab.typeErrors) console.log(`${style.yellow('!')} ${lab.id}: type error ${e}`);
+  for (const t of tests) {
+    if (t.failure?.stopped === 'stuck') console.log(`${style.yellow('!')} ${t.lab ?? t.file}: ${t.file}: ${summaryLine(t.failure.message)}`);
+  }
   for (const lab of labGrades) {
     for (const c of lab.copies) console.log(style.yellow(`! ${lab.id}: ${c.file} is ${c.identical ? 'identical' : `${Math.round(c.similarity * 100)}% similar`} to the reference solution (reported only)`));
   }

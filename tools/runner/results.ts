@@ -42,6 +42,11 @@ export interface TestFailure {
   testLine?: number;
   /** True when the test never ran because a `beforeAll` hook of its suite threw. */
   inHook?: boolean;
+  /**
+   * The watchdog stopped the test worker (tools/runner/watchdog.ts): `stuck` for the test (or
+   * hook) that never finished, `not-run` for the tests of the file it took with it.
+   */
+  stopped?: 'stuck' | 'not-run';
 }
 
 export interface TestOutcome {

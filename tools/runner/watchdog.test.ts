@@ -55,6 +55,7 @@ describe('the watchdog', () => {
       /"spins" (did not finish within|kept its test worker busy for) \d+ s.*loop that never yields/s,
     );
     expect(byName.get('comes after')?.failure?.message).toMatch(/not run: .*"spins" never finished/);
+    expect([byName.get('spins')?.failure?.stopped, byName.get('comes after')?.failure?.stopped]).toEqual(['stuck', 'not-run']);
     expect(byName.get('other file')?.state).toBe(TestState.PASSED);
     // A loop at a module's top level: the file becomes a load problem the grader counts as failed.
     expect(report.problems).toEqual([

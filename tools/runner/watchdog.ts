@@ -168,12 +168,10 @@ export function explainStopped(
     if (!worker) return t;
     const done = worker.done.find((d) => d.test === t.fullName);
     if (done && !done.failed) return { ...t, state: TestState.PASSED };
-    const message = done
-      ? 'failed (its details were lost when the test worker was stopped)'
-      : worker.phase !== 'test' || worker.test === t.fullName
-        ? stoppedMessage(worker)
-        : `not run: the test worker was stopped after "${worker.test}" never finished`;
-    return { ...t, state: TestState.FAILED, failure: { message } };
+    if (done) return { ...t, state: TestState.FAILED, failure: { message: 'failed (its details were lost when the test worker was stopped)' } };
+    const stuck = worker.phase !== 'test' || worker.test === t.fullName;
+    const message = stuck ? stoppedMessage(worker) : `not run: the test worker was stopped after "${worker.test}" never finished`;
+    return { ...t, state: TestState.FAILED, failure: { message, stopped: stuck ? ('stuck' as const) : ('not-run' as const) } };
   });
   for (const worker of stopped) {
     const file = relativeTo(root, worker.testFile);
