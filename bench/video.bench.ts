@@ -284,16 +284,23 @@ async function progressLatency(ctx: BenchContext, dir: string): Promise<void> {
     const ticket = (await post('/ws-ticket', token)).ticket as string;
     ws = new WebSocket(`${app.wsUrl}?ticket=${encodeURIComponent(ticket)}`, { origin: app.url });
     ws.on('error', () => {});
-    await withDeadline(once(ws, 'message'), 10_000, 'the welcome message');
+    const [welcome] = (await withDeadline(once(ws, 'message'), 10_000, 'the welcome message')) as [WebSocket.RawData];
+    const { userId } = JSON.parse(welcome.toString()) as { userId: number };
     const received: Array<{ at: number; n: JobProgressNotification }> = [];
+    let subscribed = () => {};
     let wake = () => {};
     ws.on('message', (raw) => {
       const at = now();
       const message = JSON.parse(raw.toString()) as { type: string; name?: string; data?: unknown };
+      if (message.type === 'subscribed') subscribed();
       const n = message.type === 'event' ? parseNotification({ name: message.name!, data: message.data }) : null;
       if (n) received.push({ at, n });
       wake();
     });
+    // As the dashboard does: job progress arrives on the user's own stream (lab 10's relay).
+    const ready = new Promise<void>((resolve) => (subscribed = resolve));
+    ws.send(JSON.stringify({ type: 'subscribe', stream: `user:${userId}`, id: 'me' }));
+    await withDeadline(ready, 10_000, 'the answer to subscribe to the user stream');
 
     const prisma = createPrismaClient(ctx.services.databaseUrl);
     const clip = await prisma.video.findFirstOrThrow({ where: { title: DEMO_CLIP_TITLE }, select: { id: true, sourcePath: true } });
