@@ -293,14 +293,17 @@ export class ChatServer {
       dropped: 0,
       closing: false,
     };
-    // TODO: add conn to this.registry.
+    // TODO: make the connection known, so rooms, dms and stats can find it. Trap: one user may have
+    //       several tabs open; a new tab must not hide the older one.
     if (!this.userBuckets.has(conn.userId)) this.userBuckets.set(conn.userId, new TokenBucket(this.userRateLimit, performance.now()));
     ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
-    // TODO: on 'pong', mark conn.isAlive = true (the heartbeat reads it).
+    // TODO: the heartbeat (tick) needs to know this peer answered its last ping. Contract: the flag it
+    //       reads starts true and is set again by every answer, never by an incoming message.
     // ws reports protocol errors here (e.g. WS_ERR_UNSUPPORTED_MESSAGE_LENGTH) and closes the socket itself.
     ws.on('error', (error: Error & { code?: string }) => this.log.warn('ws.error', { connectionId: conn.id, code: error.code }));
     ws.once('close', (code) => {
-      // TODO: remove conn from this.registry (every room, every map).
+      // TODO: forget this connection everywhere it was recorded. Trap: an empty room or a user with
+      //       no socket left is a leak too (lab 12 counts them).
       if (this.registry.connectionsOf(conn.userId).size === 0) this.userBuckets.delete(conn.userId);
       this.log.info('ws.closed', { connectionId: conn.id, userId: conn.userId, code });
     });
@@ -323,24 +326,25 @@ export class ChatServer {
     const id = msg.id === undefined ? {} : { id: msg.id };
     switch (msg.type) {
       case 'join':
-        // TODO: a new room past this.maxRooms -> error ErrorCode.ROOM_LIMIT. Else registry.join and
-        //       reply { type: 'joined', room, ...id }.
+        // TODO: membership, acknowledged with the protocol's 'joined' reply (echo the id). Contract:
+        //       a room that does not exist yet counts against this.maxRooms (ErrorCode.ROOM_LIMIT);
+        //       joining a room you are already in is not an error.
         throw new Error('Not implemented yet: join (labs/07-websocket-server/chat-server.ts)');
       case 'leave':
-        // TODO: registry.leave and reply { type: 'left', room, ...id } (also when it was not a member).
+        // TODO: the reverse of join, acknowledged with 'left'. Contract: leaving a room you are not in
+        //       is still acknowledged (it is already the state the client asked for).
         throw new Error('Not implemented yet: leave (labs/07-websocket-server/chat-server.ts)');
       case 'say':
-        // TODO: not a member of msg.room -> error ErrorCode.NOT_IN_ROOM.
-        // TODO: encode { type: 'message', room, from: conn.userId, text, ...id } once (Buffer.from(encode(...)))
-        //       and this.broadcast it, leaving out conn when msg.excludeSelf.
+        // TODO: only members speak in a room (ErrorCode.NOT_IN_ROOM otherwise). The server, not the
+        //       client, says who it is from. Trap: a room of 1000 members should cost one encoding, not
+        //       1000; and excludeSelf means the sender gets no echo.
         throw new Error('Not implemented yet: say (labs/07-websocket-server/chat-server.ts)');
       case 'dm':
-        // TODO: first this.canDirectMessage(conn.userId, msg.to); false -> error ErrorCode.DM_NOT_ALLOWED
-        //       (before looking at who is online: the answer must not reveal presence).
-        // TODO: no connection for msg.to (registry.connectionsOf) -> error ErrorCode.USER_OFFLINE.
-        // TODO: send { type: 'dm', from: conn.userId, text, ...id } to EVERY connection of that user as NOT
-        //       essential (another user's traffic must never get a recipient closed with 4008);
-        //       delivered to none of them (send() returned false) -> error ErrorCode.RECIPIENT_BUSY.
+        // TODO: a direct message reaches every tab of the recipient. Contract, in this order: the
+        //       policy refuses (ErrorCode.DM_NOT_ALLOWED), the user has no socket (USER_OFFLINE), no tab
+        //       took it (RECIPIENT_BUSY). Traps: ask the policy before you look up who is online, or the
+        //       error reveals presence; another user's traffic is never essential for the recipient, so
+        //       it must not get them closed as a slow consumer.
         throw new Error('Not implemented yet: dm (labs/07-websocket-server/chat-server.ts)');
       case 'ping':
         return this.reply(conn, { type: 'pong', ...id });
@@ -464,11 +468,13 @@ export class ChatServer {
 
   private async shutdown(): Promise<void> {
     this.closing = true;
-    // TODO: stop the heartbeat (clearInterval).
+    // TODO: nothing this server started may keep running after close() (the heartbeat's timer keeps
+    //       the process alive and ticks on closed sockets).
     this.http.off('upgrade', this.upgradeListener);
     const httpClosed = this.ownsHttp ? new Promise<void>((resolve) => this.http.close(() => resolve())) : Promise.resolve();
-    // TODO: close every socket in this.wss.clients with CloseCode.GOING_AWAY and wait for all of them
-    //       (closeWithin terminates the ones that do not answer within this.shutdownTimeoutMs).
+    // TODO: tell every connected client the server is going away (so it reconnects elsewhere) and wait
+    //       until each socket is closed. Trap: a peer that stopped reading never answers the close
+    //       handshake; close() must still finish within this.shutdownTimeoutMs (see closeWithin).
     if (this.ownsHttp) this.http.closeAllConnections(); // idle keep-alive HTTP clients of /ws-ticket
     await httpClosed;
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));

@@ -4,6 +4,7 @@ import { decideSend, SendDecision } from './backpressure.ts';
 import { isOriginAllowed, isWebSocketUpgrade, readCredential } from './handshake.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { ConnectionRegistry } from './registry.ts';
+import { say } from '../../tools/testing/say.ts';
 
 describe('TokenBucket', () => {
   test('allows a burst of `capacity`, then refuses', () => {
@@ -11,7 +12,7 @@ describe('TokenBucket', () => {
 
     const taken = [1, 2, 3, 4].map(() => bucket.take(0));
 
-    expect(taken, 'capacity 3: three messages pass, the fourth is refused (rate-limit.ts)').toEqual([true, true, true, false]);
+    expect(taken, say({ en: 'capacity 3: three messages pass, the fourth is refused (rate-limit.ts)', ko: '용량 3: 메시지 셋은 통과하고 넷째는 거절되어야 합니다(rate-limit.ts)' })).toEqual([true, true, true, false]);
   });
 
   test('refills at `refillPerSecond`, never above capacity', () => {
@@ -23,9 +24,9 @@ describe('TokenBucket', () => {
     const again = bucket.take(250);
     const afterLongIdle = [bucket.take(60_000), bucket.take(60_000), bucket.take(60_000)];
 
-    expect(after250ms, 'one token should be back after 250 ms at 4 tokens/s').toBe(true);
-    expect(again, 'and only one').toBe(false);
-    expect(afterLongIdle, 'a long idle period refills to capacity (2), not more').toEqual([true, true, false]);
+    expect(after250ms, say({ en: 'one token should be back after 250 ms at 4 tokens/s', ko: '초당 토큰 4개면 250 ms 뒤에 토큰 하나가 돌아와야 합니다' })).toBe(true);
+    expect(again, say({ en: 'and only one', ko: '하나만 돌아와야 합니다' })).toBe(false);
+    expect(afterLongIdle, say({ en: 'a long idle period refills to capacity (2), not more', ko: '오래 쉬어도 용량(2)까지만 채워지고, 그 이상은 안 됩니다' })).toEqual([true, true, false]);
   });
 });
 
@@ -34,24 +35,24 @@ describe('decideSend (backpressure policy)', () => {
 
   test('sends while the buffer is below the soft limit', () => {
     expect(decideSend(0, 500, false, limits)).toBe(SendDecision.SEND);
-    expect(decideSend(1000, 500, false, limits), 'exactly at the soft limit is still fine').toBe(SendDecision.SEND);
+    expect(decideSend(1000, 500, false, limits), say({ en: 'exactly at the soft limit is still fine', ko: '소프트 한도와 딱 같으면 아직 괜찮습니다' })).toBe(SendDecision.SEND);
   });
 
   test('drops non-essential messages above the soft limit, keeps essential ones', () => {
-    expect(decideSend(1001, 500, false, limits), 'a broadcast to a lagging client is dropped').toBe(SendDecision.DROP);
-    expect(decideSend(1001, 500, true, limits), 'an essential message still goes out').toBe(SendDecision.SEND);
+    expect(decideSend(1001, 500, false, limits), say({ en: 'a broadcast to a lagging client is dropped', ko: '뒤처진 클라이언트에게 가는 브로드캐스트는 버려야 합니다' })).toBe(SendDecision.DROP);
+    expect(decideSend(1001, 500, true, limits), say({ en: 'an essential message still goes out', ko: '필수 메시지는 그래도 보내야 합니다' })).toBe(SendDecision.SEND);
   });
 
   test('disconnects when a message would pass the hard limit', () => {
     expect(decideSend(3600, 500, true, limits)).toBe(SendDecision.DISCONNECT);
-    expect(decideSend(3500, 500, true, limits), 'landing exactly on the hard limit is allowed').toBe(SendDecision.SEND);
+    expect(decideSend(3500, 500, true, limits), say({ en: 'landing exactly on the hard limit is allowed', ko: '하드 한도에 딱 닿는 것은 허용됩니다' })).toBe(SendDecision.SEND);
   });
 
   test('never disconnects for a non-essential message: one user\'s traffic must not close another\'s socket', () => {
     const small = { softLimitBytes: 1000, hardLimitBytes: 1200 };
 
-    expect(decideSend(900, 500, false, small), 'below the soft limit, but past the hard limit with this message: drop it').toBe(SendDecision.DROP);
-    expect(decideSend(5000, 500, false, small), 'far past the hard limit: still only a drop').toBe(SendDecision.DROP);
+    expect(decideSend(900, 500, false, small), say({ en: 'below the soft limit, but past the hard limit with this message: drop it', ko: '소프트 한도 아래지만 이 메시지로 하드 한도를 넘습니다: 버리세요' })).toBe(SendDecision.DROP);
+    expect(decideSend(5000, 500, false, small), say({ en: 'far past the hard limit: still only a drop', ko: '하드 한도를 한참 넘어도 버리기만 합니다' })).toBe(SendDecision.DROP);
   });
 });
 
@@ -67,8 +68,8 @@ describe('ConnectionRegistry', () => {
     registry.remove(tab1);
     const afterClosingOne = [...registry.connectionsOf(1)];
 
-    expect(both, 'Map<userId, socket> keeps only the last tab: use Map<userId, Set<connection>> (registry.ts)').toEqual([tab1, tab2]);
-    expect(afterClosingOne, 'closing one tab must not forget the other').toEqual([tab2]);
+    expect(both, say({ en: 'Map<userId, socket> keeps only the last tab: use Map<userId, Set<connection>> (registry.ts)', ko: 'Map<userId, socket>은 마지막 탭만 남깁니다: Map<userId, Set<connection>>을 쓰세요(registry.ts)' })).toEqual([tab1, tab2]);
+    expect(afterClosingOne, say({ en: 'closing one tab must not forget the other', ko: '탭 하나를 닫아도 다른 탭을 잊으면 안 됩니다' })).toEqual([tab2]);
   });
 
   test('join and leave track members; empty rooms and users are deleted', () => {
@@ -85,9 +86,9 @@ describe('ConnectionRegistry', () => {
     registry.leave(a, 'r');
     registry.remove(b);
 
-    expect([firstJoin, secondJoin], 'join() returns true only the first time').toEqual([true, false]);
+    expect([firstJoin, secondJoin], say({ en: 'join() returns true only the first time', ko: 'join()은 처음에만 true를 돌려줘야 합니다' })).toEqual([true, false]);
     expect(members).toEqual([a, b]);
-    expect(registry.stats(), 'after everyone left, no room and no user entry may remain').toEqual({ connections: 1, users: 1, rooms: 0 });
+    expect(registry.stats(), say({ en: 'after everyone left, no room and no user entry may remain', ko: '모두 나간 뒤에는 방 항목도 사용자 항목도 남으면 안 됩니다' })).toEqual({ connections: 1, users: 1, rooms: 0 });
   });
 
   test('remove() leaves every room and is idempotent', () => {
@@ -110,12 +111,12 @@ describe('handshake parsing', () => {
     const both = readCredential({ url: '/ws?ticket=t1', headers: { authorization: 'Bearer abc' } });
     const ticket = readCredential({ url: '/ws?ticket=t1', headers: {} });
 
-    expect(both, 'the Authorization header wins (handshake.ts)').toEqual({ kind: 'bearer', token: 'abc' });
+    expect(both, say({ en: 'the Authorization header wins (handshake.ts)', ko: 'Authorization 헤더가 이깁니다(handshake.ts)' })).toEqual({ kind: 'bearer', token: 'abc' });
     expect(ticket).toEqual({ kind: 'ticket', ticket: 't1' });
   });
 
   test('does not read a session token from the URL, nor a malformed header', () => {
-    expect(readCredential({ url: '/ws?token=abc', headers: {} }), 'a token in the URL ends up in logs: refuse it').toBeNull();
+    expect(readCredential({ url: '/ws?token=abc', headers: {} }), say({ en: 'a token in the URL ends up in logs: refuse it', ko: 'URL의 토큰은 로그에 남습니다: 거절하세요' })).toBeNull();
     expect(readCredential({ url: '/ws', headers: { authorization: 'Basic abc' } })).toBeNull();
     expect(readCredential({ url: '/ws', headers: { authorization: 'Bearer' } })).toBeNull();
   });
@@ -125,8 +126,8 @@ describe('handshake parsing', () => {
     const { 'sec-websocket-key': _key, ...noKey } = good.headers;
 
     expect(isWebSocketUpgrade(good)).toBe(true);
-    expect(isWebSocketUpgrade({ ...good, headers: noKey }), 'no Sec-WebSocket-Key: ws answers 400').toBe(false);
-    expect(isWebSocketUpgrade({ ...good, headers: { ...good.headers, 'sec-websocket-key': 'short' } }), 'a key must be 16 bytes in base64').toBe(false);
+    expect(isWebSocketUpgrade({ ...good, headers: noKey }), say({ en: 'no Sec-WebSocket-Key: ws answers 400', ko: 'Sec-WebSocket-Key가 없으면 ws는 400으로 답합니다' })).toBe(false);
+    expect(isWebSocketUpgrade({ ...good, headers: { ...good.headers, 'sec-websocket-key': 'short' } }), say({ en: 'a key must be 16 bytes in base64', ko: '키는 base64로 16바이트여야 합니다' })).toBe(false);
     expect(isWebSocketUpgrade({ ...good, headers: { ...good.headers, 'sec-websocket-version': '12' } })).toBe(false);
     expect(isWebSocketUpgrade({ ...good, method: 'POST' })).toBe(false);
   });

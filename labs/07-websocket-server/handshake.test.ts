@@ -8,6 +8,7 @@ import { sessionCacheKey, ticketKey } from './keys.ts';
 import { connect, handshakeStatus } from '../../tools/testing/ws-client.ts';
 import { captureLogger, createSession, rawStatus, requestTicket } from './test-kit.ts';
 import { CloseCode } from './protocol.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase();
 const redis = useRedis();
@@ -31,7 +32,7 @@ describe('session tokens (Authorization: Bearer)', () => {
 
     const client = await connect(wsUrl, { token });
 
-    expect(client.welcome, 'the first message should be { type: "welcome", userId, connectionId }').toEqual({
+    expect(client.welcome, say({ en: 'the first message should be { type: "welcome", userId, connectionId }', ko: '첫 메시지는 { type: "welcome", userId, connectionId }여야 합니다' })).toEqual({
       type: 'welcome',
       userId,
       connectionId: expect.any(String),
@@ -49,12 +50,12 @@ describe('session tokens (Authorization: Bearer)', () => {
       expired: await handshakeStatus(wsUrl, { token: expired.token }),
     };
 
-    expect(statuses, 'answer 401 in the upgrade handler instead of accepting and closing with 1008 (chat-server.ts)').toEqual({
+    expect(statuses, say({ en: 'answer 401 in the upgrade handler instead of accepting and closing with 1008 (chat-server.ts)', ko: '받아들인 뒤 1008로 닫지 말고, 업그레이드 핸들러에서 401로 답하세요(chat-server.ts)' })).toEqual({
       missing: 401,
       unknown: 401,
       expired: 401,
     });
-    expect(server!.stats().connections, 'a refused handshake must not leave a connection behind').toBe(0);
+    expect(server!.stats().connections, say({ en: 'a refused handshake must not leave a connection behind', ko: '거절된 핸드셰이크는 연결을 남기면 안 됩니다' })).toBe(0);
   });
 
   test('a session token in the URL is refused', async () => {
@@ -63,7 +64,7 @@ describe('session tokens (Authorization: Bearer)', () => {
 
     const status = await handshakeStatus(wsUrl, { query: `?token=${token}` });
 
-    expect(status, 'tokens in URLs end up in access logs: only Bearer headers and tickets count (handshake.ts)').toBe(401);
+    expect(status, say({ en: 'tokens in URLs end up in access logs: only Bearer headers and tickets count (handshake.ts)', ko: 'URL의 토큰은 접근 로그에 남습니다: Bearer 헤더와 티켓만 인정하세요(handshake.ts)' })).toBe(401);
   });
 
   test('the session is cached in Redis for its remaining lifetime, at most sessionCacheTtlMs', async () => {
@@ -75,9 +76,9 @@ describe('session tokens (Authorization: Bearer)', () => {
     const shortTtl = await redis.client.pTTL(sessionCacheKey(redis.prefix, short.token));
     const longTtl = await redis.client.pTTL(sessionCacheKey(redis.prefix, long.token));
 
-    expect(shortTtl, 'a session that ends in 20 s is cached for what is left of it, not a fixed TTL (session-auth.ts)').toBeGreaterThan(10_000);
+    expect(shortTtl, say({ en: 'a session that ends in 20 s is cached for what is left of it, not a fixed TTL (session-auth.ts)', ko: '20초 뒤에 끝나는 세션은 고정 TTL이 아니라 남은 시간만큼만 캐시해야 합니다(session-auth.ts)' })).toBeGreaterThan(10_000);
     expect(shortTtl).toBeLessThanOrEqual(20_000);
-    expect(longTtl, 'a long session is cached for at most sessionCacheTtlMs: a row deleted behind the cache stops working within that bound').toBeGreaterThan(50_000);
+    expect(longTtl, say({ en: 'a long session is cached for at most sessionCacheTtlMs: a row deleted behind the cache stops working within that bound', ko: '긴 세션도 최대 sessionCacheTtlMs만 캐시합니다: 캐시 뒤에서 지워진 행은 그 시간 안에 더는 통하지 않아야 합니다' })).toBeGreaterThan(50_000);
     expect(longTtl).toBeLessThanOrEqual(60_000);
   });
 
@@ -90,7 +91,7 @@ describe('session tokens (Authorization: Bearer)', () => {
     await db.pool.query('DELETE FROM sessions WHERE token = $1', [token]);
     const second = await connect(wsUrl, { token });
 
-    expect(second.welcome.userId, 'the second handshake should hit the Redis cache (the row is gone from the database)').toBe(userId);
+    expect(second.welcome.userId, say({ en: 'the second handshake should hit the Redis cache (the row is gone from the database)', ko: '두 번째 핸드셰이크는 Redis 캐시에서 찾아야 합니다(행은 데이터베이스에서 지워졌습니다)' })).toBe(userId);
     await second.close();
   });
 
@@ -101,7 +102,7 @@ describe('session tokens (Authorization: Bearer)', () => {
     const status = await handshakeStatus(wsUrl, { token });
 
     expect(status).toBe(401);
-    expect(await redis.client.exists(sessionCacheKey(redis.prefix, token)), 'nothing to cache for an expired session').toBe(0);
+    expect(await redis.client.exists(sessionCacheKey(redis.prefix, token)), say({ en: 'nothing to cache for an expired session', ko: '만료된 세션은 캐시할 것이 없습니다' })).toBe(0);
   });
 });
 
@@ -114,7 +115,7 @@ describe('tickets for browsers', () => {
     const ticket = String(issued.body.ticket);
     const client = await connect(wsUrl, { ticket, origin: APP_ORIGIN });
 
-    expect(issued.status, 'POST /ws-ticket should answer 201').toBe(201);
+    expect(issued.status, say({ en: 'POST /ws-ticket should answer 201', ko: 'POST /ws-ticket은 201로 답해야 합니다' })).toBe(201);
     expect(issued.body).toEqual({ ticket: expect.any(String), expiresInMs: 10_000 });
     expect(client.welcome.userId).toBe(userId);
     await client.close();
@@ -128,7 +129,7 @@ describe('tickets for browsers', () => {
     const first = await handshakeStatus(wsUrl, { ticket });
     const second = await handshakeStatus(wsUrl, { ticket });
 
-    expect([first, second], 'the second use of a ticket must fail: read and delete it in one step').toEqual([101, 401]);
+    expect([first, second], say({ en: 'the second use of a ticket must fail: read and delete it in one step', ko: '티켓을 두 번째로 쓰면 실패해야 합니다: 한 단계로 읽고 지우세요' })).toEqual([101, 401]);
   });
 
   test('an expired ticket is refused', async () => {
@@ -137,7 +138,7 @@ describe('tickets for browsers', () => {
     const ticket = String((await requestTicket(url, token)).body.ticket);
 
     await waitFor(async () => (await redis.client.exists(ticketKey(redis.prefix, ticket))) === 0, {
-      message: 'the ticket key should expire after ticketTtlMs (SET ... PX)',
+      message: say({ en: 'the ticket key should expire after ticketTtlMs (SET ... PX)', ko: '티켓 키는 ticketTtlMs 뒤에 만료되어야 합니다(SET ... PX)' }),
     });
 
     expect(await handshakeStatus(wsUrl, { ticket })).toBe(401);
@@ -152,8 +153,8 @@ describe('tickets for browsers', () => {
     const broken = await rawStatus(Number(port), `GET /ws?ticket=${encodeURIComponent(ticket)} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\r\n`);
     const fixed = await handshakeStatus(wsUrl, { ticket });
 
-    expect(broken, 'no Sec-WebSocket-Key: refuse with 400 bad_upgrade (isWebSocketUpgrade in handshake.ts)').toBe(400);
-    expect(fixed, 'check the upgrade BEFORE redeeming the ticket: it must still work once').toBe(101);
+    expect(broken, say({ en: 'no Sec-WebSocket-Key: refuse with 400 bad_upgrade (isWebSocketUpgrade in handshake.ts)', ko: 'Sec-WebSocket-Key가 없으면 400 bad_upgrade로 거절하세요(handshake.ts의 isWebSocketUpgrade)' })).toBe(400);
+    expect(fixed, say({ en: 'check the upgrade BEFORE redeeming the ticket: it must still work once', ko: '티켓을 쓰기 전에 업그레이드를 확인하세요: 티켓은 여전히 한 번 쓸 수 있어야 합니다' })).toBe(101);
   });
 
   test('/ws-ticket refuses a missing or unknown token', async () => {
@@ -181,11 +182,11 @@ describe('session revocation', () => {
     const afterwards = { handshake: await handshakeStatus(wsUrl, { token }), ticket: (await requestTicket(url, token)).status };
     phone.send({ type: 'ping' });
 
-    expect(closed.code, 'a revoked session\'s sockets close with CloseCode.SESSION_REVOKED').toBe(CloseCode.SESSION_REVOKED);
+    expect(closed.code, say({ en: 'a revoked session\'s sockets close with CloseCode.SESSION_REVOKED', ko: '폐기된 세션의 소켓은 CloseCode.SESSION_REVOKED로 닫혀야 합니다' })).toBe(CloseCode.SESSION_REVOKED);
     expect(closedCount).toBe(1);
-    expect(afterwards, 'the cached session must go with the row (SessionAuth.revokeSession deletes the cache key)').toEqual({ handshake: 401, ticket: 401 });
-    expect(await db.prisma.session.count({ where: { token } }), 'the row is deleted').toBe(0);
-    expect(await phone.next('the other device\'s pong'), 'another session of the same user is not touched').toEqual({ type: 'pong' });
+    expect(afterwards, say({ en: 'the cached session must go with the row (SessionAuth.revokeSession deletes the cache key)', ko: '캐시된 세션도 행과 함께 사라져야 합니다(SessionAuth.revokeSession이 캐시 키를 지웁니다)' })).toEqual({ handshake: 401, ticket: 401 });
+    expect(await db.prisma.session.count({ where: { token } }), say({ en: 'the row is deleted', ko: '행이 지워져야 합니다' })).toBe(0);
+    expect(await phone.next('the other device\'s pong'), say({ en: 'another session of the same user is not touched', ko: '같은 사용자의 다른 세션은 건드리지 않아야 합니다' })).toEqual({ type: 'pong' });
   });
 
   test('a ticket issued before the revocation cannot be redeemed after it', async () => {
@@ -195,7 +196,7 @@ describe('session revocation', () => {
 
     await server!.auth.revokeSession(token);
 
-    expect(await handshakeStatus(wsUrl, { ticket }), 'a ticket is a copy of the session: revoking the session revokes it (revokedSessionKey)').toBe(401);
+    expect(await handshakeStatus(wsUrl, { ticket }), say({ en: 'a ticket is a copy of the session: revoking the session revokes it (revokedSessionKey)', ko: '티켓은 세션의 사본입니다: 세션을 폐기하면 티켓도 폐기됩니다(revokedSessionKey)' })).toBe(401);
   });
 });
 
@@ -208,9 +209,9 @@ describe('origin allow-list', () => {
     const ticket = await requestTicket(url, token, 'http://evil.test');
     const allowed = await handshakeStatus(wsUrl, { token, origin: APP_ORIGIN });
 
-    expect(socket, 'browsers do not apply CORS to WebSockets: check Origin in the upgrade handler').toBe(403);
-    expect(ticket.status, '/ws-ticket refuses a foreign Origin too').toBe(403);
-    expect(allowed, 'an allowed Origin connects').toBe(101);
+    expect(socket, say({ en: 'browsers do not apply CORS to WebSockets: check Origin in the upgrade handler', ko: '브라우저는 WebSocket에 CORS를 적용하지 않습니다: 업그레이드 핸들러에서 Origin을 확인하세요' })).toBe(403);
+    expect(ticket.status, say({ en: '/ws-ticket refuses a foreign Origin too', ko: '/ws-ticket도 다른 Origin을 거절해야 합니다' })).toBe(403);
+    expect(allowed, say({ en: 'an allowed Origin connects', ko: '허용된 Origin은 연결됩니다' })).toBe(101);
   });
 
   test('an allowed Origin gets CORS headers on /ws-ticket', async () => {
@@ -239,13 +240,13 @@ describe('logging', () => {
     await viaBearer.close();
     await viaTicket.close();
 
-    expect(log.text(), 'a log line contains the token: log ids and codes, never credentials or req.url').not.toContain(token);
-    expect(log.text(), 'a log line contains the ticket').not.toContain(ticket);
-    expect(log.lines.filter((l) => l.event === 'ws.connected').map((l) => l.fields.userId), 'log each accepted connection with its userId').toEqual([
+    expect(log.text(), say({ en: 'a log line contains the token: log ids and codes, never credentials or req.url', ko: '로그 줄에 토큰이 있습니다: id와 코드만 남기고, 자격 증명이나 req.url은 남기지 마세요' })).not.toContain(token);
+    expect(log.text(), say({ en: 'a log line contains the ticket', ko: '로그 줄에 티켓이 있습니다' })).not.toContain(ticket);
+    expect(log.lines.filter((l) => l.event === 'ws.connected').map((l) => l.fields.userId), say({ en: 'log each accepted connection with its userId', ko: '받아들인 연결마다 userId와 함께 로그를 남기세요' })).toEqual([
       userId,
       userId,
     ]);
-    expect(log.lines.filter((l) => l.event === 'ws.rejected').map((l) => l.fields.code), 'log each refusal with its code').toEqual([
+    expect(log.lines.filter((l) => l.event === 'ws.rejected').map((l) => l.fields.code), say({ en: 'log each refusal with its code', ko: '거절마다 코드와 함께 로그를 남기세요' })).toEqual([
       'invalid_credential',
       'invalid_credential',
       'missing_credential',

@@ -7,6 +7,7 @@ import { startChatServer, type ChatServer, type ChatServerOptions } from './chat
 import { CloseCode, ErrorCode } from './protocol.ts';
 import { connect, handshakeStatus, type TestClient } from '../../tools/testing/ws-client.ts';
 import { createSession } from './test-kit.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase();
 const redis = useRedis();
@@ -33,7 +34,7 @@ async function user(wsUrl: string) {
 
 async function join(client: TestClient, room: string) {
   client.send({ type: 'join', room });
-  expect(await client.next(`"joined" for ${room}`), `join should be acknowledged with { type: "joined", room }`).toEqual({ type: 'joined', room });
+  expect(await client.next(`"joined" for ${room}`), say({ en: `join should be acknowledged with { type: "joined", room }`, ko: `join에는 { type: "joined", room }으로 답해야 합니다` })).toEqual({ type: 'joined', room });
 }
 
 describe('rooms', () => {
@@ -53,7 +54,7 @@ describe('rooms', () => {
     const expected = { type: 'message', room: 'r1', from: alice.userId, text: 'hi', id: 'm1' };
     expect(toBob).toEqual(expected);
     expect(toAlice).toEqual(expected);
-    expect(carolNext, 'carol is in r2 only: the broadcast to r1 must not reach her').toEqual({ type: 'pong' });
+    expect(carolNext, say({ en: 'carol is in r2 only: the broadcast to r1 must not reach her', ko: 'carol은 r2에만 있습니다: r1으로 보낸 브로드캐스트가 carol에게 가면 안 됩니다' })).toEqual({ type: 'pong' });
   });
 
   test('excludeSelf skips the sender', async () => {
@@ -66,7 +67,7 @@ describe('rooms', () => {
     alice.send({ type: 'ping', id: 'after' });
 
     expect(await bob.next()).toMatchObject({ type: 'message', text: 'one' });
-    expect(await alice.next(), 'with excludeSelf the sender gets no echo, so its next message is the pong').toEqual({ type: 'pong', id: 'after' });
+    expect(await alice.next(), say({ en: 'with excludeSelf the sender gets no echo, so its next message is the pong', ko: 'excludeSelf면 보낸 쪽은 에코를 받지 않으므로 다음 메시지가 pong이어야 합니다' })).toEqual({ type: 'pong', id: 'after' });
   });
 
   test('sending into a room you have not joined is refused', async () => {
@@ -80,7 +81,7 @@ describe('rooms', () => {
     bob.send({ type: 'ping' });
 
     expect(reply).toEqual({ type: 'error', code: ErrorCode.NOT_IN_ROOM, message: expect.any(String), id: 's1' });
-    expect(await bob.next(), 'bob must not receive a message from a non-member').toEqual({ type: 'pong' });
+    expect(await bob.next(), say({ en: 'bob must not receive a message from a non-member', ko: 'bob은 멤버가 아닌 사람의 메시지를 받으면 안 됩니다' })).toEqual({ type: 'pong' });
   });
 
   test('leave stops delivery and an empty room is forgotten', async () => {
@@ -99,8 +100,8 @@ describe('rooms', () => {
     await alice.next();
 
     expect(left).toEqual({ type: 'left', room: 'r' });
-    expect(bobNext, 'bob left r: no more messages from it').toEqual({ type: 'pong' });
-    expect(server!.stats(), 'the room is empty, so it must be deleted from the registry').toEqual({ connections: 2, users: 2, rooms: 0 });
+    expect(bobNext, say({ en: 'bob left r: no more messages from it', ko: 'bob은 r을 나갔습니다: 더는 메시지가 오지 않아야 합니다' })).toEqual({ type: 'pong' });
+    expect(server!.stats(), say({ en: 'the room is empty, so it must be deleted from the registry', ko: '방이 비었으니 레지스트리에서 지워야 합니다' })).toEqual({ connections: 2, users: 2, rooms: 0 });
   });
 
   test('a connection may join at most maxRoomsPerConnection rooms', async () => {
@@ -123,7 +124,7 @@ describe('rooms', () => {
 
     await alice.close();
 
-    await waitFor(() => server!.stats().connections === 0, { message: 'the registry should forget a closed socket' });
+    await waitFor(() => server!.stats().connections === 0, { message: say({ en: 'the registry should forget a closed socket', ko: '레지스트리는 닫힌 소켓을 잊어야 합니다' }) });
     expect(server!.stats()).toEqual({ connections: 0, users: 0, rooms: 0 });
   });
 });
@@ -139,7 +140,7 @@ describe('direct messages', () => {
     alice.send({ type: 'dm', to: bob.userId, text: 'psst' });
 
     const expected = { type: 'dm', from: alice.userId, text: 'psst' };
-    expect(await bob.next('the DM in tab 1'), 'Map<userId, socket> loses the first tab: keep a Set per user').toEqual(expected);
+    expect(await bob.next('the DM in tab 1'), say({ en: 'Map<userId, socket> loses the first tab: keep a Set per user', ko: 'Map<userId, socket>은 첫 탭을 잃습니다: 사용자마다 Set을 두세요' })).toEqual(expected);
     expect(await bobTab2.next('the DM in tab 2')).toEqual(expected);
   });
 
@@ -151,7 +152,7 @@ describe('direct messages', () => {
     clients.push(bobTab2);
 
     await bobTab2.close();
-    await waitFor(() => server!.stats().connections === 2, { message: 'the closed tab should be forgotten' });
+    await waitFor(() => server!.stats().connections === 2, { message: say({ en: 'the closed tab should be forgotten', ko: '닫힌 탭은 잊혀야 합니다' }) });
     alice.send({ type: 'dm', to: bob.userId, text: 'still there?' });
 
     expect(await bob.next()).toEqual({ type: 'dm', from: alice.userId, text: 'still there?' });
@@ -177,14 +178,14 @@ describe('direct messages', () => {
     const toOffline = await alice.next('the answer to a dm to an offline user');
     bob.send({ type: 'ping' });
 
-    expect(toOnline, 'ask the policy before looking up the recipient: the answer must not reveal who is online').toEqual({
+    expect(toOnline, say({ en: 'ask the policy before looking up the recipient: the answer must not reveal who is online', ko: '받는 사람을 찾기 전에 정책에 물으세요: 답이 누가 접속해 있는지 드러내면 안 됩니다' })).toEqual({
       type: 'error',
       code: ErrorCode.DM_NOT_ALLOWED,
       message: expect.any(String),
       id: 'online',
     });
     expect(toOffline).toMatchObject({ type: 'error', code: ErrorCode.DM_NOT_ALLOWED, id: 'offline' });
-    expect(await bob.next(), 'a refused dm is not delivered').toEqual({ type: 'pong' });
+    expect(await bob.next(), say({ en: 'a refused dm is not delivered', ko: '거절된 DM은 전달되지 않아야 합니다' })).toEqual({ type: 'pong' });
   });
 });
 
@@ -202,7 +203,7 @@ describe('bad input', () => {
 
     expect(
       replies.map((r) => (r.type === 'error' ? r.code : r.type)),
-      'each bad frame gets one error reply with its code, in order, and the ping still works (chat-server.ts onMessage)',
+      say({ en: 'each bad frame gets one error reply with its code, in order, and the ping still works (chat-server.ts onMessage)', ko: '잘못된 프레임마다 코드가 담긴 오류 응답 하나를 순서대로 보내고, ping은 여전히 동작해야 합니다(chat-server.ts onMessage)' }),
     ).toEqual([ErrorCode.BAD_JSON, ErrorCode.BINARY_FRAME, ErrorCode.UNKNOWN_TYPE, ErrorCode.INVALID_MESSAGE, 'pong']);
   });
 
@@ -214,10 +215,10 @@ describe('bad input', () => {
 
     alice.send({ type: 'say', room: 'r', text: 'x'.repeat(2000) });
     const closed = await alice.waitClosed('close code 1009');
-    await waitFor(() => server!.stats().connections === 1, { message: 'the closed socket should leave the registry' });
+    await waitFor(() => server!.stats().connections === 1, { message: say({ en: 'the closed socket should leave the registry', ko: '닫힌 소켓은 레지스트리에서 빠져야 합니다' }) });
     bob.send({ type: 'say', room: 'r', text: 'still here' });
 
-    expect(closed.code, 'set maxPayload on the WebSocketServer: ws closes with 1009 for you').toBe(CloseCode.MESSAGE_TOO_BIG);
+    expect(closed.code, say({ en: 'set maxPayload on the WebSocketServer: ws closes with 1009 for you', ko: 'WebSocketServer에 maxPayload를 정하세요: ws가 1009로 닫아 줍니다' })).toBe(CloseCode.MESSAGE_TOO_BIG);
     expect(await bob.next()).toMatchObject({ type: 'message', text: 'still here' });
     expect(server!.stats()).toEqual({ connections: 1, users: 1, rooms: 1 });
   });
@@ -235,13 +236,13 @@ describe('bad input', () => {
     const delivered = [await bob.next(), await bob.next()];
     bob.send({ type: 'say', room: 'r', text: 'calm' });
 
-    expect(replies.map((r) => r.code), '2 tokens left: 2 messages pass, the next 4 get rate_limited').toEqual(Array(4).fill(ErrorCode.RATE_LIMITED));
-    expect(closed.code, 'the 5th violation in a row closes with CloseCode.RATE_LIMITED').toBe(CloseCode.RATE_LIMITED);
+    expect(replies.map((r) => r.code), say({ en: '2 tokens left: 2 messages pass, the next 4 get rate_limited', ko: '토큰 2개 남음: 메시지 2개는 통과하고, 다음 4개는 rate_limited를 받아야 합니다' })).toEqual(Array(4).fill(ErrorCode.RATE_LIMITED));
+    expect(closed.code, say({ en: 'the 5th violation in a row closes with CloseCode.RATE_LIMITED', ko: '연달아 다섯 번째 위반이면 CloseCode.RATE_LIMITED로 닫아야 합니다' })).toBe(CloseCode.RATE_LIMITED);
     expect(delivered.map((m) => m.text)).toEqual(['spam 0', 'spam 1']);
-    expect(await bob.next(), 'bob keeps working').toMatchObject({ type: 'message', text: 'calm' });
-    expect(bob.pending, 'nothing past the limit may reach the room').toEqual([]);
-    await waitFor(() => server!.stats().connections === 1, { message: 'the closed flooder should leave the registry' });
-    expect(server!.stats(), 'no state left behind by the flooder').toEqual({ connections: 1, users: 1, rooms: 1 });
+    expect(await bob.next(), say({ en: 'bob keeps working', ko: 'bob은 계속 동작해야 합니다' })).toMatchObject({ type: 'message', text: 'calm' });
+    expect(bob.pending, say({ en: 'nothing past the limit may reach the room', ko: '한도를 넘은 것은 방에 닿으면 안 됩니다' })).toEqual([]);
+    await waitFor(() => server!.stats().connections === 1, { message: say({ en: 'the closed flooder should leave the registry', ko: '닫힌 폭주 클라이언트는 레지스트리에서 빠져야 합니다' }) });
+    expect(server!.stats(), say({ en: 'no state left behind by the flooder', ko: '폭주 클라이언트가 남긴 상태가 없어야 합니다' })).toEqual({ connections: 1, users: 1, rooms: 1 });
   });
 });
 
@@ -255,12 +256,12 @@ describe('connection limits', () => {
     const third = await handshakeStatus(wsUrl, { token: session.token });
     const other = await user(wsUrl);
     await tabs[0]!.close();
-    await waitFor(() => server!.stats().connections === 2, { message: 'the closed tab should leave the registry' });
+    await waitFor(() => server!.stats().connections === 2, { message: say({ en: 'the closed tab should leave the registry', ko: '닫힌 탭은 레지스트리에서 빠져야 합니다' }) });
     const again = await handshakeStatus(wsUrl, { token: session.token });
 
-    expect(third, 'the third socket of one user is refused before the upgrade (chat-server.ts onUpgrade)').toBe(429);
-    expect(other.welcome.userId, 'the cap is per user: others still connect').toBe(other.userId);
-    expect(again, 'a closed tab frees its slot').toBe(101);
+    expect(third, say({ en: 'the third socket of one user is refused before the upgrade (chat-server.ts onUpgrade)', ko: '한 사용자의 세 번째 소켓은 업그레이드 전에 거절되어야 합니다(chat-server.ts onUpgrade)' })).toBe(429);
+    expect(other.welcome.userId, say({ en: 'the cap is per user: others still connect', ko: '상한은 사용자마다입니다: 다른 사람은 여전히 연결됩니다' })).toBe(other.userId);
+    expect(again, say({ en: 'a closed tab frees its slot', ko: '닫힌 탭은 자리를 돌려줘야 합니다' })).toBe(101);
   });
 
   test('one address past maxConnectionsPerIp gets 429 before any credential is checked', async () => {
@@ -271,7 +272,7 @@ describe('connection limits', () => {
 
     const statuses = [await handshakeStatus(wsUrl, { token: session.token }), await handshakeStatus(wsUrl)];
 
-    expect(statuses, 'the third socket from 127.0.0.1 is refused, with or without a credential').toEqual([429, 429]);
+    expect(statuses, say({ en: 'the third socket from 127.0.0.1 is refused, with or without a credential', ko: '127.0.0.1에서 온 세 번째 소켓은 자격 증명이 있든 없든 거절되어야 합니다' })).toEqual([429, 429]);
   });
 
   test('the message rate is limited per user too: more tabs do not mean more messages', async () => {
@@ -289,6 +290,6 @@ describe('connection limits', () => {
       }
     }
 
-    expect(answers, 'two tabs share the user\'s 4 messages: the 5th and 6th get rate_limited').toEqual(['pong', 'pong', 'pong', 'pong', 'rate_limited', 'rate_limited']);
+    expect(answers, say({ en: 'two tabs share the user\'s 4 messages: the 5th and 6th get rate_limited', ko: '두 탭이 사용자의 메시지 4개를 나눠 씁니다: 5번째와 6번째는 rate_limited를 받아야 합니다' })).toEqual(['pong', 'pong', 'pong', 'pong', 'rate_limited', 'rate_limited']);
   });
 });

@@ -1,10 +1,11 @@
 // The pure protocol module: every frame becomes a typed message or a defined error reply.
 import { describe, expect, test } from 'vitest';
 import { ErrorCode, parseClientMessage } from './protocol.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const errorOf = (frame: string | Uint8Array) => {
   const result = parseClientMessage(frame);
-  expect(result.ok, `parseClientMessage(${JSON.stringify(String(frame))}) should reject this frame (protocol.ts)`).toBe(false);
+  expect(result.ok, say({ en: `parseClientMessage(${JSON.stringify(String(frame))}) should reject this frame (protocol.ts)`, ko: `parseClientMessage(${JSON.stringify(String(frame))})는 이 프레임을 거절해야 합니다(protocol.ts)` })).toBe(false);
   return result.ok ? undefined : result.error;
 };
 
@@ -20,7 +21,7 @@ describe('parseClientMessage accepts valid messages', () => {
 
     const results = frames.map((f) => parseClientMessage(JSON.stringify(f)));
 
-    expect(results, 'each valid frame should give { ok: true, message } with the same fields (protocol.ts)').toEqual(
+    expect(results, say({ en: 'each valid frame should give { ok: true, message } with the same fields (protocol.ts)', ko: '올바른 프레임마다 같은 필드를 가진 { ok: true, message }를 돌려줘야 합니다(protocol.ts)' })).toEqual(
       frames.map((message) => ({ ok: true, message })),
     );
   });
@@ -28,7 +29,7 @@ describe('parseClientMessage accepts valid messages', () => {
   test('fields the protocol does not know are stripped', () => {
     const result = parseClientMessage('{"type":"join","room":"a","admin":true}');
 
-    expect(result, 'unknown fields must not reach the server logic').toEqual({ ok: true, message: { type: 'join', room: 'a' } });
+    expect(result, say({ en: 'unknown fields must not reach the server logic', ko: '모르는 필드가 서버 로직에 닿으면 안 됩니다' })).toEqual({ ok: true, message: { type: 'join', room: 'a' } });
   });
 });
 
@@ -55,14 +56,14 @@ describe('parseClientMessage rejects bad frames with a code', () => {
     const badTarget = errorOf('{"type":"dm","to":"seven","text":"hi"}');
     const noType = errorOf('{"room":"a"}');
 
-    expect(missingRoom, 'say without room').toMatchObject({ code: ErrorCode.INVALID_MESSAGE, message: expect.stringContaining('room') });
-    expect(badTarget, 'dm with a string "to"').toMatchObject({ code: ErrorCode.INVALID_MESSAGE, message: expect.stringContaining('to') });
-    expect(noType, 'an object without "type"').toMatchObject({ code: ErrorCode.INVALID_MESSAGE, message: expect.stringContaining('type') });
+    expect(missingRoom, say({ en: 'say without room', ko: 'room이 없는 say' })).toMatchObject({ code: ErrorCode.INVALID_MESSAGE, message: expect.stringContaining('room') });
+    expect(badTarget, say({ en: 'dm with a string "to"', ko: '"to"가 문자열인 dm' })).toMatchObject({ code: ErrorCode.INVALID_MESSAGE, message: expect.stringContaining('to') });
+    expect(noType, say({ en: 'an object without "type"', ko: '"type"이 없는 객체' })).toMatchObject({ code: ErrorCode.INVALID_MESSAGE, message: expect.stringContaining('type') });
   });
 
   test('JSON that is not an object gives invalid_message', () => {
     for (const frame of ['null', '42', '"join"', '[{"type":"join","room":"a"}]']) {
-      expect(errorOf(frame), `frame ${frame}`).toMatchObject({ code: ErrorCode.INVALID_MESSAGE });
+      expect(errorOf(frame), say({ en: `frame ${frame}`, ko: `프레임 ${frame}` })).toMatchObject({ code: ErrorCode.INVALID_MESSAGE });
     }
   });
 

@@ -94,17 +94,14 @@ export class SessionAuth {
    * `sessionCacheTtlMs`.
    */
   async verifyToken(token: string): Promise<AuthenticatedUser> {
-    // TODO: const key = sessionCacheKey(this.prefix, token); a cached user (this.cacheGet) is the answer,
-    //       unless its expiresAt has passed: then throw new ExpiredCredentialError().
-    // TODO: on a miss, this.prisma.session.findUnique({ where: { token }, select: { userId: true, expiresAt: true } }),
-    //       wrapped in try/catch: a database error becomes new AuthUnavailableError({ cause }).
-    // TODO: no row -> InvalidCredentialError; expiresAt in the past (this.now()) -> ExpiredCredentialError.
-    // TODO: the user is { userId, expiresAt: ms, sessionId: sessionId(token) }. If cacheGet said undefined
-    //       (Redis down or silent), return it now: do not wait for Redis twice more. Else cache it (this.cacheSet) for
-    //       the remaining lifetime but never longer than this.sessionCacheTtlMs: a session deleted behind
-    //       our back must stop working within that bound.
-    // TODO: then, if this.isRevoked(user.sessionId) (a logout raced with this read), delete the key again
-    //       and throw InvalidCredentialError. Else return the user.
+    // TODO: cache-aside over the sessions table (lab 06), keyed by sessionCacheKey. Contract: an unknown
+    //       token -> InvalidCredentialError; a session past its expiry (this.now(), cached or not) ->
+    //       ExpiredCredentialError; the database failing -> AuthUnavailableError with the cause.
+    // TODO: how long to cache: never past the session's own end, and never longer than
+    //       this.sessionCacheTtlMs, so a session deleted behind the cache's back stops working in time.
+    // Traps: cacheGet tells "Redis is down or silent" (undefined) apart from a miss (null); after the
+    //        former, do not wait on Redis again in this call. And a logout can race with this read:
+    //        check isRevoked after caching, and take back what you cached if it was.
     throw new Error('Not implemented yet: SessionAuth.verifyToken (labs/07-websocket-server/session-auth.ts)');
   }
 
@@ -115,21 +112,21 @@ export class SessionAuth {
    * the cache would still accept the token for up to `sessionCacheTtlMs`, so the caller retries.
    */
   async revokeSession(token: string): Promise<{ sessionId: string }> {
-    // TODO: id = sessionId(token). In this order, so a concurrent verifyToken cannot bring the session back:
-    //       1. SET revokedSessionKey(this.prefix, id) '1' PX this.ticketTtlMs (through this.call; remember a failure);
-    //       2. this.prisma.session.deleteMany({ where: { token } }) (a database error -> AuthUnavailableError({ cause }));
-    //       3. DEL sessionCacheKey(this.prefix, token) (through this.call; remember a failure).
-    // TODO: a remembered Redis failure -> throw AuthUnavailableError({ cause }) (the caller retries); else return { sessionId: id }.
+    // TODO: remove the session from all three places it lives: a revocation marker (revokedSessionKey,
+    //       living as long as a ticket can), the row, the cached copy. Contract: idempotent; a Redis
+    //       step that failed is reported as AuthUnavailableError after the others were tried (the
+    //       caller retries), a database failure too.
+    // Trap: the order matters. A verifyToken running at the same time must not be able to put the
+    //       session back into the cache once you are done: think about which step it checks last.
     throw new Error('Not implemented yet: SessionAuth.revokeSession (labs/07-websocket-server/session-auth.ts)');
   }
 
   /** A fresh single-use ticket for the owner of `token`. Tickets live only in Redis. */
   async issueTicket(token: string): Promise<IssuedTicket> {
-    // TODO: verify the token (verifyToken) and make a random ticket: randomBytes(24).toString('base64url').
-    // TODO: expiresInMs = the smaller of this.ticketTtlMs and what is left of the session.
-    // TODO: SET ticketKey(...) = JSON of the user with { expiration: { type: 'PX', value: expiresInMs } },
-    //       through this.call (bounded); any Redis failure -> AuthUnavailableError({ cause }).
-    // TODO: return { ticket, expiresInMs }.
+    // TODO: only a valid session gets a ticket. The ticket is an unguessable random string stored in
+    //       Redis (ticketKey) with the user it stands for. Contract: it lives this.ticketTtlMs, or less
+    //       if the session ends sooner; Redis failing -> AuthUnavailableError (tickets live nowhere else).
+    // Trap: every Redis call goes through this.call, so a silent Redis cannot hang the request.
     throw new Error('Not implemented yet: SessionAuth.issueTicket (labs/07-websocket-server/session-auth.ts)');
   }
 
@@ -138,22 +135,23 @@ export class SessionAuth {
    * A ticket of a session revoked since it was issued is refused like an unknown one.
    */
   async redeemTicket(ticket: string): Promise<AuthenticatedUser> {
-    // TODO: GETDEL ticketKey(...) through this.call; parseUser the value (null -> InvalidCredentialError).
-    // TODO: EXISTS revokedSessionKey(this.prefix, user.sessionId) through this.call; revoked -> InvalidCredentialError.
-    // TODO: a Redis failure in either -> AuthUnavailableError({ cause }) (no fallback: tickets live only in Redis).
-    // TODO: expired -> ExpiredCredentialError; else return the user.
+    // TODO: a ticket works once. Contract: unknown, already used, or issued for a session revoked since
+    //       -> InvalidCredentialError; expired -> ExpiredCredentialError; Redis failing ->
+    //       AuthUnavailableError (no fallback: tickets live only in Redis).
+    // Trap: "read it, then delete it" in two commands lets two handshakes redeem the same ticket.
     throw new Error('Not implemented yet: SessionAuth.redeemTicket (labs/07-websocket-server/session-auth.ts)');
   }
 
   /** A cache miss, a broken entry and Redis being down or silent all mean "ask the database". */
   private async cacheGet(key: string): Promise<AuthenticatedUser | null | undefined> {
-    // TODO: GET the key through this.call (bounded: not connected or silent Redis fails fast) and return
-    //       parseUser(value). Any error -> undefined (ask the database instead, and skip Redis after it).
+    // TODO: the cached user, null on a miss or a broken entry, undefined when Redis could not answer
+    //       (down or silent: this.call bounds the wait). Never throws: the database is the fallback.
     throw new Error('Not implemented yet: SessionAuth.cacheGet (labs/07-websocket-server/session-auth.ts)');
   }
 
   private async cacheSet(key: string, user: AuthenticatedUser, ttlMs: number): Promise<void> {
-    // TODO: SET key = JSON of user, expiring after ttlMs (PX), through this.call. Ignore errors.
+    // TODO: store the user under key for ttlMs (milliseconds). Best effort: a cache that cannot be
+    //       written is not a failed login.
     throw new Error('Not implemented yet: SessionAuth.cacheSet (labs/07-websocket-server/session-auth.ts)');
   }
 

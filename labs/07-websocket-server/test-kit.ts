@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { withDeadline } from '../../tools/testing/wait.ts';
 import type { PrismaClient } from '../../prisma/client.ts';
+import { say } from '../../tools/testing/say.ts';
 
 export interface TestSession {
   userId: number;
@@ -55,7 +56,7 @@ export async function rawStatus(port: number, bytes: string): Promise<number | n
   socket.on('error', () => {}); // a reset shows up as a close without an answer
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.write(bytes);
-  await withDeadline(closed, 5000, `the server on port ${port} neither answered nor closed the connection`);
+  await withDeadline(closed, 5000, say({ en: `the server on port ${port} neither answered nor closed the connection`, ko: `포트 ${port}의 서버가 답하지도, 연결을 닫지도 않았습니다` }));
   const head = /^HTTP\/1\.1 (\d{3})/.exec(Buffer.concat(chunks).toString('latin1'));
   return head ? Number(head[1]) : null;
 }
