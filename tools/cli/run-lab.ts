@@ -4,7 +4,7 @@ import { Target } from '../vitest/target-plugin.ts';
 import type { LabMeta, LabStep } from '../labs/meta.ts';
 import { runVitest, watchVitest } from '../runner/run-vitest.ts';
 import { TestState, type RunReport } from '../runner/results.ts';
-import { type TypeErrorNote, typecheckInBackground } from '../runner/typecheck.mjs';
+import { type TypeErrorNote, typecheckInBackground, typecheckSession } from '../runner/typecheck.mjs';
 import type { Lang } from './args.ts';
 import { currentStepOf, formatProblem, formatRun, verdictOf, type Verdict } from './format-run.ts';
 import { labDirOf, labImportsOf, learnerFilesOf, solutionDirOf } from './lab-files.ts';
@@ -190,7 +190,10 @@ export async function watchLab(options: RunLabOptions & { poll: boolean }): Prom
   useLang(options.lang);
   const m = messages(options.lang);
   const waiting = () => print(style.dim(`\n${m.watching(options.poll)}`));
-  let typeErrors = typecheckOf(options);
+  // One type-check process for the whole session: after a save it parses only what changed.
+  const session = options.target === Target.STARTER ? typecheckSession() : undefined;
+  const typecheck = (): Promise<TypeErrorNote[]> => session?.check(options.root, learnerFilesOf(options.lab)) ?? Promise.resolve([]);
+  let typeErrors = typecheck();
   const problem = await watchVitest({
     root: options.root,
     project: options.target,
@@ -199,7 +202,7 @@ export async function watchLab(options: RunLabOptions & { poll: boolean }): Prom
     onConsole: (text, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(style.dim(text)),
     rerunAllOn: [`**/${labDirOf(options.lab)}/**`, '**/solutions/**', '**/tools/**', '**/prisma/**'],
     onRerun: (changed) => {
-      typeErrors = typecheckOf(options);
+      typeErrors = typecheck();
       print(style.dim(`\n${m.rerun(new Date().toLocaleTimeString(), changed, options.lab.id.slice(0, 2))}`));
     },
     onRunEnd: async (report) => {
@@ -212,6 +215,7 @@ export async function watchLab(options: RunLabOptions & { poll: boolean }): Prom
     },
   });
   if (!problem) return new Promise<boolean>(() => {}); // watching until Ctrl-C
+  session?.close();
   print(`\n${formatProblem(problem, options.lang)}\n${mark.fail()} ${style.red(m.watchFailed)}`);
   return false;
 }

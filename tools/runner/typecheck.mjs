@@ -45,17 +45,31 @@ const UNRESOLVED = new Set([2307, 2792, 6053]);
  * Typechecks `files` (relative to `root`) with the root's tsconfig.json options.
  * @param {string} root
  * @param {string[]} files
+ * @param {Map<string, { stamp: string, source: import('typescript').SourceFile }>} [parsed] files parsed
+ *   by earlier checks of this process, by path: reused while their size and mtime are unchanged
  * @returns {{ notes: TypeErrorNote[], inputs: string[] }} their type and syntax errors in file order,
  *   and the absolute paths of every file the program read; never throws for errors in the code
  */
-function check(root, files) {
+function check(root, files, parsed) {
   const ts = loadTypescript();
   const roots = files.filter((f) => /\.[cm]?tsx?$/.test(f)).map((f) => path.join(root, f));
   if (!roots.length) return { notes: [], inputs: [] };
   const configFile = path.join(root, 'tsconfig.json');
   const read = ts.readConfigFile(configFile, ts.sys.readFile);
   const { options } = ts.parseJsonConfigFileContent(read.config ?? {}, ts.sys, root, { noEmit: true }, configFile);
-  const program = ts.createProgram({ rootNames: roots, options });
+  const host = ts.createCompilerHost(options);
+  if (parsed) {
+    const parse = host.getSourceFile.bind(host);
+    host.getSourceFile = (fileName, ...rest) => {
+      const now = stamp(fileName);
+      const known = parsed.get(fileName);
+      if (known?.stamp === now) return known.source;
+      const source = parse(fileName, ...rest);
+      if (source) parsed.set(fileName, { stamp: now, source });
+      return source;
+    };
+  }
+  const program = ts.createProgram({ rootNames: roots, options, host });
   /** @type {TypeErrorNote[]} */
   const notes = [];
   for (const file of roots) {
@@ -123,14 +137,15 @@ export function cachedTypecheck(root, files) {
  * saved while it ran makes the next lookup miss instead of returning an answer about older text.
  * @param {string} root
  * @param {string[]} files
+ * @param {Parameters<typeof check>[2]} [parsed] see check()
  * @returns {TypeErrorNote[]}
  */
-export function typecheckAndCache(root, files) {
+export function typecheckAndCache(root, files, parsed) {
   const before = new Map();
   const stampAll = (/** @type {string[]} */ inputs) => inputs.map((f) => [f, before.get(f) ?? stamp(f)]);
   // The inputs are known only after the check: stamp the learner's files first (what changes).
   for (const f of files) before.set(path.join(root, f), stamp(path.join(root, f)));
-  const { notes, inputs } = check(root, files);
+  const { notes, inputs } = check(root, files, parsed);
   if (!notes.some((n) => n.code !== undefined && UNRESOLVED.has(n.code))) {
     const file = cacheFileOf(root, files);
     try {
@@ -146,6 +161,7 @@ export function typecheckAndCache(root, files) {
 // ---- in the background ----------------------------------------------------------------------
 
 const CHILD = '--workbook-typecheck-child';
+const SESSION = '--workbook-typecheck-session';
 /** Niceness of the child: the tests get the CPU first (0 is normal, 19 the lowest). */
 const NICENESS = 10;
 
@@ -175,6 +191,63 @@ export function typecheckInBackground(root, files) {
     child.once('error', () => done([]));
     child.once('exit', () => done([]));
   });
+}
+
+/**
+ * For `npm run lab -- NN --watch`: one child process for the whole session that keeps every parsed
+ * file between checks, so a check after a save parses only what changed (the declarations of the
+ * DOM, Node and node-redis, most of the work, are parsed once). Checks run one at a time, in order.
+ * @returns {{ check(root: string, files: string[]): Promise<TypeErrorNote[]>, close(): void }}
+ */
+export function typecheckSession() {
+  /** @type {import('node:child_process').ChildProcess | undefined} */
+  let child;
+  let last = Promise.resolve(/** @type {TypeErrorNote[]} */ ([]));
+  const kill = () => child?.kill();
+  const start = () => {
+    const started = fork(fileURLToPath(import.meta.url), [SESSION], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    try {
+      if (started.pid) os.setPriority(started.pid, NICENESS);
+    } catch {}
+    started.once('exit', () => {
+      if (child === started) child = undefined; // the next check starts another
+    });
+    process.once('exit', kill);
+    return started;
+  };
+  const ask = (/** @type {string} */ root, /** @type {string[]} */ files) =>
+    new Promise((resolve) => {
+      const cached = cachedTypecheck(root, files);
+      if (cached) return resolve(cached);
+      const worker = (child ??= start());
+      const done = (/** @type {TypeErrorNote[]} */ notes) => {
+        worker.off('message', done);
+        worker.off('exit', failed);
+        resolve(notes);
+      };
+      const failed = () => done([]);
+      worker.on('message', done);
+      worker.once('exit', failed);
+      worker.send({ root, files });
+    });
+  return {
+    check(root, files) {
+      last = last.then(() => ask(root, files));
+      return last;
+    },
+    close() {
+      process.off('exit', kill);
+      kill();
+    },
+  };
+}
+
+if (process.argv[2] === SESSION && process.send) {
+  const parsed = new Map();
+  process.on('message', (/** @type {{ root: string, files: string[] }} */ { root, files }) => {
+    process.send?.(typecheckAndCache(root, files, parsed));
+  });
+  process.channel?.ref();
 }
 
 if (process.argv[2] === CHILD && process.send) {

@@ -4,10 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { ROOT } from '../labs/meta.ts';
-import { cachedTypecheck, formatTypeError, typecheckInBackground } from './typecheck.mjs';
+import { cachedTypecheck, formatTypeError, typecheckInBackground, typecheckSession } from './typecheck.mjs';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'workbook-typecheck-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// One session for the tests after the first: TypeScript's own declarations are parsed once.
+const session = typecheckSession();
+afterAll(() => {
+  session.close();
+  rmSync(root, { recursive: true, force: true });
+});
 
 test("a lab's learner files are typechecked in a child process; only their own errors are reported, with file:line; the answer is cached until a file changes", async () => {
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'));
@@ -27,8 +32,19 @@ test("a lab's learner files are typechecked in a child process; only their own e
 test('a check that could not resolve an import is not cached (creating the missing file changes the answer)', async () => {
   writeFileSync(path.join(root, 'labs/05-x/lonely.ts'), "export { x } from './missing.ts';\n");
 
-  const notes = await typecheckInBackground(root, ['labs/05-x/lonely.ts']);
+  const notes = await session.check(root, ['labs/05-x/lonely.ts']);
 
   expect(notes.map((n) => n.code)).toEqual([2307]);
   expect(cachedTypecheck(root, ['labs/05-x/lonely.ts'])).toBeNull();
+});
+
+test('a --watch session keeps parsed files between checks and still sees every save', async () => {
+  writeFileSync(path.join(root, 'labs/05-x/watched.ts'), "export const n: number = 'one';\n");
+
+  const before = await session.check(root, ['labs/05-x/watched.ts']);
+  writeFileSync(path.join(root, 'labs/05-x/watched.ts'), 'export const n: number = 1;\n');
+  const after = await session.check(root, ['labs/05-x/watched.ts']);
+
+  expect(before.map(formatTypeError)).toEqual(["labs/05-x/watched.ts:1:14 Type 'string' is not assignable to type 'number'."]);
+  expect(after).toEqual([]);
 });
