@@ -3,6 +3,7 @@
 // keeps publishing. Plain pub/sub drops what was published meanwhile; the relay delivers all of it.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { privateRedis, type PrivateRedis } from '../../tools/testing/redis-server.ts';
+import { say } from '../../tools/testing/say.ts';
 import { TcpProxy } from '../../tools/testing/tcp-proxy.ts';
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
@@ -43,8 +44,8 @@ async function pair(envA: InstanceEnv, envB: InstanceEnv) {
   await request(sender, { type: 'subscribe', stream: 'room:r' }, 'subscribed');
   await request(receiver, { type: 'subscribe', stream: 'room:r' }, 'subscribed');
   sender.send({ type: 'say', room: 'r', text: 'before' });
-  await receiver.nextOf('message', 'the first message, live', (m) => m.text === 'before', 10_000);
-  await sender.nextOf('message', "the sender's own echo", (m) => m.text === 'before', 10_000);
+  await receiver.nextOf('message', say({ en: 'the first message, live, on instance B (fanout.ts or relay.ts: live delivery)', ko: 'B 인스턴스에서 실시간으로 받는 첫 메시지(fanout.ts 또는 relay.ts: 실시간 전달)' }), (m) => m.text === 'before', 10_000);
+  await sender.nextOf('message', say({ en: "the sender's own echo", ko: '보낸 사람에게 돌아오는 메아리' }), (m) => m.text === 'before', 10_000);
   return { sender, receiver, prefix: envA.KEY_PREFIX };
 }
 
@@ -55,7 +56,7 @@ async function collectUntil(receiver: TestClient, last: string) {
   for (;;) {
     const m = await receiver.take<{ type: string; text?: string }>(
       (x) => ['message', 'resync'].includes((x as { type: string }).type),
-      `the message "${last}" on instance B`,
+      say({ en: `the message "${last}" on instance B (relay.ts, step 5: a gap or a new epoch -> catchUp from the log)`, ko: `B 인스턴스의 메시지 "${last}"(relay.ts, 5단계: 빈틈이나 새 에포크 -> 로그에서 catchUp)` }),
       20_000,
     );
     if (m.type === 'resync') resyncs.push(m);
@@ -74,7 +75,7 @@ async function bothSubscribed(url: string, prefix: string, mode: Mode) {
   try {
     await waitFor(async () => Number((await probe.pubSubNumSub(channel))[channel] ?? 0) === 2, {
       timeoutMs: 15_000,
-      message: `both instances to subscribe ${channel} again after Redis came back`,
+      message: say({ en: `both instances to subscribe ${channel} again after Redis came back (node-redis resubscribes by itself: keep the listener registered)`, ko: `Redis가 돌아온 뒤 두 인스턴스가 ${channel}을 다시 구독하기(node-redis가 알아서 다시 구독합니다: 리스너를 등록해 두세요)` }),
     });
   } finally {
     probe.destroy();
@@ -129,15 +130,15 @@ describe('a subscriber cut off from Redis', () => {
     const plain = await run('pubsub');
 
     console.log(`[lab 10] subscriber cut off: plain pub/sub lost ${DURING - plain.texts.length} of ${DURING}`);
-    expect(plain.texts, 'plain pub/sub keeps no history: nothing published while B was cut off can reach it').toEqual([]);
+    expect(plain.texts, say({ en: 'fanout.ts (step 3): plain pub/sub keeps no history: nothing published while B was cut off can reach it', ko: 'fanout.ts (3단계): 일반 pub/sub은 기록을 남기지 않습니다. B가 끊긴 동안 발행한 것은 B에 닿을 수 없습니다' })).toEqual([]);
   });
 
   test('the relay delivers all of it, in order, once', async () => {
     const relay = await run('relay');
 
     console.log(`[lab 10] subscriber cut off: the relay lost ${DURING - relay.texts.length} of ${DURING}`);
-    expect(relay.texts, 'the relay must deliver every message B missed, in order, with no duplicate (relay.ts: catch up from the log)').toEqual(expectedDuring);
-    expect(relay.resyncs, 'nothing was lost from the history: no resync').toEqual([]);
+    expect(relay.texts, say({ en: '🚨 relay.ts (step 5): the relay must deliver every message B missed, in order, with no duplicate: when a live entry\'s prev is not your last (or the subscriber reconnects), catch up from the log', ko: '🚨 relay.ts (5단계): 릴레이는 B가 놓친 메시지를 모두 순서대로, 중복 없이 전달해야 합니다. 실시간 엔트리의 prev가 내 last가 아니면(또는 구독 연결이 다시 붙으면) 로그에서 따라잡으세요' })).toEqual(expectedDuring);
+    expect(relay.resyncs, say({ en: '🚨 relay.ts (step 5): nothing was lost from the history: no resync', ko: '🚨 relay.ts (5단계): 기록에서 잃은 것이 없으니 resync도 없어야 합니다' })).toEqual([]);
   });
 });
 
@@ -183,15 +184,15 @@ describe('Redis restarting', () => {
     const plain = await run('pubsub');
 
     console.log(`[lab 10] Redis restart: plain pub/sub lost ${DURING - plain.texts.length} of ${DURING}`);
-    expect(plain.texts.length, 'plain pub/sub can deliver at most what was sent').toBeLessThanOrEqual(DURING);
+    expect(plain.texts.length, say({ en: 'fanout.ts (step 3): plain pub/sub can deliver at most what was sent', ko: 'fanout.ts (3단계): 일반 pub/sub은 보낸 것보다 많이 전달할 수 없습니다' })).toBeLessThanOrEqual(DURING);
   });
 
   test('the relay delivers all of it and says the history restarted', async () => {
     const relay = await run('relay');
 
     console.log(`[lab 10] Redis restart: the relay lost ${DURING - relay.texts.length} of ${DURING}`);
-    expect([...relay.texts].sort(), 'every message sent while Redis was down must reach B exactly once').toEqual([...expectedDuring].sort());
-    expect(relay.resyncs.length, 'the restart lost the history (a new epoch): B must be told to resync').toBeGreaterThan(0);
-    for (const resync of relay.resyncs) expect(resync).toMatchObject({ type: 'resync', stream: 'room:r', reason: 'epoch_changed', offset: '0-0' });
+    expect([...relay.texts].sort(), say({ en: '🚨 relay.ts (step 5): every message sent while Redis was down must reach B exactly once', ko: '🚨 relay.ts (5단계): Redis가 내려간 동안 보낸 메시지는 모두 B에 정확히 한 번 닿아야 합니다' })).toEqual([...expectedDuring].sort());
+    expect(relay.resyncs.length, say({ en: '🚨 relay.ts (step 5): the restart lost the history (a new epoch): catchUp must tell B\'s sockets to resync (epoch_changed)', ko: '🚨 relay.ts (5단계): 재시작으로 기록을 잃었습니다(새 에포크). catchUp은 B의 소켓에 resync(epoch_changed)를 알려야 합니다' })).toBeGreaterThan(0);
+    for (const resync of relay.resyncs) expect(resync, say({ en: 'relay.ts (step 5): a resync after a new epoch names the stream, epoch_changed and offset 0-0', ko: 'relay.ts (5단계): 새 에포크 뒤의 resync는 스트림, epoch_changed, 오프셋 0-0을 담습니다' })).toMatchObject({ type: 'resync', stream: 'room:r', reason: 'epoch_changed', offset: '0-0' });
   });
 });

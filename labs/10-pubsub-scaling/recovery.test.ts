@@ -2,6 +2,7 @@
 // and resumes every stream from its last position: nothing missing, nothing twice. Presence
 // forgets a dead instance's users within its expiry.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { say } from '../../tools/testing/say.ts';
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
@@ -28,12 +29,17 @@ async function request(c: TestClient, message: Record<string, unknown>, reply: s
   return c.nextOf<Record<string, unknown> & { type: string }>(reply, `"${reply}" for ${JSON.stringify(message)}`, () => true, 10_000);
 }
 
-async function say(sender: TestClient, texts: string[], room = 'k') {
+async function sendAll(sender: TestClient, texts: string[], room = 'k') {
   for (const text of texts) {
     sender.send({ type: 'say', room, text });
     await sender.nextOf('message', `the echo of "${text}"`, (m) => m.text === text, 10_000);
   }
 }
+
+/** A message about resuming-client.ts (step 6) in both languages. */
+const resume = (en: string, ko: string) => say({ en: `🚨 resuming-client.ts (step 6): ${en}`, ko: `🚨 resuming-client.ts (6단계): ${ko}` });
+/** A message about presence.ts (step 2) in both languages. */
+const presence = (en: string, ko: string) => say({ en: `🚨 presence.ts (step 2): ${en}`, ko: `🚨 presence.ts (2단계): ${ko}` });
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `m${from + i}`);
 
@@ -68,24 +74,24 @@ describe('an instance killed with SIGKILL', () => {
     resuming.on('resync', (event) => void resyncs.push(event));
     resuming.subscribe('room:k');
     const subscribed = resuming.once('subscribed');
-    await withDeadline(chat.start(), 10_000, 'the client to connect to instance A');
-    await withDeadline(subscribed, 10_000, 'the answer to subscribe room:k (resuming-client.ts sends it on every open)');
+    await withDeadline(chat.start(), 10_000, say({ en: 'the client to connect to instance A', ko: '클라이언트가 A 인스턴스에 연결하기' }));
+    await withDeadline(subscribed, 10_000, resume('the answer to subscribe room:k: send the subscribe on every open (resubscribeAll) and emit "subscribed"', 'room:k 구독에 대한 답: open마다 subscribe를 보내고(resubscribeAll) "subscribed"를 내보내세요'));
     const sender = await client(b);
     await request(sender, { type: 'join', room: 'k' }, 'joined');
     await request(sender, { type: 'subscribe', stream: 'room:k' }, 'subscribed');
 
-    await say(sender, range(1, 20));
-    await waitFor(() => got.length === 20, { timeoutMs: 10_000, message: 'the client on A to get the first 20 messages live' });
+    await sendAll(sender, range(1, 20));
+    await waitFor(() => got.length === 20, { timeoutMs: 10_000, message: resume('the client on A to get the first 20 messages live: emit "delivery" for each message with a pos', 'A의 클라이언트가 처음 20개를 실시간으로 받기: pos가 있는 메시지마다 "delivery"를 내보내세요') });
     const reconnected = chat.once('open');
     await a.kill();
     alive = [b.wsUrl];
-    await say(sender, range(21, 60)); // while the client is finding B
-    await withDeadline(reconnected, 15_000, 'the client to reconnect to instance B after A was killed');
-    await say(sender, range(61, 70));
+    await sendAll(sender, range(21, 60)); // while the client is finding B
+    await withDeadline(reconnected, 15_000, say({ en: 'the client to reconnect to instance B after A was killed', ko: 'A가 죽은 뒤 클라이언트가 B 인스턴스로 다시 연결하기' }));
+    await sendAll(sender, range(61, 70));
 
-    await waitFor(() => got.length >= 70, { timeoutMs: 15_000, message: `all 70 messages after the reconnect (got ${got.length})` });
-    expect(got, 'after moving from A to B the client must have every message exactly once, in order (resuming-client.ts + relay.ts replay)').toEqual(range(1, 70));
-    expect(resyncs, 'the history was all there: no resync').toEqual([]);
+    await waitFor(() => got.length >= 70, { timeoutMs: 15_000, message: resume(`all 70 messages after the reconnect (got ${got.length}): resubscribe with the last epoch and offset seen`, `다시 연결한 뒤 70개 모두(받은 수 ${got.length}): 마지막으로 본 에포크와 오프셋으로 다시 구독하세요`) });
+    expect(got, resume('after moving from A to B the client must have every message exactly once, in order: drop what is not after the last offset seen (compareOffsets)', 'A에서 B로 옮긴 뒤 모든 메시지를 정확히 한 번, 순서대로 가져야 합니다: 마지막으로 본 오프셋 뒤가 아닌 것은 버리세요(compareOffsets)')).toEqual(range(1, 70));
+    expect(resyncs, resume('the history was all there: no resync', '기록이 다 있었으니 resync도 없습니다')).toEqual([]);
   });
 
   test('reconnecting again and again with the latest position replays nothing (no duplicate replays)', async () => {
@@ -100,33 +106,33 @@ describe('an instance killed with SIGKILL', () => {
     const replays: number[] = [];
     resuming.on('delivery', ({ message }) => void (message.type === 'message' && got.push(message.text)));
     resuming.on('subscribed', ({ replayed }) => void replays.push(replayed));
-    await withDeadline(chat.start(), 10_000, 'the client to connect to instance C');
+    await withDeadline(chat.start(), 10_000, say({ en: 'the client to connect to instance C', ko: '클라이언트가 C 인스턴스에 연결하기' }));
     resuming.subscribe('room:r'); // open already: a starter that cannot send the request throws here
-    await waitFor(() => replays.length === 1, { timeoutMs: 10_000, message: 'the answer to subscribe room:r' });
-    await say(sender, range(1, 3), 'r');
-    await waitFor(() => got.length === 3, { timeoutMs: 10_000, message: 'm1..m3 live' });
+    await waitFor(() => replays.length === 1, { timeoutMs: 10_000, message: resume('the answer to subscribe room:r: emit "subscribed" with its replayed count', 'room:r 구독에 대한 답: replayed 수와 함께 "subscribed"를 내보내세요') });
+    await sendAll(sender, range(1, 3), 'r');
+    await waitFor(() => got.length === 3, { timeoutMs: 10_000, message: resume('m1..m3 live, as "delivery" events', 'm1..m3 실시간, "delivery" 이벤트로') });
 
     // Offline while m4 and m5 are sent: the first reconnect replays exactly those two.
     alive = [REFUSED_URL];
     chat.cut();
-    await say(sender, range(4, 5), 'r');
+    await sendAll(sender, range(4, 5), 'r');
     const back = chat.once('open');
     alive = [c.wsUrl];
-    await withDeadline(back, 10_000, 'the client to reconnect to instance C');
-    await waitFor(() => replays.length === 2, { timeoutMs: 10_000, message: 'the answer to the resubscribe after the first reconnect' });
+    await withDeadline(back, 10_000, say({ en: 'the client to reconnect to instance C', ko: '클라이언트가 C 인스턴스로 다시 연결하기' }));
+    await waitFor(() => replays.length === 2, { timeoutMs: 10_000, message: resume('the answer to the resubscribe after the first reconnect', '첫 재연결 뒤 다시 구독한 것에 대한 답') });
     // Then nothing new: every further reconnect must replay nothing (socket.io's Redis Streams
     // recovery once replayed the same messages on every reconnect: the client kept an old offset).
     for (let round = 0; round < 3; round += 1) {
       const reopened = chat.once('open');
       chat.cut();
-      await withDeadline(reopened, 10_000, `reconnect ${round + 2}`);
-      await waitFor(() => replays.length === round + 3, { timeoutMs: 10_000, message: `the answer to the resubscribe after reconnect ${round + 2}` });
+      await withDeadline(reopened, 10_000, say({ en: `reconnect ${round + 2}`, ko: `${round + 2}번째 재연결` }));
+      await waitFor(() => replays.length === round + 3, { timeoutMs: 10_000, message: resume(`the answer to the resubscribe after reconnect ${round + 2}`, `${round + 2}번째 재연결 뒤 다시 구독한 것에 대한 답`) });
     }
-    await say(sender, ['m6'], 'r');
-    await waitFor(() => got.length >= 6, { timeoutMs: 10_000, message: `m6 live after the reconnects (got ${got.join(', ')})` });
+    await sendAll(sender, ['m6'], 'r');
+    await waitFor(() => got.length >= 6, { timeoutMs: 10_000, message: resume(`m6 live after the reconnects (got ${got.join(', ')})`, `재연결 뒤 m6 실시간(받은 것 ${got.join(', ')})`) });
 
-    expect(replays, 'replayed per subscribe: 0 at first, m4+m5 after the first reconnect, then 0 every time (resuming-client.ts must remember the position of every delivery, replayed or live)').toEqual([0, 2, 0, 0, 0]);
-    expect(got, 'every message once, in order').toEqual(range(1, 6));
+    expect(replays, resume('replayed per subscribe: 0 at first, m4+m5 after the first reconnect, then 0 every time: remember the position of every delivery, replayed or live, and the offset of "subscribed"', 'subscribe마다 replayed: 처음 0, 첫 재연결 뒤 m4+m5, 그 뒤로는 매번 0. 재전송이든 실시간이든 모든 전달의 위치와 "subscribed"의 오프셋을 기억하세요')).toEqual([0, 2, 0, 0, 0]);
+    expect(got, resume('every message once, in order', '모든 메시지를 한 번씩, 순서대로')).toEqual(range(1, 6));
   });
 });
 
@@ -153,9 +159,9 @@ describe('presence across instances', () => {
         const reply = await request(onB, { type: 'who', room: 'p' }, 'presence');
         return JSON.stringify(reply.users) === JSON.stringify(both) ? reply : undefined;
       },
-      { timeoutMs: 5000, message: 'B to report exactly the users of A and B in room p (C left it)' },
+      { timeoutMs: 5000, message: presence('B to report exactly the users of A and B in room p (C left it: left() removes its entry)', 'B가 방 p에 A와 B의 사용자만 보고하기(C는 떠났습니다: left()가 엔트리를 지웁니다)') },
     );
-    expect(everyone, 'A and B hold members of p; C left it').toMatchObject({ room: 'p', users: both });
+    expect(everyone, presence('A and B hold members of p; C left it', 'A와 B에 p의 멤버가 있고 C는 떠났습니다')).toMatchObject({ room: 'p', users: both });
 
     await a.kill();
     const deadline = Date.now() + 12_000;
@@ -163,6 +169,6 @@ describe('presence across instances', () => {
     while (JSON.stringify(users) !== JSON.stringify([onB.userId]) && Date.now() < deadline) {
       users = (await request(onB, { type: 'who', room: 'p' }, 'presence')).users;
     }
-    expect(users, "the killed instance's user must drop out of presence within its 3 s expiry (presence.ts: entries carry their expiry as the score)").toEqual([onB.userId]);
+    expect(users, presence("the killed instance's user must drop out within its 3 s expiry: entries carry their expiry as the score, and readers skip (and remove) the past ones", '죽은 인스턴스의 사용자는 3초 만료 안에 빠져야 합니다. 엔트리는 만료 시각을 점수로 갖고, 읽는 쪽은 지난 것을 건너뛰고 지웁니다')).toEqual([onB.userId]);
   });
 });

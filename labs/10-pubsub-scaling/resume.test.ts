@@ -1,6 +1,7 @@
 // Bad positions and bad requests: every one gets a defined answer with a code, never silence and
 // never someone else's messages.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { say } from '../../tools/testing/say.ts';
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
 import { createSession } from '../07-websocket-server/test-kit.ts';
@@ -29,9 +30,11 @@ async function client() {
 }
 
 type Reply = Record<string, unknown> & { type: string };
+/** A message about relay.ts (step 5) in both languages. */
+const relay = (en: string, ko: string) => say({ en: `🚨 relay.ts (step 5): ${en}`, ko: `🚨 relay.ts (5단계): ${ko}` });
 async function request(c: TestClient, message: Record<string, unknown>, reply = 'subscribed') {
   c.send({ ...message, id: 'q' });
-  return c.take<Reply>((m) => ['error', reply].includes((m as Reply).type) && (m as Reply).id === 'q', `the answer to ${JSON.stringify(message)}`, 10_000);
+  return c.take<Reply>((m) => ['error', reply].includes((m as Reply).type) && (m as Reply).id === 'q', relay(`the answer to ${JSON.stringify(message)} (subscribe answers "subscribed" or an "error" with a code, never nothing)`, `${JSON.stringify(message)}에 대한 답("subscribed" 또는 코드가 있는 "error", 무응답은 안 됨)`), 10_000);
 }
 
 /** A room with `count` messages in it; returns the position after the first one and the last one. */
@@ -42,7 +45,7 @@ async function roomWith(room: string, count: number) {
   let first: { epoch: string; offset: string } | undefined;
   for (let i = 1; i <= count; i += 1) {
     sender.send({ type: 'say', room, text: `m${i}` });
-    const echo = await sender.nextOf<Reply & { pos: { epoch: string; offset: string } }>('message', `the echo of m${i}`, (m) => m.text === `m${i}`, 10_000);
+    const echo = await sender.nextOf<Reply & { pos: { epoch: string; offset: string } }>('message', relay(`the echo of m${i}, live (publish, then fanOut)`, `m${i}의 메아리, 실시간(publish 다음 fanOut)`), (m) => m.text === `m${i}`, 10_000);
     first ??= echo.pos;
   }
   return { first: first!, epoch: head.epoch as string };
@@ -55,9 +58,9 @@ describe('resuming from a position', () => {
 
     const reply = await request(late, { type: 'subscribe', stream: 'room:few', epoch: first.epoch, offset: first.offset });
 
-    expect(reply, 'm2..m5 were missed: 4 replayed').toMatchObject({ type: 'subscribed', replayed: 4 });
+    expect(reply, relay('m2..m5 were missed: "subscribed" says 4 replayed', 'm2..m5를 놓쳤습니다: "subscribed"에 replayed 4')).toMatchObject({ type: 'subscribed', replayed: 4 });
     const replayed = late.pending.filter((m) => (m as Reply).type === 'message').map((m) => (m as Reply).text);
-    expect(replayed, 'the replay comes before "subscribed", in order').toEqual(['m2', 'm3', 'm4', 'm5']);
+    expect(replayed, relay('the replay comes before "subscribed", in order (replay, then live.add, then send subscribed)', '재전송은 "subscribed"보다 먼저, 순서대로 옵니다(replay, live.add, subscribed 전송 순)')).toEqual(['m2', 'm3', 'm4', 'm5']);
   });
 
   test('a client offline longer than the history is told to resync, not left with a silent gap', async () => {
@@ -65,13 +68,13 @@ describe('resuming from a position', () => {
     const late = await client();
 
     late.send({ type: 'subscribe', stream: 'room:long', epoch: first.epoch, offset: first.offset, id: 'q' });
-    const resync = await late.nextOf('resync', 'a resync: the history no longer reaches back to m1', () => true, 10_000);
+    const resync = await late.nextOf('resync', relay('a resync: the history no longer reaches back to m1 (planResume says resync: send it before the replay)', 'resync: 기록이 m1까지 거슬러 가지 못합니다(planResume이 resync라고 하면 재전송 전에 보내세요)'), () => true, 10_000);
 
-    expect(resync, 'reason history_lost, with the position from which the history is complete').toMatchObject({ stream: 'room:long', epoch: first.epoch, reason: 'history_lost' });
-    const reply = await late.nextOf<Reply>('subscribed', 'subscribed after the resync', () => true, 10_000);
+    expect(resync, relay('reason history_lost, with the epoch and the position from which the history is complete', 'reason은 history_lost, 에포크와 기록이 온전해지는 위치를 함께')).toMatchObject({ stream: 'room:long', epoch: first.epoch, reason: 'history_lost' });
+    const reply = await late.nextOf<Reply>('subscribed', relay('"subscribed" after the resync', 'resync 다음의 "subscribed"'), () => true, 10_000);
     const texts = late.pending.filter((m) => (m as Reply).type === 'message').map((m) => (m as Reply).text);
-    expect(texts.at(-1), 'what the history still has follows the resync, up to the newest message').toBe('m300');
-    expect(texts.length, 'only what is left after the trimmed part').toBe(reply.replayed);
+    expect(texts.at(-1), relay('what the history still has follows the resync, up to the newest message', 'resync 뒤에 기록에 남은 것이 가장 새 메시지까지 이어집니다')).toBe('m300');
+    expect(texts.length, relay('"replayed" counts only what is left after the trimmed part', '"replayed"는 잘린 부분 뒤에 남은 것만 셉니다')).toBe(reply.replayed);
   });
 });
 
@@ -83,8 +86,8 @@ describe('bad positions and requests', () => {
     const future = await request(c, { type: 'subscribe', stream: 'room:forged', epoch: first.epoch, offset: '99999999999999-0' });
     const forged = await request(c, { type: 'subscribe', stream: 'room:forged', epoch: first.epoch, offset: '1-0' });
 
-    expect(future, 'an offset ahead of the stream was never handed out').toMatchObject({ type: 'error', code: 'bad_offset' });
-    expect(forged, 'an offset inside the history that is no entry was never handed out').toMatchObject({ type: 'error', code: 'bad_offset' });
+    expect(future, relay('an offset ahead of the stream was never handed out: error bad_offset', '스트림보다 앞선 오프셋은 건넨 적이 없습니다: error bad_offset')).toMatchObject({ type: 'error', code: 'bad_offset' });
+    expect(forged, relay('an offset inside the history that is no entry was never handed out: bad_offset (check that the entry exists)', '기록 안이지만 엔트리가 아닌 오프셋도 건넨 적이 없습니다: bad_offset(엔트리가 있는지 확인하세요)')).toMatchObject({ type: 'error', code: 'bad_offset' });
   });
 
   test("another stream's epoch is refused with foreign_epoch; an older epoch of this stream means resync", async () => {
@@ -94,10 +97,10 @@ describe('bad positions and requests', () => {
 
     const foreign = await request(c, { type: 'subscribe', stream: 'room:epochs', epoch: other.first.epoch, offset: first.offset });
     c.send({ type: 'subscribe', stream: 'room:epochs', epoch: newEpoch('room:epochs'), offset: first.offset, id: 'old' });
-    const resync = await c.nextOf('resync', 'a resync for an epoch that is no longer current', () => true, 10_000);
+    const resync = await c.nextOf('resync', relay('a resync for an epoch of this stream that is no longer current', '이 스트림의, 이제는 현재가 아닌 에포크에 대한 resync'), () => true, 10_000);
 
-    expect(foreign).toMatchObject({ type: 'error', code: 'foreign_epoch' });
-    expect(resync).toMatchObject({ reason: 'epoch_changed', epoch: first.epoch, offset: '0-0' });
+    expect(foreign, relay("another stream's epoch: error foreign_epoch", '다른 스트림의 에포크: error foreign_epoch')).toMatchObject({ type: 'error', code: 'foreign_epoch' });
+    expect(resync, relay('an older epoch of this stream: resync epoch_changed from 0-0, with the current epoch', '이 스트림의 예전 에포크: 현재 에포크와 함께 0-0부터 epoch_changed로 resync')).toMatchObject({ reason: 'epoch_changed', epoch: first.epoch, offset: '0-0' });
   });
 
   test("subscribing to another user's stream, or to a stream nobody granted, is refused with forbidden", async () => {
@@ -110,11 +113,11 @@ describe('bad positions and requests', () => {
     alice.send({ type: 'dm', to: bob.userId, text: 'hi' });
     bob.send({ type: 'dm', to: bob.userId, text: 'note to self' }); // to bob's stream, which alice must not hear
 
-    expect(own).toMatchObject({ type: 'subscribed' });
-    expect(theirs, "bob's direct messages are bob's").toMatchObject({ type: 'error', code: 'forbidden' });
-    expect(job, 'job streams are granted by the app (authorize), not by default').toMatchObject({ type: 'error', code: 'forbidden' });
+    expect(own, relay('her own user stream: subscribed', '자기 사용자 스트림: subscribed')).toMatchObject({ type: 'subscribed' });
+    expect(theirs, say({ en: "node.ts: bob's direct messages are bob's: forbidden", ko: 'node.ts: bob의 DM은 bob의 것입니다: forbidden' })).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect(job, say({ en: 'node.ts: job streams are granted by the app (authorize), not by default: forbidden', ko: 'node.ts: 작업 스트림은 기본이 아니라 앱(authorize)이 허락합니다: forbidden' })).toMatchObject({ type: 'error', code: 'forbidden' });
     alice.send({ type: 'ping', id: 'end' });
-    expect(await alice.nextOf('pong', 'the pong'), 'nothing of bob may reach alice').toBeDefined();
-    expect(alice.pending.filter((m) => (m as Reply).type === 'dm')).toEqual([]);
+    expect(await alice.nextOf('pong', 'the pong'), 'the pong').toBeDefined();
+    expect(alice.pending.filter((m) => (m as Reply).type === 'dm'), say({ en: 'nothing of bob may reach alice', ko: 'bob의 것은 아무것도 alice에게 닿으면 안 됩니다' })).toEqual([]);
   });
 });
