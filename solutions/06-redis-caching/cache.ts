@@ -120,35 +120,38 @@ export class Cache<T> {
   // #region get
   /** The value for `key`: from Redis if it is there, otherwise from `load` (null = does not exist). */
   async get(key: string, load: () => Promise<T | null>): Promise<T | null> {
-    // A hit needs no single-flight (concurrent hits are one round trip each anyway); only what is
-    // not a clean hit (a miss, a stale key to delete first, Redis failing) is shared per key.
-    const { value, served } = (await this.#hit(key, load)) ?? (await this.#flights.do(key, () => this.#lookup(key, load)));
-    this.#stats[served]++;
-    return value;
+    // The fast path, inline (it runs on every hit): one bounded round trip, one decode. A hit needs
+    // no single-flight (concurrent hits are one round trip each anyway); only what is not a clean
+    // hit (a miss, a stale key to delete first, Redis failing) is shared per key.
+    if (this.#stale.size === 0 && this.#client.isReady) {
+      let cached: [string | null, number];
+      try {
+        cached = await withDeadline(Promise.all([this.#client.get(key), this.#client.pTTL(key)]), this.#redisTimeoutMs, this.#timedOut);
+      } catch (error) {
+        // Redis failed or is hung: serve from the database at once (shared per key), never wait twice.
+        this.#redisFailed(error, key);
+        return this.#served(await this.#flights.do(key, async () => ({ value: await this.#load(load), served: Served.FALLBACK })));
+      }
+      const [text, remainingMs] = cached;
+      let entry: Entry<T> | null = null;
+      try {
+        if (text !== null) entry = decodeEntry(text, this.#entry);
+      } catch {
+        // unreadable: the shared lookup reads it again, logs it and rebuilds it
+      }
+      if (entry !== null) {
+        if (entry.found && shouldRefresh(remainingMs, this.#ttlMs, this.#refreshBelow)) this.#refreshInBackground(key, load);
+        this.#stats.hits++;
+        return entry.found ? entry.value : null;
+      }
+    }
+    return this.#served(await this.#flights.do(key, () => this.#lookup(key, load)));
   }
 
-  /** The fast path: the entry, if Redis has a readable one and nothing stale is pending; else undefined. */
-  async #hit(key: string, load: () => Promise<T | null>): Promise<Outcome<T> | undefined> {
-    if (this.#stale.size > 0 || !this.#client.isReady) return undefined;
-    let cached: [string | null, number];
-    try {
-      // #redis without its closure and readiness check (done above): this line runs on every hit.
-      cached = await withDeadline(Promise.all([this.#client.get(key), this.#client.pTTL(key)]), this.#redisTimeoutMs, this.#timedOut);
-    } catch (error) {
-      // Redis failed or is hung: serve from the database at once (shared per key), never wait twice.
-      this.#redisFailed(error, key);
-      return this.#flights.do(key, async () => ({ value: await this.#load(load), served: Served.FALLBACK }));
-    }
-    const [text, remainingMs] = cached;
-    let entry: Entry<T> | null = null;
-    try {
-      if (text !== null) entry = decodeEntry(text, this.#entry);
-    } catch {
-      // unreadable: the shared lookup reads it again, logs it and rebuilds it
-    }
-    if (entry === null) return undefined;
-    if (entry.found && shouldRefresh(remainingMs, this.#ttlMs, this.#refreshBelow)) this.#refreshInBackground(key, load);
-    return { value: entry.found ? entry.value : null, served: Served.HIT };
+  /** Counts an outcome for this caller (callers sharing a flight each count theirs) and unwraps it. */
+  #served({ value, served }: Outcome<T>): T | null {
+    this.#stats[served]++;
+    return value;
   }
 
   async #lookup(key: string, load: () => Promise<T | null>): Promise<Outcome<T>> {
