@@ -138,12 +138,13 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     return opened;
   }
   join(room: string): void {
-    // TODO: remember the room in this.rooms (rejoined after every reconnect); when open, transmit { type: 'join', room }.
+    // TODO: membership belongs to the client, not to one socket: a room joined while offline, or before
+    //       a reconnect, is joined again on the next welcome. Contract: join now only if open.
     throw new Error('Not implemented yet: ChatClient.join (labs/08-websocket-client/chat-client.ts)');
   }
 
   leave(room: string): void {
-    // TODO: forget the room; when open, transmit { type: 'leave', room }.
+    // TODO: the reverse of join. Trap: a room left while offline must not come back on the next welcome.
     throw new Error('Not implemented yet: ChatClient.leave (labs/08-websocket-client/chat-client.ts)');
   }
 
@@ -157,8 +158,9 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
   /** Sends now when connected, else queues (in order) until the next welcome; 'dropped' when the queue is full. */
   send(message: ClientMessage): SendResult {
-    // TODO: a CLOSED client -> 'dropped'. Open (this.isOpen()) -> this.transmit(message), 'sent'.
-    // TODO: otherwise this.queue.push(message): 'queued', or 'dropped' when the queue is full.
+    // TODO: the result says what became of the message: out now, kept for the next welcome, or lost
+    //       (a closed client keeps nothing; a full queue refuses). Trap: "open" means welcomed, not
+    //       just a socket in OPEN state: before the welcome the server may not know who you are.
     throw new Error('Not implemented yet: ChatClient.send (labs/08-websocket-client/chat-client.ts)');
   }
 
@@ -202,12 +204,14 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     this.emit('frame', message);
     switch (message.type) {
       case 'welcome': {
-        // TODO: reconnected = this.opens++ > 0. Set this.welcomed and state OPEN.
-        // TODO: do NOT reset this.attempts here: a server that welcomes and then drops every connection
-        //       would get the shortest delay for ever. Start this.healthyTimer instead: after
-        //       this.options.healthyAfterMs, this.attempts = 0 (dropSocket() clears the timer).
-        // TODO: transmit { type: 'join', room } for every room in this.rooms, THEN everything in this.queue.drain().
-        // TODO: emit 'open' with { userId, connectionId, reconnected }.
+        // TODO: the connection is usable now: mark it so, tell the app ('open', saying whether this is a
+        //       reconnect), and restore what the server forgot with the old socket. Contract: rooms are
+        //       joined before the queued messages go out (the server refuses a say from a non-member),
+        //       and the queue leaves oldest first.
+        // Trap: a welcome is not proof of a healthy server. One that welcomes and then drops every
+        //       connection must not get the shortest backoff for ever: only a connection that stays up
+        //       for options.healthyAfterMs may start the attempt count over (healthyTimer, which
+        //       dropSocket() clears).
         // (This runs inside a socket callback: the tests turn a throw here into a failure of the
         // running test at once, instead of a wait for a welcome that never comes.)
         throw new Error('Not implemented yet: ChatClient welcome handling (labs/08-websocket-client/chat-client.ts)');
@@ -246,8 +250,9 @@ export class ChatClient extends Emitter<ChatClientEvents> {
   private onSocketClosed(code: number, reason: string): void {
     this.dropSocket();
     this.emit('close', { code, reason });
-    // TODO: closed by us (state CLOSED) -> stop. A code in FINAL_CODES -> this.giveUp(code).
-    // TODO: anything else -> this.scheduleReconnect(code).
+    // TODO: decide whether reconnecting can help. Contract: a close we asked for ends here; a close
+    //       code that no retry can fix (FINAL_CODES, e.g. an expired session) gives up with that code;
+    //       every other drop reconnects with backoff.
   }
 
   private scheduleReconnect(code: number | undefined): void {

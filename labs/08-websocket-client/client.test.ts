@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import { ChatClient, ClientState, type ChatClientEvents, type ChatClientOptions } from './chat-client.ts';
 import { FAKE_DEADLINE_MS, fakeConnector } from '../../tools/testing/fake-socket.ts';
+import { say } from '../../tools/testing/say.ts';
 
 function setup(options: Partial<ChatClientOptions> = {}) {
   const fake = fakeConnector();
@@ -13,13 +14,13 @@ function setup(options: Partial<ChatClientOptions> = {}) {
   for (const type of ['open', 'message', 'dm', 'joined', 'left', 'error', 'close', 'reconnecting', 'giveup'] as const) {
     client.on(type, (event) => events.push({ type, event }));
   }
-  const next = <K extends keyof ChatClientEvents>(type: K) => withDeadline(client.once(type), FAKE_DEADLINE_MS, `the client should emit "${type}"`);
+  const next = <K extends keyof ChatClientEvents>(type: K) => withDeadline(client.once(type), FAKE_DEADLINE_MS, say({ en: `the client should emit "${type}"`, ko: `클라이언트가 "${type}"을(를) 내보내야 합니다` }));
   return { fake, client, events, next };
 }
 
 /** start() resolves on the server's welcome; a client that never handles it would hang the test without this deadline. */
 function opening(client: ChatClient) {
-  const opened = withDeadline(client.start(), FAKE_DEADLINE_MS, 'start() should resolve once the server\'s welcome arrives (chat-client.ts, case "welcome")');
+  const opened = withDeadline(client.start(), FAKE_DEADLINE_MS, say({ en: 'start() should resolve once the server\'s welcome arrives (chat-client.ts, case "welcome")', ko: 'start()는 서버의 welcome이 오면 끝나야 합니다(chat-client.ts, case "welcome")' }));
   opened.catch(() => {}); // a test that fails before awaiting it has already said why
   return opened;
 }
@@ -35,16 +36,16 @@ describe('connecting and sending', () => {
     socket.open(42);
     const open = await opened;
 
-    expect(results, 'not connected yet: send() should queue (chat-client.ts)').toEqual(['queued', 'queued', 'queued']);
+    expect(results, say({ en: 'not connected yet: send() should queue (chat-client.ts)', ko: '아직 연결 전이면 send()는 큐에 넣어야 합니다(chat-client.ts)' })).toEqual(['queued', 'queued', 'queued']);
     expect(open).toEqual({ userId: 42, connectionId: 'c1', reconnected: false });
-    expect(socket.sent, 'after the welcome: rejoin rooms first, then flush the queue oldest first').toEqual([
+    expect(socket.sent, say({ en: 'after the welcome: rejoin rooms first, then flush the queue oldest first', ko: 'welcome 뒤에는 방에 먼저 다시 들어가고, 그다음 큐를 오래된 것부터 보내야 합니다' })).toEqual([
       { type: 'join', room: 'r' },
       { type: 'say', room: 'r', text: 'one' },
       { type: 'say', room: 'r', text: 'two' },
       { type: 'dm', to: 7, text: 'three' },
     ]);
     expect(client.state).toBe(ClientState.OPEN);
-    expect(client.say('r', 'now'), 'connected: sent at once').toBe('sent');
+    expect(client.say('r', 'now'), say({ en: 'connected: sent at once', ko: '연결되어 있으면 곧바로 보냅니다' })).toBe('sent');
     client.close();
   });
 
@@ -94,7 +95,7 @@ describe('reconnecting', () => {
 
     expect(
       events.filter((e) => e.type === 'reconnecting').map((e) => e.event),
-      'delays: random() * min(cap 32, base 8 * 2^(attempt-1)), with random() = 0.5',
+      say({ en: 'delays: random() * min(cap 32, base 8 * 2^(attempt-1)), with random() = 0.5', ko: '대기 시간: random() * min(cap 32, base 8 * 2^(attempt-1)), random() = 0.5일 때' }),
     ).toEqual([
       { attempt: 1, delayMs: 4 },
       { attempt: 2, delayMs: 8 },
@@ -122,13 +123,13 @@ describe('reconnecting', () => {
     const reopened = next('open');
     third.open(1, 'c3');
     const open = await reopened;
-    await waitFor(() => client.attemptsInARow === 0, { timeoutMs: FAKE_DEADLINE_MS, message: 'healthyAfterMs after the welcome, the attempt count starts over' });
+    await waitFor(() => client.attemptsInARow === 0, { timeoutMs: FAKE_DEADLINE_MS, message: say({ en: 'healthyAfterMs after the welcome, the attempt count starts over', ko: 'welcome 뒤 healthyAfterMs가 지나면 시도 횟수가 처음부터 다시 셉니다' }) });
     third.serverClose(1006);
     await fake.socket(3);
 
     expect(open.reconnected).toBe(true);
-    expect(third.sent, 'rejoin exactly the rooms the client is in').toEqual([{ type: 'join', room: 'a' }]);
-    expect(events.filter((e) => e.type === 'reconnecting').map((e) => (e.event as { attempt: number }).attempt), 'a connection that stayed up resets the attempt count').toEqual([1, 2, 1]);
+    expect(third.sent, say({ en: 'rejoin exactly the rooms the client is in', ko: '클라이언트가 들어가 있는 방에만 정확히 다시 들어가야 합니다' })).toEqual([{ type: 'join', room: 'a' }]);
+    expect(events.filter((e) => e.type === 'reconnecting').map((e) => (e.event as { attempt: number }).attempt), say({ en: 'a connection that stayed up resets the attempt count', ko: '유지된 연결은 시도 횟수를 초기화해야 합니다' })).toEqual([1, 2, 1]);
     client.close();
   });
 
@@ -148,7 +149,7 @@ describe('reconnecting', () => {
 
     expect(
       events.filter((e) => e.type === 'reconnecting').map((e) => e.event),
-      'a welcome alone must not reset the backoff (chat-client.ts, case "welcome"): only a connection that stays up for healthyAfterMs does',
+      say({ en: 'a welcome alone must not reset the backoff (chat-client.ts, case "welcome"): only a connection that stays up for healthyAfterMs does', ko: 'welcome만으로는 백오프를 초기화하면 안 됩니다(chat-client.ts, case "welcome"): healthyAfterMs 동안 유지된 연결만 초기화합니다' }),
     ).toEqual([
       { attempt: 1, delayMs: 4 },
       { attempt: 2, delayMs: 8 },
@@ -168,10 +169,10 @@ describe('reconnecting', () => {
     (await fake.socket(0)).serverClose(1006);
     for (let n = 1; n <= 3; n++) (await fake.socket(n)).serverClose(1006);
 
-    expect(await gaveUp, 'three reconnect attempts failed: emit giveup').toEqual({ attempts: 3, code: 1006 });
-    expect(fake.sockets, 'no fourth attempt').toHaveLength(4);
+    expect(await gaveUp, say({ en: 'three reconnect attempts failed: emit giveup', ko: '재연결 시도 세 번이 실패했습니다: giveup을 내보내세요' })).toEqual({ attempts: 3, code: 1006 });
+    expect(fake.sockets, say({ en: 'no fourth attempt', ko: '네 번째 시도는 없어야 합니다' })).toHaveLength(4);
     expect(client.state).toBe(ClientState.CLOSED);
-    expect(client.say('r', 'late'), 'a closed client drops what it is given').toBe('dropped');
+    expect(client.say('r', 'late'), say({ en: 'a closed client drops what it is given', ko: '닫힌 클라이언트는 받은 것을 버립니다' })).toBe('dropped');
   });
 
   test('a failing connect() (e.g. the ticket request) counts as an attempt', async () => {
@@ -189,7 +190,7 @@ describe('reconnecting', () => {
     const opened = client.start();
     (await fake.socket(0)).open();
 
-    expect((await withDeadline(opened, FAKE_DEADLINE_MS, 'open after two failed ticket requests')).userId).toBe(1);
+    expect((await withDeadline(opened, FAKE_DEADLINE_MS, say({ en: 'open after two failed ticket requests', ko: '티켓 요청 두 번이 실패한 뒤 열림' }))).userId).toBe(1);
     expect(calls).toBe(3);
     client.close();
   });
@@ -210,11 +211,11 @@ describe('reconnecting', () => {
     manual.client.close();
     manual.client.close();
 
-    expect(await gaveUp, 'reconnecting cannot fix an expired session: give up').toEqual({ attempts: 0, code: 4001 });
+    expect(await gaveUp, say({ en: 'reconnecting cannot fix an expired session: give up', ko: '재연결로는 만료된 세션을 고칠 수 없습니다: 포기하세요' })).toEqual({ attempts: 0, code: 4001 });
     expect(expired.fake.sockets).toHaveLength(1);
-    expect(socket.closedWith, 'close() closes the socket with 1000').toBe(1000);
+    expect(socket.closedWith, say({ en: 'close() closes the socket with 1000', ko: 'close()는 소켓을 1000으로 닫아야 합니다' })).toBe(1000);
     expect(manual.client.state).toBe(ClientState.CLOSED);
-    expect(manual.events.some((e) => e.type === 'reconnecting'), 'no reconnect after close()').toBe(false);
+    expect(manual.events.some((e) => e.type === 'reconnecting'), say({ en: 'no reconnect after close()', ko: 'close() 뒤에는 재연결하지 않아야 합니다' })).toBe(false);
   });
 });
 
@@ -229,9 +230,9 @@ describe('dead connection', () => {
     const closed = await next('close');
     const second = await fake.socket(1, 'a reconnect after the heartbeat timeout');
 
-    expect(silent.sentTypes, 'after intervalMs of silence, send { type: "ping" }').toEqual(['ping']);
-    expect(closed, 'no answer within timeoutMs: the link is dead').toEqual({ code: 4000, reason: 'heartbeat timeout' });
-    expect(silent.closedWith, 'close the dead socket with CloseCode.HEARTBEAT_TIMEOUT').toBe(4000);
+    expect(silent.sentTypes, say({ en: 'after intervalMs of silence, send { type: "ping" }', ko: 'intervalMs 동안 조용하면 { type: "ping" }을 보내세요' })).toEqual(['ping']);
+    expect(closed, say({ en: 'no answer within timeoutMs: the link is dead', ko: 'timeoutMs 안에 답이 없으면 연결이 죽은 것입니다' })).toEqual({ code: 4000, reason: 'heartbeat timeout' });
+    expect(silent.closedWith, say({ en: 'close the dead socket with CloseCode.HEARTBEAT_TIMEOUT', ko: '죽은 소켓은 CloseCode.HEARTBEAT_TIMEOUT으로 닫으세요' })).toBe(4000);
     expect(second).toBeDefined();
     client.close();
   });
@@ -244,11 +245,11 @@ describe('dead connection', () => {
     await opened;
 
     for (let i = 0; i < 4; i++) {
-      await waitFor(() => socket.sent.filter((m) => m.type === 'ping').length > i, { message: `ping ${i + 1} after intervalMs of silence` });
+      await waitFor(() => socket.sent.filter((m) => m.type === 'ping').length > i, { message: say({ en: `ping ${i + 1} after intervalMs of silence`, ko: `intervalMs 동안 조용한 뒤의 ping ${i + 1}` }) });
       socket.receive({ type: 'pong' });
     }
 
-    expect(events.filter((e) => e.type === 'close'), 'a server that answers every ping is alive').toEqual([]);
+    expect(events.filter((e) => e.type === 'close'), say({ en: 'a server that answers every ping is alive', ko: '모든 ping에 답하는 서버는 살아 있습니다' })).toEqual([]);
     expect(fake.sockets).toHaveLength(1);
     client.close();
   });

@@ -9,6 +9,7 @@ import { createSession } from '../07-websocket-server/test-kit.ts';
 import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
 import { ChatClient, type ChatClientEvents } from './chat-client.ts';
 import { bearerConnector, ticketConnector } from './connectors.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase();
 const redis = useRedis();
@@ -26,7 +27,7 @@ async function serve(port = 0): Promise<ChatServer> {
 
 function track(client: ChatClient) {
   cleanups.push(() => client.close());
-  return <K extends keyof ChatClientEvents>(type: K, what: string = type) => withDeadline(client.once(type), 5000, `the client should emit "${what}"`);
+  return <K extends keyof ChatClientEvents>(type: K, what: string = type) => withDeadline(client.once(type), 5000, say({ en: `the client should emit "${what}"`, ko: `클라이언트가 "${what}"을(를) 내보내야 합니다` }));
 }
 
 async function peer(wsUrl: string, token: string, room: string): Promise<TestClient> {
@@ -52,7 +53,7 @@ describe('against the lab 07 server', () => {
       backoff: { baseMs: 10, capMs: 50 },
     });
     const next = track(client);
-    await withDeadline(client.start(), 5000, 'the client should connect and get its welcome (chat-client.ts)');
+    await withDeadline(client.start(), 5000, say({ en: 'the client should connect and get its welcome (chat-client.ts)', ko: '클라이언트가 연결되어 welcome을 받아야 합니다(chat-client.ts)' }));
     client.join('r');
     await next('joined');
     const bob = await peer(server.wsUrl, other.token, 'r');
@@ -64,7 +65,7 @@ describe('against the lab 07 server', () => {
     gate = new Promise((resolve) => (openGate = resolve));
     const closed = next('close');
     await server.close();
-    expect((await closed).code, 'the server said 1001 (going away)').toBe(1001);
+    expect((await closed).code, say({ en: 'the server said 1001 (going away)', ko: '서버가 1001(going away)을 보냈습니다' })).toBe(1001);
     const queued = client.say('r', 'sent while offline');
     server = await serve(port);
     const bob2 = await peer(server.wsUrl, other.token, 'r');
@@ -74,7 +75,7 @@ describe('against the lab 07 server', () => {
 
     expect(queued).toBe('queued');
     expect((await reopened).reconnected).toBe(true);
-    expect(await bob2.next('the queued message, sent after the rejoin'), 'rejoin first, then flush: the server refuses to broadcast for a non-member').toMatchObject({
+    expect(await bob2.next('the queued message, sent after the rejoin'), say({ en: 'rejoin first, then flush: the server refuses to broadcast for a non-member', ko: '먼저 방에 다시 들어가고 그다음 보내세요: 서버는 멤버가 아닌 사람의 브로드캐스트를 거절합니다' })).toMatchObject({
       type: 'message',
       room: 'r',
       from: me.userId,
@@ -101,7 +102,7 @@ describe('against the lab 07 server', () => {
       backoff: { baseMs: 10, capMs: 50 },
     });
     const next = track(client);
-    const first = await withDeadline(client.start(), 5000, 'the client should connect and get its welcome (chat-client.ts)');
+    const first = await withDeadline(client.start(), 5000, say({ en: 'the client should connect and get its welcome (chat-client.ts)', ko: '클라이언트가 연결되어 welcome을 받아야 합니다(chat-client.ts)' }));
 
     const reopened = next('open', 'open after the restart');
     await server.close();
@@ -109,7 +110,7 @@ describe('against the lab 07 server', () => {
     const second = await reopened;
 
     expect([first.userId, second.userId]).toEqual([me.userId, me.userId]);
-    expect(ticketRequests, 'a ticket works once: fetch a new one for each connection (connectors.ts)').toBeGreaterThanOrEqual(2);
+    expect(ticketRequests, say({ en: 'a ticket works once: fetch a new one for each connection (connectors.ts)', ko: '티켓은 한 번만 통합니다: 연결할 때마다 새 티켓을 받으세요(connectors.ts)' })).toBeGreaterThanOrEqual(2);
   });
 
   test('gives up after maxAttempts when the server stays down', async () => {
@@ -117,7 +118,7 @@ describe('against the lab 07 server', () => {
     const server = await serve();
     const client = new ChatClient({ connect: bearerConnector(server.wsUrl, () => me.token, WebSocket), backoff: { baseMs: 1, capMs: 5 }, maxAttempts: 3 });
     const next = track(client);
-    await withDeadline(client.start(), 5000, 'the client should connect and get its welcome (chat-client.ts)');
+    await withDeadline(client.start(), 5000, say({ en: 'the client should connect and get its welcome (chat-client.ts)', ko: '클라이언트가 연결되어 welcome을 받아야 합니다(chat-client.ts)' }));
 
     const gaveUp = next('giveup');
     await server.close();
@@ -148,7 +149,7 @@ describe('dead server', () => {
       backoff: { baseMs: 1, capMs: 1 },
     });
     const next = track(client);
-    await withDeadline(client.start(), 5000, 'the client should connect and get its welcome (chat-client.ts)');
+    await withDeadline(client.start(), 5000, say({ en: 'the client should connect and get its welcome (chat-client.ts)', ko: '클라이언트가 연결되어 welcome을 받아야 합니다(chat-client.ts)' }));
 
     const closed = await next('close', 'close after the heartbeat timeout');
     const reopened = await next('open', 'open on a new connection');
@@ -179,12 +180,12 @@ describe('flapping server', () => {
       }),
     );
 
-    await withDeadline(client.start(), 5000, 'the client should connect and get its welcome (chat-client.ts)');
-    await withDeadline(fifth, 5000, 'five reconnect attempts');
+    await withDeadline(client.start(), 5000, say({ en: 'the client should connect and get its welcome (chat-client.ts)', ko: '클라이언트가 연결되어 welcome을 받아야 합니다(chat-client.ts)' }));
+    await withDeadline(fifth, 5000, say({ en: 'five reconnect attempts', ko: '재연결 시도 다섯 번' }));
 
     expect(
       attempts.map((a) => a.attempt),
-      'the welcome alone must not reset the backoff: only a connection that stays up for healthyAfterMs does',
+      say({ en: 'the welcome alone must not reset the backoff: only a connection that stays up for healthyAfterMs does', ko: 'welcome만으로는 백오프를 초기화하면 안 됩니다: healthyAfterMs 동안 유지된 연결만 초기화합니다' }),
     ).toEqual([1, 2, 3, 4, 5]);
     expect(attempts.map((a) => a.delayMs)).toEqual([2, 4, 8, 16, 32]);
   });
