@@ -42,7 +42,7 @@ describe('keys', () => {
   });
 
   test('glob characters in literal text are escaped for MATCH', () => {
-    expect(escapeGlob('a*b?[c]\\d'), say({ en: 'escapeGlob in keys.ts: put a backslash before * ? [ ] and \\', ko: 'keys.ts의 escapeGlob: * ? [ ] \ 앞에 백슬래시를 붙이세요' })).toBe('a\\*b\\?\\[c\\]\\\\d');
+    expect(escapeGlob('a*b?[c]\\d'), say({ en: 'escapeGlob in keys.ts: put a backslash before * ? [ ] and \\', ko: 'keys.ts의 escapeGlob: * ? [ ] \\ 앞에 백슬래시를 붙이세요' })).toBe('a\\*b\\?\\[c\\]\\\\d');
     expect(keyspace('t[1]:').match('video:*'), say({ en: 'keys.match escapes the namespace, not the glob', ko: 'keys.match는 glob이 아니라 네임스페이스를 이스케이프합니다' })).toBe('t\\[1\\]:video:*');
     expect(keyspace('app:').processingPattern('r*'), say({ en: 'keys.processingPattern escapes the queue name', ko: 'keys.processingPattern은 큐 이름을 이스케이프합니다' })).toBe('app:queue:r\\*:processing:*');
   });
