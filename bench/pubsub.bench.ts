@@ -7,9 +7,17 @@
 //                    the room from a position 100 messages back: time until every client has all
 //                    100, and messages lost or duplicated.
 //
-// Not measured here: socket.io with @socket.io/redis-adapter (issue 10 asks for it as a dev
-// dependency used only by this file; not added yet).
+//   socket.io row   the same broadcast through socket.io 4 with @socket.io/redis-adapter (dev
+//                    dependencies used only by this file): two socket.io servers on their own Redis
+//                    connections, the same clients over socket.io-client (WebSocket transport), in
+//                    the same run, so the rows compare side by side. No recovery row for it: its
+//                    Redis adapter is plain pub/sub and keeps no history to resume from.
 import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Server as SocketIoServer } from 'socket.io';
+import { io as socketIoClient, type Socket as SocketIoClient } from 'socket.io-client';
 import { createClient, type RedisClientType } from 'redis';
 import WebSocket from 'ws';
 import { defineBench } from '../tools/bench/context.ts';
@@ -56,6 +64,28 @@ async function open(url: string, token: string, onFrame: (frame: Frame) => void)
   ws.on('message', (data) => onFrame(JSON.parse(data.toString()) as Frame));
   await once(ws, 'open');
   return ws;
+}
+
+/** A socket.io server joined to the others by @socket.io/redis-adapter; every client joins room `bench`. */
+async function startSocketIo(redisUrl: string, key: string) {
+  const pub: RedisClientType = createClient({ url: redisUrl });
+  const sub: RedisClientType = pub.duplicate();
+  for (const c of [pub, sub]) c.on('error', () => {});
+  await Promise.all([pub.connect(), sub.connect()]);
+  const server = http.createServer();
+  const io = new SocketIoServer(server, { adapter: createAdapter(pub, sub, { key }) });
+  io.on('connection', (socket) => {
+    void socket.join('bench');
+    socket.on('say', (text: string) => void io.to('bench').emit('message', text));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      await io.close(); // closes the HTTP server too; the adapter's UNSUBSCRIBE may still be on its way
+      await Promise.all([pub.close(), sub.close()]); // so close gracefully: destroy() would reject it unhandled
+    },
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -135,6 +165,7 @@ export default defineBench('lab 10: relay vs plain pub/sub across 2 instances', 
         for (const n of nodes) await n.close();
       }
     }
+    rows.push(await socketIoRow(ctx.services.redisUrl, `${ctx.services.redisPrefix}socket.io`, clients, messages));
     ctx.table(`room broadcast: ${clients} clients on 2 instances, ${messages} messages`, rows);
 
     // Recovery: a room with 100 messages after an anchor; 1,000 clients resume from the anchor at
@@ -188,3 +219,68 @@ export default defineBench('lab 10: relay vs plain pub/sub across 2 instances', 
     await prisma.$disconnect();
   }
 });
+
+/** The room broadcast through socket.io + @socket.io/redis-adapter, measured as the rows above are. */
+async function socketIoRow(redisUrl: string, key: string, clients: number, messages: number): Promise<Record<string, string | number>> {
+  const servers = [await startSocketIo(redisUrl, key), await startSocketIo(redisUrl, key)];
+  const sockets: SocketIoClient[] = [];
+  try {
+    const latencies: number[] = [];
+    const seen = new Set<string>();
+    let received = 0;
+    let duplicates = 0;
+    const connect = async (url: string) => {
+      const socket = socketIoClient(url, { transports: ['websocket'], reconnection: false });
+      sockets.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      return socket;
+    };
+    for (let i = 0; i < clients; i += 1) {
+      const socket = await connect(servers[i % 2]!.url);
+      socket.on('message', (text: string) => {
+        const [n, sentAt] = text.split(':');
+        const key = `${i}:${n}`;
+        if (seen.has(key)) duplicates += 1;
+        else {
+          seen.add(key);
+          received += 1;
+          latencies.push(performance.now() - Number(sentAt));
+        }
+      });
+    }
+    const sender = await connect(servers[0]!.url);
+    // The join happens in the server's connection handler; a first message proves every client is in
+    // the room on both servers before the clock starts (the adapter's subscription is per server).
+    sender.emit('say', 'warmup:0');
+    await until(() => received >= clients, 30_000);
+    received = 0;
+    seen.clear();
+    latencies.length = 0;
+
+    const started = performance.now();
+    for (let n = 0; n < messages; n += 1) {
+      sender.emit('say', `${n}:${performance.now()}`);
+      if (n % 20 === 19) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const expected = clients * messages;
+    await until(() => received >= expected, 60_000);
+    const seconds = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    return {
+      bus: 'socket.io + @socket.io/redis-adapter',
+      clients: String(clients),
+      messages: String(messages),
+      'deliveries/s': Math.round(received / seconds),
+      'p50 ms': Number(percentile(latencies, 50).toFixed(2)),
+      'p99 ms': Number(percentile(latencies, 99).toFixed(2)),
+      lost: String(expected - received),
+      duplicated: String(duplicates),
+    };
+  } finally {
+    for (const socket of sockets) socket.disconnect();
+    for (const server of servers) await server.close();
+  }
+}
