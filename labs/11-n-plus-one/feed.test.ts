@@ -5,6 +5,7 @@ import { createPrismaClient } from '../../prisma/client.ts';
 import { useDatabase } from '../../tools/testing/test-env.ts';
 import { createFeedData } from './fixtures.ts';
 import { projectFeed, projectFeedNaive } from './index.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase();
 let prisma: ReturnType<typeof createPrismaClient>;
@@ -34,13 +35,13 @@ describe('projectFeed', () => {
 
     const feed = await projectFeed(prisma, ownerId);
 
-    expect(feed.map((p) => p.name), "this owner's projects only, by id").toEqual(['project 1', 'project 2', 'empty project']);
+    expect(feed.map((p) => p.name), say({ en: "this owner's projects only, by id", ko: '이 주인의 프로젝트만, id 순서로' })).toEqual(['project 1', 'project 2', 'empty project']);
     expect(feed.map((p) => p.videos.map((v) => v.title))).toEqual([['clip 1.1', 'clip 1.2'], ['clip 2.1', 'clip 2.2'], []]);
     expect(
       feed.map((p) => p.videos.map((v) => v.latestJob?.kind ?? null)),
-      'latest = newest createdAt, then highest id ("step-1" and "step-2" share a timestamp); no job = null',
+      say({ en: 'latest = newest createdAt, then highest id ("step-1" and "step-2" share a timestamp); no job = null', ko: 'latest = createdAt이 가장 새로운 것, 같으면 id가 가장 큰 것("step-1"과 "step-2"는 시각이 같습니다); 작업이 없으면 null' }),
     ).toEqual([['step-2', 'step-2'], [null, 'step-2'], []]);
-    expect(Object.keys(feed[0]!.videos[0]!).sort(), 'a video has latestJob, not a jobs array').toEqual(['durationMs', 'id', 'latestJob', 'title']);
+    expect(Object.keys(feed[0]!.videos[0]!).sort(), say({ en: 'a video has latestJob, not a jobs array', ko: '영상에는 jobs 배열이 아니라 latestJob이 있어야 합니다' })).toEqual(['durationMs', 'id', 'latestJob', 'title']);
   });
 
   test.each([1, 10, 100])('N = %i projects: the same feed as the naive version, in at most 3 queries', async (n) => {
@@ -49,8 +50,8 @@ describe('projectFeed', () => {
     const naive = await measure(() => projectFeedNaive(prisma, ownerId));
     const fixed = await measure(() => projectFeed(prisma, ownerId));
 
-    expect(fixed.result, 'projectFeed must return exactly what projectFeedNaive returns').toEqual(naive.result);
-    expect(naive.count, 'the naive feed: 1 query + 1 per project + 1 per video').toBe(1 + n + 2 * n);
-    expect(fixed.count, 'query budget: nest the relations in one findMany instead of looping').toBeLessThanOrEqual(3);
+    expect(fixed.result, say({ en: 'projectFeed must return exactly what projectFeedNaive returns', ko: 'projectFeed는 projectFeedNaive와 정확히 같은 것을 돌려줘야 합니다' })).toEqual(naive.result);
+    expect(naive.count, say({ en: 'the naive feed: 1 query + 1 per project + 1 per video', ko: '순진한 피드: 쿼리 1개 + 프로젝트마다 1개 + 영상마다 1개' })).toBe(1 + n + 2 * n);
+    expect(fixed.count, say({ en: 'query budget: nest the relations in one findMany instead of looping', ko: '쿼리 예산: 반복문 대신 관계를 findMany 하나에 중첩하세요' })).toBeLessThanOrEqual(3);
   });
 });

@@ -4,6 +4,7 @@ import { createPrismaClient } from '../../prisma/client.ts';
 import { useDatabase } from '../../tools/testing/test-env.ts';
 import { createFeedData, type FeedData } from './fixtures.ts';
 import { byId, jobCards, jobCardsNaive } from './index.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase();
 let prisma: ReturnType<typeof createPrismaClient>;
@@ -43,10 +44,10 @@ describe('jobCards with DataLoader', () => {
     const naive = await measure(() => jobCardsNaive(prisma, ids));
     const batched = await measure(() => jobCards(prisma, ids));
 
-    expect(batched.result, 'jobCards must return exactly what jobCardsNaive returns').toEqual(naive.result);
+    expect(batched.result, say({ en: 'jobCards must return exactly what jobCardsNaive returns', ko: 'jobCards는 jobCardsNaive와 정확히 같은 것을 돌려줘야 합니다' })).toEqual(naive.result);
     expect(batched.result.map((c) => c.id)).toEqual(ids);
-    expect(naive.count, 'the naive resolvers: 1 query for the jobs + 2 per job').toBe(1 + 2 * n);
-    expect(batched.count, 'query budget: jobs + one batch of users + one batch of videos').toBeLessThanOrEqual(3);
+    expect(naive.count, say({ en: 'the naive resolvers: 1 query for the jobs + 2 per job', ko: '순진한 리졸버: 작업 쿼리 1개 + 작업마다 2개' })).toBe(1 + 2 * n);
+    expect(batched.count, say({ en: 'query budget: jobs + one batch of users + one batch of videos', ko: '쿼리 예산: 작업 + 사용자 배치 하나 + 영상 배치 하나' })).toBeLessThanOrEqual(3);
   });
 
   test('a job asked twice gives two cards; an unknown job id gives none', async () => {
@@ -56,7 +57,7 @@ describe('jobCards with DataLoader', () => {
     const { result, count } = await measure(() => jobCards(prisma, [a!, missing, b!, a!]));
 
     expect(result.map((c) => c.id)).toEqual([a, b, a]);
-    expect(result.map((c) => c.owner), 'each card carries its owner').toEqual([
+    expect(result.map((c) => c.owner), say({ en: 'each card carries its owner', ko: '카드마다 주인이 들어 있어야 합니다' })).toEqual([
       { id: data.ownerId, name: 'cards' },
       { id: data.ownerId, name: 'cards' },
       { id: data.ownerId, name: 'cards' },
@@ -72,6 +73,6 @@ describe('jobCards with DataLoader', () => {
     const second = await jobCards(prisma, own.jobIds);
 
     expect(first[0]!.owner?.name).toBe('rename');
-    expect(second[0]!.owner?.name, 'create the DataLoaders inside createLoaders, not once per module: a cache shared across requests serves stale rows').toBe('renamed');
+    expect(second[0]!.owner?.name, say({ en: 'create the DataLoaders inside createLoaders, not once per module: a cache shared across requests serves stale rows', ko: 'DataLoader는 모듈에서 한 번이 아니라 createLoaders 안에서 만드세요: 요청끼리 나눠 쓰는 캐시는 오래된 행을 내줍니다' })).toBe('renamed');
   });
 });

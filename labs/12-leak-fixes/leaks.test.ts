@@ -18,6 +18,7 @@ import { churn } from './connection-churn.ts';
 import { createChatServer, type AnnouncementEvents, type ChatServer, type ChatServerOptions, type ChatStats } from './chat-server.ts';
 import { activeResources, forceGc, liveHeapAfterGc } from './leak-probes.ts';
 import { CloseCode, ErrorCode, type ClientMessage, type ServerMessage } from './protocol.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const redis = useRedis();
 
@@ -76,7 +77,7 @@ async function startRig(options: Partial<ChatServerOptions> = {}): Promise<Rig> 
   onTestFinished(async () => {
     for (const ws of server.wss.clients) ws.terminate();
     // A starter's close() may hang or reject: the LEAK 6 tests report that, teardown just moves on.
-    await withDeadline(server.close(), CLOSE_MS, 'close()').catch(() => {});
+    await withDeadline(server.close(), CLOSE_MS, say({ en: 'close()', ko: 'close()' })).catch(() => {});
     subscriber.destroy();
   });
   return { server, bus, subscriber, resourcesBeforeServer };
@@ -101,7 +102,7 @@ const closeCodeOf = async (peer: Peer): Promise<number> => (await peer.waitClose
 
 /** Runs `count` short-lived clients (CONCURRENCY at a time); client `i` sends `plan(i)`. Returns their ids. */
 function runCycles(server: ChatServer, count: number, plan: (i: number) => ClientMessage[]): Promise<number[]> {
-  return withDeadline(churn(server.url, count, plan, { concurrency: CONCURRENCY }), 15_000, `${count} connect/disconnect cycles`);
+  return withDeadline(churn(server.url, count, plan, { concurrency: CONCURRENCY }), 15_000, say({ en: `${count} connect/disconnect cycles`, ko: `연결/해제 ${count}회` }));
 }
 
 const room = (i: number) => `room-${i % ROOMS}`;
@@ -110,7 +111,7 @@ const room = (i: number) => `room-${i % ROOMS}`;
 async function socketsClosed(server: ChatServer, stillOpen: number): Promise<void> {
   await waitFor(() => server.stats().sockets === stillOpen, {
     timeoutMs: SETTLE_MS,
-    message: `the server should see the cycling sockets close (wss.clients.size back to ${stillOpen})`,
+    message: say({ en: `the server should see the cycling sockets close (wss.clients.size back to ${stillOpen})`, ko: `서버가 순환하는 소켓이 닫히는 것을 봐야 합니다(wss.clients.size가 ${stillOpen}(으)로 돌아옴)` }),
   });
 }
 
@@ -149,12 +150,12 @@ describe('LEAK 1: listeners on the shared bus', () => {
 
     expect(
       bus.listenerCount('announce'),
-      `🚨 one client is still connected, so the announcements bus should hold exactly 1 'announce' listener. ` +
-        `Every closed connection left its own behind (what MaxListenersExceededWarning warns about): remove client.onAnnounce in the 'close' handler of ${SERVER_FILE} (LEAK 1)`,
+      say({ en: `🚨 one client is still connected, so the announcements bus should hold exactly 1 'announce' listener. ` +
+        `Every closed connection left its own behind (what MaxListenersExceededWarning warns about): remove client.onAnnounce in the 'close' handler of ${SERVER_FILE} (LEAK 1)`, ko: `🚨 클라이언트 하나가 아직 연결되어 있으니 announcements 버스에는 'announce' 리스너가 정확히 1개 있어야 합니다. 닫힌 연결마다 자기 리스너를 남겼습니다(MaxListenersExceededWarning이 경고하는 것): ${SERVER_FILE}의 'close' 핸들러에서 client.onAnnounce를 떼어 내세요(LEAK 1)` }),
     ).toBe(1);
-    expect(server.stats().announceListeners, 'stats().announceListeners should count the real listeners').toBe(1);
+    expect(server.stats().announceListeners, say({ en: 'stats().announceListeners should count the real listeners', ko: 'stats().announceListeners는 실제 리스너를 세야 합니다' })).toBe(1);
     bus.emit('announce', 'maintenance at noon');
-    expect(await live.nextOf('event', 'the announcement'), '🚨 the live client should still get announcements').toEqual({
+    expect(await live.nextOf('event', 'the announcement'), say({ en: '🚨 the live client should still get announcements', ko: '🚨 살아 있는 클라이언트는 여전히 공지를 받아야 합니다' })).toEqual({
       type: 'event',
       name: 'announcement',
       data: { text: 'maintenance at noon' },
@@ -173,12 +174,12 @@ describe('LEAK 2: empty rooms', () => {
       i % 2 === 0 ? [{ type: 'join', room: `solo-${i}` }, { type: 'leave', room: `solo-${i}` }] : [{ type: 'join', room: `solo-${i}` }],
     );
     await socketsClosed(server, 1);
-    await eventually(() => server.stats().memberships, 1, 'only the live client should still be a member of a room');
+    await eventually(() => server.stats().memberships, 1, say({ en: 'only the live client should still be a member of a room', ko: '살아 있는 클라이언트만 방의 멤버로 남아 있어야 합니다' }));
 
     expect(
       server.stats().rooms,
-      `🚨 only "lobby" still has a member, so the room map should hold 1 room, not one per room ever used. ` +
-        `Delete a room when its last member leaves: RoomRegistry.leave() in labs/12-leak-fixes/room-registry.ts (LEAK 2)`,
+      say({ en: `🚨 only "lobby" still has a member, so the room map should hold 1 room, not one per room ever used. ` +
+        `Delete a room when its last member leaves: RoomRegistry.leave() in labs/12-leak-fixes/room-registry.ts (LEAK 2)`, ko: `🚨 멤버가 남은 방은 "lobby"뿐이니 방 맵에는 지금까지 쓰인 방마다가 아니라 방 1개만 있어야 합니다. 마지막 멤버가 나가면 방을 지우세요: labs/12-leak-fixes/room-registry.ts의 RoomRegistry.leave()(LEAK 2)` }),
     ).toBe(1);
   });
 });
@@ -197,9 +198,9 @@ describe('LEAK 3: timers', () => {
 
     await timersBackTo(
       baseline,
-      `🚨 process.getActiveResourcesInfo() should list no more Timeouts than before the connections (${baseline}). ` +
+      say({ en: `🚨 process.getActiveResourcesInfo() should list no more Timeouts than before the connections (${baseline}). ` +
         `Each closed connection left its heartbeat interval and its typing timer running: ` +
-        `clearInterval in the 'close' handler and clearTimeout in leaveRoom() of ${SERVER_FILE} (LEAK 3)`,
+        `clearInterval in the 'close' handler and clearTimeout in leaveRoom() of ${SERVER_FILE} (LEAK 3)`, ko: `🚨 process.getActiveResourcesInfo()의 Timeout 수는 연결 전(${baseline})보다 많으면 안 됩니다. 닫힌 연결마다 하트비트 인터벌과 입력 중 타이머가 계속 돌고 있습니다: ${SERVER_FILE}의 'close' 핸들러에서 clearInterval, leaveRoom()에서 clearTimeout(LEAK 3)` }),
     );
   });
 
@@ -211,10 +212,10 @@ describe('LEAK 3: timers', () => {
     const codes = await Promise.all(silent.map((peer) => closeCodeOf(peer)));
     await socketsClosed(server, 0);
 
-    expect(codes, 'the heartbeat should terminate peers that missed a pong (abnormal closure, 1006)').toEqual([1006, 1006, 1006, 1006, 1006]);
+    expect(codes, say({ en: 'the heartbeat should terminate peers that missed a pong (abnormal closure, 1006)', ko: '하트비트는 pong을 놓친 상대를 terminate해야 합니다(비정상 종료, 1006)' })).toEqual([1006, 1006, 1006, 1006, 1006]);
     await timersBackTo(
       baseline,
-      `🚨 the terminated connections' heartbeat intervals should be cleared: clearInterval in the 'close' handler of ${SERVER_FILE} (LEAK 3)`,
+      say({ en: `🚨 the terminated connections' heartbeat intervals should be cleared: clearInterval in the 'close' handler of ${SERVER_FILE} (LEAK 3)`, ko: `🚨 terminate된 연결의 하트비트 인터벌은 지워져야 합니다: ${SERVER_FILE}의 'close' 핸들러에서 clearInterval(LEAK 3)` }),
     );
   });
 });
@@ -237,22 +238,22 @@ describe('LEAK 4: Redis subscriptions', () => {
     await eventually(
       () => redis.client.pubSubChannels(roomChannelPattern(redis.prefix)),
       [lobby],
-      `🚨 PUBSUB CHANNELS should list exactly the lobby's channel: alice and bob are still in the lobby, every other room is empty. ` +
+      say({ en: `🚨 PUBSUB CHANNELS should list exactly the lobby's channel: alice and bob are still in the lobby, every other room is empty. ` +
         `Rooms listed that everyone left: unsubscribe in leaveRoom() of ${SERVER_FILE} (LEAK 4). ` +
-        `Lobby missing: you unsubscribed the whole channel; pass client.deliver too, so only that listener goes`,
+        `Lobby missing: you unsubscribed the whole channel; pass client.deliver too, so only that listener goes`, ko: `🚨 PUBSUB CHANNELS에는 lobby의 채널만 있어야 합니다: alice와 bob은 아직 lobby에 있고 다른 방은 모두 비었습니다. 모두 나간 방이 보이면: ${SERVER_FILE}의 leaveRoom()에서 구독을 해제하세요(LEAK 4). lobby가 없으면: 채널 전체를 해제한 것입니다. client.deliver도 넘겨서 그 리스너만 떼어 내세요` }),
     );
     expect(await redis.client.pubSubNumSub([lobby, roomChannel(redis.prefix, room(0))])).toEqual({
       [lobby]: 1,
       [roomChannel(redis.prefix, room(0))]: 0,
     });
-    expect(server.stats().roomListeners, 'the subscriber should hold one message listener per remaining member (alice, bob)').toBe(2);
+    expect(server.stats().roomListeners, say({ en: 'the subscriber should hold one message listener per remaining member (alice, bob)', ko: '구독자는 남은 멤버(alice, bob)마다 message 리스너를 하나씩 가져야 합니다' })).toBe(2);
     bob.send({ type: 'say', room: 'lobby', text: 'one' });
     bob.send({ type: 'say', room: 'lobby', text: 'two' });
     const first = await alice.nextOf('message', 'bob\'s first message in the lobby');
     const second = await alice.nextOf('message', 'bob\'s second message in the lobby');
     expect(
       [first.text, second.text],
-      '🚨 alice should still get every lobby message, once: unsubscribe only the leaving client\'s listener, not the whole channel',
+      say({ en: '🚨 alice should still get every lobby message, once: unsubscribe only the leaving client\'s listener, not the whole channel', ko: '🚨 alice는 lobby 메시지를 모두 한 번씩 받아야 합니다: 채널 전체가 아니라 나가는 클라이언트의 리스너만 해제하세요' }),
     ).toEqual(['one', 'two']);
   });
 });
@@ -267,12 +268,12 @@ describe('LEAK 5: the client directory', () => {
 
     expect(
       server.stats().clients,
-      `🚨 two clients are connected, so the directory should hold 2 entries; each entry keeps its socket alive. ` +
-        `Delete the client from \`clients\` in the 'close' handler of ${SERVER_FILE} (LEAK 5)`,
+      say({ en: `🚨 two clients are connected, so the directory should hold 2 entries; each entry keeps its socket alive. ` +
+        `Delete the client from \`clients\` in the 'close' handler of ${SERVER_FILE} (LEAK 5)`, ko: `🚨 클라이언트 둘이 연결되어 있으니 디렉터리에는 항목이 2개 있어야 합니다. 항목마다 소켓을 살려 둡니다. ${SERVER_FILE}의 'close' 핸들러에서 \`clients\`의 클라이언트를 지우세요(LEAK 5)` }),
     ).toBe(2);
     alice.send({ type: 'dm', to: gone[0]!, text: 'are you there?' });
     const error = await alice.nextOf('error', 'an error reply to a direct message for a client that left');
-    expect(error.code, 'a direct message to a client that left should be refused with user_offline').toBe(ErrorCode.USER_OFFLINE);
+    expect(error.code, say({ en: 'a direct message to a client that left should be refused with user_offline', ko: '나간 클라이언트에게 보낸 DM은 user_offline으로 거절되어야 합니다' })).toBe(ErrorCode.USER_OFFLINE);
     alice.send({ type: 'dm', to: bob.welcome.userId, text: 'hi bob' });
     expect(await bob.nextOf('dm', 'alice\'s direct message')).toEqual({ type: 'dm', from: alice.welcome.userId, text: 'hi bob' });
   });
@@ -288,19 +289,19 @@ describe('LEAK 6: close()', () => {
     await withDeadline(
       server.close(),
       CLOSE_MS,
-      `🚨 close() should resolve while clients are connected: close every socket in wss.clients with CloseCode.GOING_AWAY first (LEAK 6 in ${SERVER_FILE})`,
+      say({ en: `🚨 close() should resolve while clients are connected: close every socket in wss.clients with CloseCode.GOING_AWAY first (LEAK 6 in ${SERVER_FILE})`, ko: `🚨 클라이언트가 연결되어 있어도 close()는 끝나야 합니다: 먼저 wss.clients의 모든 소켓을 CloseCode.GOING_AWAY로 닫으세요(${SERVER_FILE}의 LEAK 6)` }),
     );
 
-    expect(await Promise.all(peers.map((p) => closeCodeOf(p))), 'every client should be closed with 1001 (going away)').toEqual([1001, 1001, 1001]);
+    expect(await Promise.all(peers.map((p) => closeCodeOf(p))), say({ en: 'every client should be closed with 1001 (going away)', ko: '모든 클라이언트는 1001(going away)로 닫혀야 합니다' })).toEqual([1001, 1001, 1001]);
     const tcp = (resources: Record<string, number>) => ({ sockets: resources.TCPSocketWrap ?? 0, servers: resources.TCPServerWrap ?? 0 });
     await eventually(
       () => tcp(activeResources()),
       tcp(rig.resourcesBeforeServer),
-      'after close() the process should have the TCP sockets and servers it had before the chat server started',
+      say({ en: 'after close() the process should have the TCP sockets and servers it had before the chat server started', ko: 'close() 뒤의 프로세스에는 채팅 서버가 시작되기 전과 같은 TCP 소켓과 서버만 있어야 합니다' }),
     );
     await expect(
-      withDeadline(server.close(), CLOSE_MS, 'a second close()'),
-      `🚨 close() should be idempotent: return the first call's promise from \`closing\` (LEAK 6 in ${SERVER_FILE})`,
+      withDeadline(server.close(), CLOSE_MS, say({ en: 'a second close()', ko: '두 번째 close()' })),
+      say({ en: `🚨 close() should be idempotent: return the first call's promise from \`closing\` (LEAK 6 in ${SERVER_FILE})`, ko: `🚨 close()는 멱등이어야 합니다: 첫 호출의 프라미스를 \`closing\`에서 돌려주세요(${SERVER_FILE}의 LEAK 6)` }),
     ).resolves.toBeUndefined();
   });
 
@@ -312,10 +313,10 @@ describe('LEAK 6: close()', () => {
     await withDeadline(
       server.close(),
       200 + CLOSE_MS,
-      `🚨 close() should end a peer that does not answer within shutdownTimeoutMs: use lab 07's closeWithin (LEAK 6 in ${SERVER_FILE})`,
+      say({ en: `🚨 close() should end a peer that does not answer within shutdownTimeoutMs: use lab 07's closeWithin (LEAK 6 in ${SERVER_FILE})`, ko: `🚨 close()는 shutdownTimeoutMs 안에 답하지 않는 상대를 끝내야 합니다: 실습 07의 closeWithin을 쓰세요(${SERVER_FILE}의 LEAK 6)` }),
     );
 
-    expect(server.stats().sockets, 'every socket is gone once close() resolved').toBe(0);
+    expect(server.stats().sockets, say({ en: 'every socket is gone once close() resolved', ko: 'close()가 끝나면 모든 소켓이 없어야 합니다' })).toBe(0);
   });
 
   test('close() resolves only after every connection released its Redis subscriptions (needs LEAK 4 fixed too)', async () => {
@@ -323,13 +324,13 @@ describe('LEAK 6: close()', () => {
     const peers = await Promise.all([1, 2, 3].map(() => connectPeer(server.url)));
     await Promise.all(peers.map((p, i) => join(p, `room-${i}`)));
 
-    await withDeadline(server.close(), CLOSE_MS, `close() did not resolve with clients connected (LEAK 6 in ${SERVER_FILE})`);
+    await withDeadline(server.close(), CLOSE_MS, say({ en: `close() did not resolve with clients connected (LEAK 6 in ${SERVER_FILE})`, ko: `클라이언트가 연결된 상태에서 close()가 끝나지 않았습니다(${SERVER_FILE}의 LEAK 6)` }));
 
     expect(
       server.stats().roomListeners,
-      `🚨 when close() resolves, every subscription should be released: await each client's \`inbox\` after wss.close() (LEAK 6 in ${SERVER_FILE})`,
+      say({ en: `🚨 when close() resolves, every subscription should be released: await each client's \`inbox\` after wss.close() (LEAK 6 in ${SERVER_FILE})`, ko: `🚨 close()가 끝날 때는 모든 구독이 해제되어 있어야 합니다: wss.close() 뒤에 클라이언트마다 \`inbox\`를 await하세요(${SERVER_FILE}의 LEAK 6)` }),
     ).toBe(0);
-    expect(await redis.client.pubSubChannels(roomChannelPattern(redis.prefix)), 'no room channel should be subscribed after close()').toEqual([]);
+    expect(await redis.client.pubSubChannels(roomChannelPattern(redis.prefix)), say({ en: 'no room channel should be subscribed after close()', ko: 'close() 뒤에는 구독된 방 채널이 없어야 합니다' })).toEqual([]);
   });
 });
 
@@ -361,9 +362,9 @@ describe('all fixed: memory', () => {
     ).catch(() => {});
     expect(
       growth,
-      `🚨 the heap grew by ${Math.round(growth / 1024)} KB (${Math.round(growth / HEAP_CYCLES)} bytes per connection) after a forced GC, ` +
+      say({ en: `🚨 the heap grew by ${Math.round(growth / 1024)} KB (${Math.round(growth / HEAP_CYCLES)} bytes per connection) after a forced GC, ` +
         `so closed connections are still reachable. Server state now: ${statsLine(server.stats())}. ` +
-        `Fix LEAK 1-5 first, then take two heap snapshots and compare them (see the lesson)`,
+        `Fix LEAK 1-5 first, then take two heap snapshots and compare them (see the lesson)`, ko: `🚨 강제 GC 뒤에 힙이 ${Math.round(growth / 1024)} KB(연결마다 ${Math.round(growth / HEAP_CYCLES)}바이트) 늘었습니다. 닫힌 연결에 아직 닿을 수 있다는 뜻입니다. 지금 서버 상태: ${statsLine(server.stats())}. LEAK 1-5를 먼저 고치고, 힙 스냅샷 두 개를 찍어 비교하세요(레슨 참고)` }),
     ).toBeLessThan(budget);
   });
 
@@ -395,8 +396,8 @@ describe('all fixed: memory', () => {
     ).catch(() => {});
     expect(
       stillAlive,
-      `🚨 of ${CYCLES} closed server-side sockets, this many are still reachable after a forced GC. ` +
-        `Something long-lived references them: a bus listener, an interval, a Redis listener, the directory (LEAK 1, 3, 4, 5)`,
+      say({ en: `🚨 of ${CYCLES} closed server-side sockets, this many are still reachable after a forced GC. ` +
+        `Something long-lived references them: a bus listener, an interval, a Redis listener, the directory (LEAK 1, 3, 4, 5)`, ko: `🚨 닫힌 서버 쪽 소켓 ${CYCLES}개 중 이만큼이 강제 GC 뒤에도 닿을 수 있습니다. 오래 사는 무언가가 참조하고 있습니다: 버스 리스너, 인터벌, Redis 리스너, 디렉터리(LEAK 1, 3, 4, 5)` }),
     ).toBe(0);
   });
 });
@@ -413,12 +414,12 @@ describe('BOUNDS: payloads, slow readers, a silent Redis', () => {
     // A server without the bound reads the whole frame and answers it: that answer fails the test at once.
     const answered = peer.next('an answer').then((m) => {
       throw new Error(
-        `🚨 the server read the whole 64 KB frame and answered ${JSON.stringify(m).slice(0, 80)} instead of closing with 1009: ` +
-          `pass maxPayload to the WebSocketServer (BOUND 1 in ${SERVER_FILE})`,
+        say({ en: `🚨 the server read the whole 64 KB frame and answered ${JSON.stringify(m).slice(0, 80)} instead of closing with 1009: ` +
+          `pass maxPayload to the WebSocketServer (BOUND 1 in ${SERVER_FILE})`, ko: `🚨 서버가 64 KB 프레임을 다 읽고 1009로 닫는 대신 ${JSON.stringify(m).slice(0, 80)}(으)로 답했습니다: WebSocketServer에 maxPayload를 넘기세요(${SERVER_FILE}의 BOUND 1)` }),
       );
     });
     const code = await Promise.race([closeCodeOf(peer), answered]);
-    expect(code, `🚨 pass maxPayload to the WebSocketServer (BOUND 1 in ${SERVER_FILE})`).toBe(CloseCode.MESSAGE_TOO_BIG);
+    expect(code, say({ en: `🚨 pass maxPayload to the WebSocketServer (BOUND 1 in ${SERVER_FILE})`, ko: `🚨 WebSocketServer에 maxPayload를 넘기세요(${SERVER_FILE}의 BOUND 1)` })).toBe(CloseCode.MESSAGE_TOO_BIG);
   });
 
   test('room traffic to a reader that stopped is dropped past the soft limit: its buffer stays bounded', async () => {
@@ -439,7 +440,7 @@ describe('BOUNDS: payloads, slow readers, a silent Redis', () => {
       maxBuffered = Math.max(maxBuffered, buffered());
     }
 
-    expect(maxBuffered, `🚨 the server kept queueing for a reader that stopped: drop past the soft limit with lab 07's decideSend (BOUND 2 in ${SERVER_FILE})`).toBeLessThanOrEqual(bound);
+    expect(maxBuffered, say({ en: `🚨 the server kept queueing for a reader that stopped: drop past the soft limit with lab 07's decideSend (BOUND 2 in ${SERVER_FILE})`, ko: `🚨 서버가 읽기를 멈춘 수신자에게 계속 쌓았습니다: 실습 07의 decideSend로 소프트 한도를 넘으면 버리세요(${SERVER_FILE}의 BOUND 2)` })).toBeLessThanOrEqual(bound);
   });
 
   test('a message Redis does not take in time gets an "unavailable" error reply, not silence', async () => {
@@ -455,9 +456,9 @@ describe('BOUNDS: payloads, slow readers, a silent Redis', () => {
 
     proxy.freeze();
     peer.send({ type: 'say', room: 'lobby', text: 'anyone?' });
-    const answer = await withDeadline(peer.next('an answer to a message Redis never took'), 200 + CLOSE_MS, `🚨 publish() with a deadline (BOUND 3 in ${SERVER_FILE})`);
+    const answer = await withDeadline(peer.next('an answer to a message Redis never took'), 200 + CLOSE_MS, say({ en: `🚨 publish() with a deadline (BOUND 3 in ${SERVER_FILE})`, ko: `🚨 publish()에 기한을 두세요(${SERVER_FILE}의 BOUND 3)` }));
     proxy.thaw();
 
-    expect(answer, `🚨 tell the sender: a ChannelUnavailableError reply (BOUND 3 in ${SERVER_FILE})`).toMatchObject({ type: 'error', code: ErrorCode.UNAVAILABLE });
+    expect(answer, say({ en: `🚨 tell the sender: a ChannelUnavailableError reply (BOUND 3 in ${SERVER_FILE})`, ko: `🚨 보낸 사람에게 알리세요: ChannelUnavailableError 응답(${SERVER_FILE}의 BOUND 3)` })).toMatchObject({ type: 'error', code: ErrorCode.UNAVAILABLE });
   });
 });
