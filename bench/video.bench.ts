@@ -21,7 +21,7 @@ import { access, constants, mkdir, mkdtemp, readFile, rm, symlink, writeFile } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Queue, Worker, type JobsOptions } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { createClient } from 'redis';
 import WebSocket from 'ws';
 import { defineBench, percentile, type BenchContext } from '../tools/bench/context.ts';
@@ -173,31 +173,26 @@ async function queueThroughput(ctx: BenchContext, client: RedisClient): Promise<
   const prefix = `${ctx.services.redisPrefix}bull`;
   const connection = bullConnection(client);
   const data = (i: number) => ({ jobId: i + 1, ownerId: 1, operation: Operation.THUMBNAIL, input: '/dev/null', output: '/dev/null' });
+  /** Enqueues `n` jobs on a queue called `name`; returns how to remove that queue afterwards. */
   type Enqueue = (name: string) => Promise<() => Promise<void>>;
-  const plainCleanup = async (name: string) => {
+  const obliterate = async (name: string) => {
     const queue = new Queue(name, { connection, prefix });
     await queue.obliterate({ force: true });
     await queue.close();
   };
-  const plain =
-    (opts: (i: number) => JobsOptions): Enqueue =>
-    async (name) => {
-      const queue = new Queue(name, { connection, prefix });
-      for (let i = 0; i < n; i++) await queue.add('t', data(i), opts(i));
-      return async () => {
-        await queue.obliterate({ force: true });
-        await queue.close();
-      };
-    };
+  const bareAdd: Enqueue = async (name) => {
+    const queue = new Queue(name, { connection, prefix });
+    for (let i = 0; i < n; i++) await queue.add('t', data(i));
+    await queue.close();
+    return () => obliterate(name);
+  };
   const variants: Record<string, Enqueue> = {
-    'bare Queue.add (BullMQ defaults: keeps every finished job)': plain(() => ({})),
+    'bare Queue.add (BullMQ defaults: keeps every finished job)': bareAdd,
     'VideoQueue.enqueue (lab 09)': async (name) => {
       const queue = new VideoQueue({ connection: client, prefix, name });
       for (let i = 0; i < n; i++) await queue.enqueue(data(i));
-      return async () => {
-        await queue.close();
-        await plainCleanup(name);
-      };
+      await queue.close();
+      return () => obliterate(name);
     },
   };
   /** Jobs per second from the first completion to the last: the worker's start-up is not counted. */
@@ -217,7 +212,7 @@ async function queueThroughput(ctx: BenchContext, client: RedisClient): Promise<
     return (n - 1) / (ms / 1000);
   }
   const names = Object.keys(variants);
-  const cleanWarm = await plain(() => ({}))('warm'); // load BullMQ's scripts into Redis before anything is timed
+  const cleanWarm = await bareAdd('warm'); // load BullMQ's scripts into Redis before anything is timed
   await drain('warm');
   await cleanWarm();
   const rates: number[][] = names.map(() => []);
