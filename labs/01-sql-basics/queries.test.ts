@@ -170,7 +170,7 @@ describe('posts, JOIN and GROUP BY', () => {
 
     expect(
       posts.map((p) => [p.id, p.title, p.authorName]),
-      '🚨 expected every post with its author name, ORDER BY created_at DESC, then id DESC for equal times',
+      say({ en: '🚨 expected every post with its author name, ORDER BY created_at DESC, then id DESC for equal times', ko: '🚨 작성자 이름이 붙은 모든 글이 ORDER BY created_at DESC, 시각이 같으면 id DESC 순서로 나와야 합니다' }),
     ).toEqual([
       [newest, 'Newest', 'Grace'],
       [tieHigh, 'Tie B', 'Ada'],
@@ -203,7 +203,7 @@ describe('posts, JOIN and GROUP BY', () => {
 
     expect(
       typeof stats[0]?.postCount,
-      '🚨 postCount should be a number: COUNT(*) is a bigint and node-postgres returns bigints as strings ("3"). Cast it: COUNT(*)::int',
+      say({ en: '🚨 postCount should be a number: COUNT(*) is a bigint and node-postgres returns bigints as strings ("3"). Cast it: COUNT(*)::int', ko: '🚨 postCount는 숫자여야 합니다: COUNT(*)는 bigint이고 node-postgres는 bigint를 문자열("3")로 돌려줍니다. COUNT(*)::int로 캐스트하세요' }),
     ).toBe('number');
     expect(stats, say({ en: '🚨 expected authors with >= 2 posts, most posts first, then by name (GROUP BY ... HAVING COUNT(*) >= $1)', ko: '🚨 글이 2개 이상인 작성자를, 글이 많은 순으로, 같으면 이름순으로 기대했습니다 (GROUP BY ... HAVING COUNT(*) >= $1)' })).toEqual([
       { authorId: grace, name: 'Grace', postCount: 3 },

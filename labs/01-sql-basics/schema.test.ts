@@ -45,7 +45,7 @@ describe('schema', () => {
 
     await expect(
       second,
-      '🚨 a second user with the same email should be refused with a unique violation (SQLSTATE 23505): make users.email UNIQUE in labs/01-sql-basics/schema.ts',
+      say({ en: '🚨 a second user with the same email should be refused with a unique violation (SQLSTATE 23505): make users.email UNIQUE in labs/01-sql-basics/schema.ts', ko: '🚨 같은 이메일의 두 번째 사용자는 unique 위반(SQLSTATE 23505)으로 거절되어야 합니다: labs/01-sql-basics/schema.ts에서 users.email을 UNIQUE로 만드세요' }),
     ).rejects.toMatchObject({ code: '23505' });
   });
 
@@ -54,7 +54,7 @@ describe('schema', () => {
 
     await expect(
       orphan,
-      '🚨 a post whose author_id is not in users should be refused with a foreign key violation (23503): make posts.author_id REFERENCES users (id)',
+      say({ en: '🚨 a post whose author_id is not in users should be refused with a foreign key violation (23503): make posts.author_id REFERENCES users (id)', ko: '🚨 users에 없는 author_id를 가진 글은 외래 키 위반(23503)으로 거절되어야 합니다: posts.author_id를 REFERENCES users (id)로 만드세요' }),
     ).rejects.toMatchObject({ code: '23503' });
   });
 
@@ -63,7 +63,7 @@ describe('schema', () => {
 
     await expect(
       authorless,
-      '🚨 a post without author_id should be refused with a not-null violation (23502): declare posts.author_id NOT NULL',
+      say({ en: '🚨 a post without author_id should be refused with a not-null violation (23502): declare posts.author_id NOT NULL', ko: '🚨 author_id가 없는 글은 not-null 위반(23502)으로 거절되어야 합니다: posts.author_id를 NOT NULL로 선언하세요' }),
     ).rejects.toMatchObject({ code: '23502' });
   });
 
@@ -93,7 +93,7 @@ describe('schema', () => {
 
     expect(
       found,
-      `🚨 expected an index on posts whose first column is author_id (PostgreSQL does not index a foreign key column for you). Indexes on posts now: ${JSON.stringify(indexes.map((i) => i.definition))}`,
+      say({ en: `🚨 expected an index on posts whose first column is author_id (PostgreSQL does not index a foreign key column for you). Indexes on posts now: ${JSON.stringify(indexes.map((i) => i.definition))}`, ko: `🚨 첫 컬럼이 author_id인 posts 인덱스가 있어야 합니다(PostgreSQL은 외래 키 컬럼에 인덱스를 만들어 주지 않습니다). 지금 posts의 인덱스: ${JSON.stringify(indexes.map((i) => i.definition))}` }),
     ).toBeDefined();
   });
 
@@ -104,7 +104,7 @@ describe('schema', () => {
 
     expect(
       found,
-      `🚨 expected a btree index on posts whose first column is created_at. Indexes on posts now: ${JSON.stringify(indexes.map((i) => i.definition))}`,
+      say({ en: `🚨 expected a btree index on posts whose first column is created_at. Indexes on posts now: ${JSON.stringify(indexes.map((i) => i.definition))}`, ko: `🚨 첫 컬럼이 created_at인 posts의 btree 인덱스가 있어야 합니다. 지금 posts의 인덱스: ${JSON.stringify(indexes.map((i) => i.definition))}` }),
     ).toBeDefined();
   });
 });

@@ -69,7 +69,7 @@ describe('transaction', () => {
     });
     expect(
       await tableRows(),
-      '🚨 the user was inserted before the post failed: BEGIN first, ROLLBACK on error, so nothing is left behind',
+      say({ en: '🚨 the user was inserted before the post failed: BEGIN first, ROLLBACK on error, so nothing is left behind', ko: '🚨 글이 실패하기 전에 사용자가 들어갔습니다: 먼저 BEGIN하고, 오류가 나면 ROLLBACK해서 아무것도 남기지 마세요' }),
     ).toEqual({ users: [], posts: [] });
   });
 
@@ -108,7 +108,7 @@ describe('transaction', () => {
         const outcome = await withDeadline(
           failing.then(() => 'resolved', (error: Error) => error.message),
           3000,
-          'withTransaction never finished: is the client released in a finally block?',
+          say({ en: 'withTransaction never finished: is the client released in a finally block?', ko: 'withTransaction이 끝나지 않았습니다: 클라이언트를 finally 블록에서 돌려주나요?' }),
         ).catch((error: Error) => error.message);
         expect(outcome, say({ en: '🚨 withTransaction should reject with the error `work` threw', ko: '🚨 withTransaction은 `work`가 던진 오류로 거부되어야 합니다' })).toBe(`work ${i} failed`);
       }
@@ -116,20 +116,20 @@ describe('transaction', () => {
       await withDeadline(
         withTransaction(pool, (client) => client.query("INSERT INTO users (email, name) VALUES ('ok@example.com', 'Ok')")),
         3000,
-        'withTransaction waited forever for a connection: release the client (client.release()) in a finally block',
+        say({ en: 'withTransaction waited forever for a connection: release the client (client.release()) in a finally block', ko: 'withTransaction이 연결을 끝없이 기다렸습니다: finally 블록에서 클라이언트를 돌려주세요(client.release())' }),
       );
 
       expect(
         await tableRows(),
-        '🚨 only the successful insert should be stored: after an error, ROLLBACK before the client goes back to the pool',
+        say({ en: '🚨 only the successful insert should be stored: after an error, ROLLBACK before the client goes back to the pool', ko: '🚨 성공한 insert만 저장되어야 합니다: 오류가 나면 클라이언트를 풀에 돌려주기 전에 ROLLBACK하세요' }),
       ).toEqual({ users: [{ email: 'ok@example.com' }], posts: [] });
       expect(
         { total: pool.totalCount, idle: pool.idleCount },
-        '🚨 the one connection should be back in the pool, idle',
+        say({ en: '🚨 the one connection should be back in the pool, idle', ko: '🚨 하나뿐인 연결이 유휴 상태로 풀에 돌아와 있어야 합니다' }),
       ).toEqual({ total: 1, idle: 1 });
     } finally {
       // A client that was never released would make end() wait forever; the database is dropped after the file anyway.
-      await withDeadline(pool.end(), 2000, 'pool.end() waits for a client that was never released').catch(() => {});
+      await withDeadline(pool.end(), 2000, say({ en: 'pool.end() waits for a client that was never released', ko: 'pool.end()가 돌려받지 못한 클라이언트를 기다립니다' })).catch(() => {});
     }
   });
 });

@@ -41,7 +41,7 @@ describe('JSONB containment', () => {
     const { rows } = await db.pool.query("SELECT jsonb_typeof(payload) AS kind, payload #>> '{video,codec}' AS codec FROM events");
     expect(
       rows,
-      '🚨 the stored payload should be a JSON object you can query into, not a JSON string: pass JSON.stringify(payload) once, as $2::jsonb',
+      say({ en: '🚨 the stored payload should be a JSON object you can query into, not a JSON string: pass JSON.stringify(payload) once, as $2::jsonb', ko: '🚨 저장된 payload는 JSON 문자열이 아니라 안을 조회할 수 있는 JSON 객체여야 합니다: JSON.stringify(payload)를 한 번만 $2::jsonb로 넘기세요' }),
     ).toEqual([{ kind: 'object', codec: 'h264' }]);
   });
 

@@ -68,7 +68,7 @@ interface PlanNode {
 }
 
 async function planOf(query: RecordedQuery | undefined, what: string): Promise<PlanNode[]> {
-  expect(query, `🚨 ${what} sent no query to the database`).toBeDefined();
+  expect(query, say({ en: `🚨 ${what} sent no query to the database`, ko: `🚨 ${what}이(가) 데이터베이스에 쿼리를 보내지 않았습니다` })).toBeDefined();
   const { rows } = await db.pool.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
     `EXPLAIN (FORMAT JSON) ${query!.text}`,
     query!.values,
@@ -104,12 +104,12 @@ describe('the planner uses your indexes', () => {
     const plan = describePlan(nodes);
     expect(
       nodes.filter((n) => n['Node Type'].includes('Sort')).map((n) => n['Node Type']),
-      `🚨 the index should deliver rows already in (created_at DESC, id DESC) order, with no Sort: CREATE INDEX ON posts (created_at, id). Plan: ${plan}`,
+      say({ en: `🚨 the index should deliver rows already in (created_at DESC, id DESC) order, with no Sort: CREATE INDEX ON posts (created_at, id). Plan: ${plan}`, ko: `🚨 인덱스가 행을 이미 (created_at DESC, id DESC) 순서로 내줘서 Sort가 없어야 합니다: CREATE INDEX ON posts (created_at, id). 실행 계획: ${plan}` }),
     ).toEqual([]);
     const scan = nodes.find((n) => n['Relation Name'] === 'posts');
     expect(
       scan && { type: scan['Node Type'], seeks: Boolean(scan['Index Cond']) },
-      `🚨 the cursor condition should be an Index Cond (the index jumps to the cursor) rather than a Filter over rows read from the top: write WHERE (created_at, id) < ($1, $2). Plan: ${plan}`,
+      say({ en: `🚨 the cursor condition should be an Index Cond (the index jumps to the cursor) rather than a Filter over rows read from the top: write WHERE (created_at, id) < ($1, $2). Plan: ${plan}`, ko: `🚨 커서 조건은 위에서부터 읽은 행에 거는 Filter가 아니라 Index Cond여야 합니다(인덱스가 커서 위치로 바로 갑니다): WHERE (created_at, id) < ($1, $2)로 쓰세요. 실행 계획: ${plan}` }),
     ).toEqual({ type: expect.stringMatching(/^Index (Only )?Scan$/), seeks: true });
   });
 
@@ -120,7 +120,7 @@ describe('the planner uses your indexes', () => {
     const nodes = await planOf(recorder.queries.at(-1), 'searchPosts');
 
     const indexScan = nodes.find((n) => n['Node Type'] === 'Bitmap Index Scan');
-    expect(indexScan, `🚨 expected a Bitmap Index Scan: CREATE INDEX ... ON posts USING gin (search). Plan: ${describePlan(nodes)}`).toBeDefined();
+    expect(indexScan, say({ en: `🚨 expected a Bitmap Index Scan: CREATE INDEX ... ON posts USING gin (search). Plan: ${describePlan(nodes)}`, ko: `🚨 Bitmap Index Scan이 있어야 합니다: CREATE INDEX ... ON posts USING gin (search). 실행 계획: ${describePlan(nodes)}` })).toBeDefined();
     expect(await indexDefinition(indexScan!['Index Name']), say({ en: '🚨 the index scanned should be a GIN index on posts', ko: '🚨 스캔한 인덱스는 posts의 GIN 인덱스여야 합니다' })).toMatch(
       /ON public\.posts USING gin/,
     );
@@ -135,11 +135,11 @@ describe('the planner uses your indexes', () => {
     const indexScan = nodes.find((n) => n['Node Type'] === 'Bitmap Index Scan');
     expect(
       indexScan,
-      `🚨 expected a Bitmap Index Scan: CREATE INDEX ... ON events USING gin (payload jsonb_path_ops). Plan: ${describePlan(nodes)}`,
+      say({ en: `🚨 expected a Bitmap Index Scan: CREATE INDEX ... ON events USING gin (payload jsonb_path_ops). Plan: ${describePlan(nodes)}`, ko: `🚨 Bitmap Index Scan이 있어야 합니다: CREATE INDEX ... ON events USING gin (payload jsonb_path_ops). 실행 계획: ${describePlan(nodes)}` }),
     ).toBeDefined();
     expect(
       await indexDefinition(indexScan!['Index Name']),
-      '🚨 the index scanned should be GIN with the jsonb_path_ops operator class (smaller and faster for @>)',
+      say({ en: '🚨 the index scanned should be GIN with the jsonb_path_ops operator class (smaller and faster for @>)', ko: '🚨 스캔한 인덱스는 jsonb_path_ops 연산자 클래스를 쓰는 GIN이어야 합니다(@>에 더 작고 빠릅니다)' }),
     ).toMatch(/ON public\.events USING gin \(payload jsonb_path_ops\)/);
   });
 });

@@ -67,7 +67,7 @@ describe('offset pagination', () => {
 
     expect(
       pages.map((page) => page.map((p) => p.id)),
-      '🚨 page N should skip (N - 1) * pageSize rows: LIMIT $1 OFFSET $2, ORDER BY created_at DESC, id DESC',
+      say({ en: '🚨 page N should skip (N - 1) * pageSize rows: LIMIT $1 OFFSET $2, ORDER BY created_at DESC, id DESC', ko: '🚨 N페이지는 (N - 1) * pageSize개 행을 건너뛰어야 합니다: LIMIT $1 OFFSET $2, ORDER BY created_at DESC, id DESC' }),
     ).toEqual([[e, d], [c, b], [a]]);
     expect(pages[0]![0], say({ en: '🚨 each post should be { id, authorId, title, createdAt }', ko: '🚨 글마다 { id, authorId, title, createdAt } 모양이어야 합니다' })).toEqual({
       id: e,
@@ -87,7 +87,7 @@ describe('offset pagination', () => {
 
     expect(
       pages.map((page) => page.map((p) => p.id)),
-      '🚨 ORDER BY created_at alone leaves ties in any order, so pages can overlap: add id DESC as a tie-breaker',
+      say({ en: '🚨 ORDER BY created_at alone leaves ties in any order, so pages can overlap: add id DESC as a tie-breaker', ko: '🚨 ORDER BY created_at만으로는 같은 시각의 행 순서가 정해지지 않아 페이지가 겹칠 수 있습니다: 동점을 가를 id DESC를 더하세요' }),
     ).toEqual([
       [d, c],
       [b, a],
@@ -104,7 +104,7 @@ describe('offset pagination', () => {
     // This is how OFFSET behaves, not a bug in your code: it counts rows, and the new post moved every row down by one.
     expect(
       [first.map((p) => p.id), second.map((p) => p.id)],
-      '🚨 page 2 is OFFSET 3: after one new post at the head it starts at the old 3rd row again',
+      say({ en: '🚨 page 2 is OFFSET 3: after one new post at the head it starts at the old 3rd row again', ko: '🚨 2페이지는 OFFSET 3입니다: 맨 앞에 새 글 하나가 들어오면 옛 3번째 행부터 다시 시작합니다' }),
     ).toEqual([
       [p6, p5, p4],
       [p4, p3, expect.any(Number)],
@@ -136,7 +136,7 @@ describe('keyset pagination', () => {
 
     expect(
       pages,
-      '🚨 WHERE (created_at, id) < ($1, $2) with ORDER BY created_at DESC, id DESC: the cursor must carry both the time and the id',
+      say({ en: '🚨 WHERE (created_at, id) < ($1, $2) with ORDER BY created_at DESC, id DESC: the cursor must carry both the time and the id', ko: '🚨 ORDER BY created_at DESC, id DESC에 WHERE (created_at, id) < ($1, $2): 커서에는 시각과 id가 모두 들어 있어야 합니다' }),
     ).toEqual([expected.slice(0, 2), expected.slice(2, 4), expected.slice(4, 6), expected.slice(6)]);
   });
 
@@ -147,7 +147,7 @@ describe('keyset pagination', () => {
 
     expect(
       pages.map((p) => p.length),
-      '🚨 4 posts with limit 2 are 2 full pages and no empty third one: fetch limit + 1 rows to know whether more exist',
+      say({ en: '🚨 4 posts with limit 2 are 2 full pages and no empty third one: fetch limit + 1 rows to know whether more exist', ko: '🚨 limit 2에 글 4개면 꽉 찬 두 페이지이고 빈 세 번째 페이지는 없습니다: 더 있는지 알려면 limit + 1개 행을 가져오세요' }),
     ).toEqual([2, 2]);
   });
 
@@ -158,7 +158,7 @@ describe('keyset pagination', () => {
 
     expect(
       pages.flat(),
-      '🚨 a cursor marks a position in the order, so rows added at the head do not shift the next page',
+      say({ en: '🚨 a cursor marks a position in the order, so rows added at the head do not shift the next page', ko: '🚨 커서는 순서 안의 위치를 가리키므로, 맨 앞에 더해진 행이 다음 페이지를 밀어내지 않습니다' }),
     ).toEqual([...ids].reverse());
   });
 
@@ -174,7 +174,7 @@ describe('keyset pagination', () => {
 
     expect(
       pages,
-      '🚨 build the cursor from created_at::text (microseconds), not from the Date (milliseconds): see cursor.ts',
+      say({ en: '🚨 build the cursor from created_at::text (microseconds), not from the Date (milliseconds): see cursor.ts', ko: '🚨 커서는 Date(밀리초)가 아니라 created_at::text(마이크로초)로 만드세요: cursor.ts 참고' }),
     ).toEqual([[a], [b], [c]]);
   });
 

@@ -40,7 +40,7 @@ describe('full-text search', () => {
 
     expect(
       ids(hits),
-      "🚨 'indexing', 'indexes' and 'indexed' all stem to 'index': search the `search` tsvector column with @@",
+      say({ en: "🚨 'indexing', 'indexes' and 'indexed' all stem to 'index': search the `search` tsvector column with @@", ko: '🚨 \'indexing\', \'indexes\', \'indexed\'는 모두 어간 \'index\'가 됩니다: `search` tsvector 컬럼을 @@로 검색하세요' }),
     ).toEqual([explained, habit]);
   });
 
@@ -52,7 +52,7 @@ describe('full-text search', () => {
 
     expect(
       hits.map((h) => h.id),
-      "🚨 best match first (ORDER BY ts_rank(...) DESC): give title words weight 'A' and body words 'B' with setweight() in the generated column",
+      say({ en: "🚨 best match first (ORDER BY ts_rank(...) DESC): give title words weight 'A' and body words 'B' with setweight() in the generated column", ko: '🚨 가장 잘 맞는 것이 먼저(ORDER BY ts_rank(...) DESC): 생성 컬럼에서 setweight()로 제목 단어에 \'A\', 본문 단어에 \'B\' 가중치를 주세요' }),
     ).toEqual([inTitle, inBody]);
     expect(typeof hits[0]!.rank, say({ en: '🚨 rank should be the ts_rank value, a number', ko: '🚨 rank는 ts_rank 값, 즉 number여야 합니다' })).toBe('number');
     expect(hits[0]!.rank, say({ en: '🚨 the first hit should rank strictly higher', ko: '🚨 첫 번째 결과의 순위가 확실히 더 높아야 합니다' })).toBeGreaterThan(hits[1]!.rank);
@@ -80,7 +80,7 @@ describe('full-text search', () => {
 
     expect(
       ids(hits),
-      '🚨 to_tsquery throws a syntax error on "&" and "(": websearch_to_tsquery accepts anything a user types',
+      say({ en: '🚨 to_tsquery throws a syntax error on "&" and "(": websearch_to_tsquery accepts anything a user types', ko: '🚨 to_tsquery는 "&"와 "("에서 구문 오류를 던집니다: websearch_to_tsquery는 사용자가 입력한 무엇이든 받습니다' }),
     ).toEqual([post]);
   });
 
@@ -94,7 +94,7 @@ describe('full-text search', () => {
 
     expect(
       [ids(before), ids(after), ids(stale)],
-      '🚨 a tsvector column filled once by UPDATE goes stale: make it GENERATED ALWAYS AS (...) STORED so every INSERT and UPDATE recomputes it',
+      say({ en: '🚨 a tsvector column filled once by UPDATE goes stale: make it GENERATED ALWAYS AS (...) STORED so every INSERT and UPDATE recomputes it', ko: '🚨 UPDATE로 한 번 채운 tsvector 컬럼은 곧 오래된 값이 됩니다: GENERATED ALWAYS AS (...) STORED로 만들어 모든 INSERT와 UPDATE가 다시 계산하게 하세요' }),
     ).toEqual([[], [post], []]);
   });
 
