@@ -30,6 +30,23 @@ function track(client: ChatClient) {
   return <K extends keyof ChatClientEvents>(type: K, what: string = type) => withDeadline(client.once(type), 5000, say({ en: `the client should emit "${what}"`, ko: `클라이언트가 "${what}"을(를) 내보내야 합니다` }));
 }
 
+/**
+ * start(), until the first welcome. The server is up, so a reconnect before that welcome means the
+ * first connection failed (a connector that throws, a credential the server refuses): fail at once
+ * instead of waiting out the deadline while the client retries.
+ */
+function firstOpen(client: ChatClient) {
+  const retrying = client.once('reconnecting').then(() => {
+    throw new Error(
+      say({
+        en: 'the first connection failed and the client is retrying: the connector throws or the server refuses its credential (connectors.ts)',
+        ko: '첫 연결이 실패해 클라이언트가 다시 시도합니다: 커넥터가 예외를 던지거나 서버가 자격 증명을 거부합니다(connectors.ts)',
+      }),
+    );
+  });
+  return withDeadline(Promise.race([client.start(), retrying]), 5000, say({ en: 'the client should connect and get its welcome (chat-client.ts)', ko: '클라이언트가 연결되어 welcome을 받아야 합니다(chat-client.ts)' }));
+}
+
 async function peer(wsUrl: string, token: string, room: string): Promise<TestClient> {
   const client = await connect(wsUrl, { token });
   cleanups.push(() => client.close());
@@ -53,7 +70,7 @@ describe('against the lab 07 server', () => {
       backoff: { baseMs: 10, capMs: 50 },
     });
     const next = track(client);
-    await withDeadline(client.start(), 5000, say({ en: 'the client should connect and get its welcome (chat-client.ts)', ko: '클라이언트가 연결되어 welcome을 받아야 합니다(chat-client.ts)' }));
+    await firstOpen(client);
     client.join('r');
     await next('joined');
     const bob = await peer(server.wsUrl, other.token, 'r');
@@ -102,7 +119,7 @@ describe('against the lab 07 server', () => {
       backoff: { baseMs: 10, capMs: 50 },
     });
     const next = track(client);
-    const first = await withDeadline(client.start(), 5000, say({ en: 'the client should connect and get its welcome (chat-client.ts)', ko: '클라이언트가 연결되어 welcome을 받아야 합니다(chat-client.ts)' }));
+    const first = await firstOpen(client);
 
     const reopened = next('open', 'open after the restart');
     await server.close();
@@ -118,7 +135,7 @@ describe('against the lab 07 server', () => {
     const server = await serve();
     const client = new ChatClient({ connect: bearerConnector(server.wsUrl, () => me.token, WebSocket), backoff: { baseMs: 1, capMs: 5 }, maxAttempts: 3 });
     const next = track(client);
-    await withDeadline(client.start(), 5000, say({ en: 'the client should connect and get its welcome (chat-client.ts)', ko: '클라이언트가 연결되어 welcome을 받아야 합니다(chat-client.ts)' }));
+    await firstOpen(client);
 
     const gaveUp = next('giveup');
     await server.close();
