@@ -219,7 +219,8 @@ export function typecheckSession() {
     new Promise((resolve) => {
       const cached = cachedTypecheck(root, files);
       if (cached) return resolve(cached);
-      const worker = (child ??= start());
+      if (!child) child = start();
+      const worker = child;
       const done = (/** @type {TypeErrorNote[]} */ notes) => {
         worker.off('message', done);
         worker.off('exit', failed);
