@@ -422,14 +422,24 @@ export class ChatServer {
    * Other sessions of the same user (other devices) stay connected.
    */
   async revokeSession(token: string): Promise<number> {
-    const id = sessionId(token);
-    const sockets = [...this.registry.all()].filter((conn) => conn.sessionId === id && !conn.closing);
+    let closed = 0;
     try {
       await this.auth.revokeSession(token);
     } finally {
       // Even when Redis could not be told (the error still reaches the caller): the row is gone.
-      for (const conn of sockets) this.disconnect(conn, CloseCode.SESSION_REVOKED, 'session revoked');
+      closed = this.closeSession(sessionId(token));
     }
+    return closed;
+  }
+
+  /**
+   * Closes this server's sockets of one session (`sessionId(token)`) with 4003 SESSION_REVOKED,
+   * without touching the session itself: lab 10's cluster calls it on every instance when one of
+   * them revoked the session. Returns how many it closed; sockets already closing are not counted.
+   */
+  closeSession(id: string): number {
+    const sockets = [...this.registry.all()].filter((conn) => conn.sessionId === id && !conn.closing);
+    for (const conn of sockets) this.disconnect(conn, CloseCode.SESSION_REVOKED, 'session revoked');
     return sockets.length;
   }
 

@@ -2,10 +2,11 @@
 //
 //   API ──start()/cancel()──▶ JobRunner ──▶ jobs row (PostgreSQL) + BullMQ queue (Redis)
 //                                              ▼ any worker, in this process or `npm run worker`
-//   owner's sockets ◀── ProgressNotifier ◀── job updates (job-updates.ts)
+//   owner's sockets on any app instance ◀── lab 10's relay ◀── ProgressNotifier (job-updates.ts)
 //
-// The runner is QueueJobRunner (video-jobs.ts): lab 09's queue and worker. Lab 10 can swap the
-// ProgressNotifier for a relay across app instances without touching the runner.
+// The runner is QueueJobRunner (video-jobs.ts): lab 09's queue and worker. The notifier
+// (notifier.ts) appends each update to the owner's stream in lab 10's relay; the runner does not
+// know how updates travel.
 import type { JobStatus } from '../../generated/prisma/enums.ts';
 import type { Operation } from '../09-video-progress/index.ts';
 import type { JobProgressNotification } from './notifications.ts';
