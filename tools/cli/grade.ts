@@ -99,8 +99,10 @@ async function grade(command: GradeCommand): Promise<number> {
   try {
     const workspace = openWorkspace(command.dir);
     try {
-      // The typecheck (seconds per lab) runs in a child process beside the tests, not after them.
-      const typechecked = command.target === Target.STARTER ? typecheckInBackground(workspace.root, labs.flatMap(learnerFilesOf)) : Promise.resolve([]);
+      // The typecheck (seconds per lab) runs in a child process beside the tests, not after them, at
+      // the normal priority: the grader waits for both (npm run lab lets the verdict go first).
+      const typechecked =
+        command.target === Target.STARTER ? typecheckInBackground(workspace.root, labs.flatMap(learnerFilesOf), { niceness: 0 }) : Promise.resolve([]);
       const project = command.target;
       run = await runVitest({ root: workspace.root, project, filters: command.labs ? labs.map((l) => `labs/${l.id}/`) : [] });
       // A loop that never yields stopped its file's worker: the file's later tests get their own run.

@@ -14,6 +14,6 @@ export function cachedTypecheck(root: string, files: string[]): TypeErrorNote[] 
 /** typecheckFiles, then keeps the answer for cachedTypecheck. */
 export function typecheckAndCache(root: string, files: string[]): TypeErrorNote[];
 /** From the cache, else in a child process at a lower priority; [] when the check itself fails. */
-export function typecheckInBackground(root: string, files: string[]): Promise<TypeErrorNote[]>;
+export function typecheckInBackground(root: string, files: string[], options?: { niceness?: number }): Promise<TypeErrorNote[]>;
 /** One child process for a --watch session that keeps parsed files between checks; checks run in order. */
 export function typecheckSession(): { check(root: string, files: string[]): Promise<TypeErrorNote[]>; close(): void };
