@@ -16,7 +16,7 @@ afterAll(() => rmSync(state, { recursive: true, force: true }));
 const launch = (progressFile: string, ...args: string[]) =>
   run(process.execPath, [path.join(ROOT, 'tools/cli/launch.mjs'), ...args], {
     cwd: ROOT,
-    timeout: 30_000,
+    timeout: 60_000,
     env: { ...process.env, NO_COLOR: '1', [PROGRESS_FILE_ENV]: progressFile },
   });
 
@@ -48,6 +48,15 @@ describe('tools/cli/launch.mjs', () => {
 
     expect(stdout).toContain('+++ b/solutions/05-redis-structures/hashes.ts');
     expect(stdout).not.toMatch(/#(end)?region/);
+  });
+
+  test("a run of lab 12's leaky starter prints no Node warning: the leak is the test's verdict, not noise", async () => {
+    const failed = await launch(path.join(state, 'lab12.json'), 'lab', '12', '--step', '1').catch((error: { code: number; stdout: string; stderr: string }) => error);
+
+    expect(failed).toMatchObject({ code: 1 }); // the untouched starter fails LEAK 1
+    const { stdout, stderr } = failed as { stdout: string; stderr: string };
+    expect(stdout).toContain('LEAK 1');
+    expect(`${stdout}${stderr}`).not.toContain('Possible EventEmitter memory leak detected');
   });
 
   test('an unknown lab is a usage error with exit code 2', async () => {
