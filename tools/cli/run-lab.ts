@@ -63,10 +63,29 @@ export interface VerdictContext {
   lang: Lang;
   /** The step of the first failing test, in lesson order. */
   step?: LabStep;
-  /** The run was limited with --step or -t. */
-  partial?: boolean;
+  /** The run was limited with --step (1-based) and/or -t (a pattern): a pass is that part's, not the lab's. */
+  only?: { step?: number; pattern?: string };
   /** In --watch: saving re-runs, so the footer says so instead of "run again". */
   watching?: boolean;
+}
+
+/**
+ * A pass under --step or -t: only that part of the lab passed, so no "done" and no reveal of the
+ * reference; the footer names what to run next (the next step, or the whole lab).
+ */
+function partialPass(lab: LabMeta, verdict: Verdict, took: string, lang: Lang, only: { step?: number; pattern?: string }): string {
+  const nn = lab.id.slice(0, 2);
+  const m = messages(lang);
+  const whole = style.cyan(`npm run lab -- ${nn}`);
+  if (only.pattern !== undefined) {
+    return [`${mark.pass()} ${style.green(m.matchingPass(verdict.passed, verdict.total, only.pattern))} ${took}`, m.wholeLab(whole)].join('\n');
+  }
+  const n = only.step!;
+  const next = lab.steps[n];
+  return [
+    `${mark.pass()} ${style.green(m.stepDone(n, verdict.passed, verdict.total))} ${took}`,
+    next ? m.nextStep(style.cyan(`npm run lab -- ${nn} --step ${n + 1}`), next.title[lang]) : m.lastStepDone(whole),
+  ].join('\n');
 }
 
 export function verdictLine(lab: LabMeta, target: Target, verdict: Verdict, seconds: string, context: VerdictContext = { lang: 'en' }): string {
@@ -78,9 +97,9 @@ export function verdictLine(lab: LabMeta, target: Target, verdict: Verdict, seco
   const diff = style.cyan(`npm run lab -- diff ${nn}`);
   if (verdict.failed === 0) {
     if (target === Target.SOLUTION) return `${mark.pass()} ${style.green(m.solutionPasses(verdict.total))} ${took}`;
-    const done = context.partial ? m.failing(0, verdict.total, verdict.passed) : `${m.allPass(verdict.total, nn)} ${took}  ${m.seeProgress}`;
-    // The reveal: once it passes, the reference is worth reading next to one's own code.
-    return [`${mark.pass()} ${style.green(done)}`, m.revealOffer(diff)].join('\n');
+    if (context.only) return partialPass(lab, verdict, took, context.lang, context.only);
+    // The reveal: once the whole lab passes, the reference is worth reading next to one's own code.
+    return [`${mark.pass()} ${style.green(m.allPass(verdict.total, nn))} ${took}  ${m.seeProgress}`, m.revealOffer(diff)].join('\n');
   }
   const lines = [`${mark.fail()} ${style.red(m.failing(verdict.failed, verdict.total, verdict.passed))} ${took}`];
   if (target === Target.STARTER) {
@@ -95,25 +114,40 @@ export function verdictLine(lab: LabMeta, target: Target, verdict: Verdict, seco
   return lines.join('\n');
 }
 
+/** What --step and -t limited the run to, or undefined for a run of the whole lab. */
+function onlyOf(options: RunLabOptions): VerdictContext['only'] {
+  if (options.step === undefined && options.testPattern === undefined) return undefined;
+  return { ...(options.step !== undefined ? { step: options.step } : {}), ...(options.testPattern !== undefined ? { pattern: options.testPattern } : {}) };
+}
+
+/**
+ * The progress line of one finished test file, or undefined for a file none of whose tests ran
+ * (--step or -t selected none of them; a file that could not load is reported as a problem).
+ */
+export function fileLine(file: { file: string; passed: number; failed: number; durationMs: number }, lang: Lang): string | undefined {
+  if (file.passed + file.failed === 0) return undefined;
+  const m = messages(lang);
+  return style.dim(`  ${file.failed ? mark.fail() : mark.pass()} ${m.fileDone(file.file, file.passed, file.failed)} (${(file.durationMs / 1000).toFixed(1)} s)`);
+}
+
 function explain(report: RunReport, options: RunLabOptions, watching = false): { text: string; verdict: Verdict; step?: LabStep } {
   const { root, lab, target, lang } = options;
-  const partial = options.step !== undefined || options.testPattern !== undefined;
+  const only = onlyOf(options);
   // Tests left out by --step or -t are not news.
-  const shown = partial ? { ...report, tests: report.tests.filter((t) => t.state !== TestState.SKIPPED) } : report;
+  const shown = only ? { ...report, tests: report.tests.filter((t) => t.state !== TestState.SKIPPED) } : report;
   const verdict = verdictOf(shown);
   const step = currentStepOf(lab, shown.tests);
   const body = formatRun(shown, { learnerFiles: learnerFilesOf(lab), importsOf: (file) => labImportsOf(root, file), lab, lang });
   const seconds = (report.durationMs / 1000).toFixed(1);
-  return { text: `${body}\n${verdictLine(lab, target, verdict, seconds, { lang, partial, watching, ...(step ? { step } : {}) })}`, verdict, ...(step ? { step } : {}) };
+  return { text: `${body}\n${verdictLine(lab, target, verdict, seconds, { lang, watching, ...(only ? { only } : {}), ...(step ? { step } : {}) })}`, verdict, ...(step ? { step } : {}) };
 }
 
 function record(options: RunLabOptions, report: RunReport, verdict: Verdict, step: LabStep | undefined): void {
   // Only the learner's own runs count as progress; --solution runs say nothing about their work.
   if (options.target !== Target.STARTER) return;
-  const partial = options.step !== undefined || options.testPattern !== undefined;
   const steps = tallySteps(options.lab, report.tests);
   options.store.update(options.lab.id, (entry) =>
-    partial ? { ...entry, steps: { ...entry?.steps, ...steps } } : afterRun(entry, { ...verdict, steps, ...(step ? { step: step.id } : {}) }, new Date()),
+    onlyOf(options) ? { ...entry, steps: { ...entry?.steps, ...steps } } : afterRun(entry, { ...verdict, steps, ...(step ? { step: step.id } : {}) }, new Date()),
   );
 }
 
@@ -162,7 +196,6 @@ export async function runLab(options: RunLabOptions): Promise<ExitCode> {
   const print = options.print ?? ((text: string) => console.log(text));
   print(header(options));
   useLang(options.lang);
-  const m = messages(options.lang);
   const started = Date.now();
   const typeErrors = typecheckOf(options);
   const report = await runVitest({
@@ -171,8 +204,10 @@ export async function runLab(options: RunLabOptions): Promise<ExitCode> {
     ...vitestFilter(options),
     onConsole: (text, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(style.dim(text)),
     // Progress as the run goes: one line per test file.
-    onFileFinished: ({ file, passed, failed, durationMs }) =>
-      print(style.dim(`  ${failed ? mark.fail() : mark.pass()} ${m.fileDone(file, passed, failed)} (${(durationMs / 1000).toFixed(1)} s)`)),
+    onFileFinished: (file) => {
+      const line = fileLine(file, options.lang);
+      if (line) print(line);
+    },
   });
   report.durationMs = Date.now() - started;
   const { text, verdict, step } = explain(report, options);
