@@ -20,29 +20,24 @@ export function nextHint(hints: string[], shown: number): HintReveal {
 
 const TEXT = {
   en: {
-    heading: (n: number, of: number, step: string, lab: string) => `Hint ${n} of ${of} · step ${step} · lab ${lab}`,
+    heading: (n: number, of: number, step: number, title: string, lab: string) => `Hint ${n} of ${of} · step ${step} (${title}) · lab ${lab}`,
     why: (fromRun: boolean) =>
       fromRun ? 'For the step of the first failing test in your last run.' : 'You have not run this lab yet, so this is the first step.',
     more: (left: number) => `Run it again for the next hint of this step (${left} left).`,
     last: 'That was the last hint of this step.',
-    allShown: (of: number, step: string) => `All ${of} hints of step ${step} have been shown:`,
+    allShown: (of: number, step: number, title: string) => `All ${of} hints of step ${step} (${title}) have been shown:`,
     stillStuck: (command: string) => `Still stuck? Compare your files with the reference: ${command}`,
   },
   ko: {
-    heading: (n: number, of: number, step: string, lab: string) => `힌트 ${n}/${of} · ${step}단계 · 실습 ${lab}`,
+    heading: (n: number, of: number, step: number, title: string, lab: string) => `힌트 ${n}/${of} · ${step}단계(${title}) · 실습 ${lab}`,
     why: (fromRun: boolean) =>
       fromRun ? '지난 실행에서 처음 실패한 테스트의 단계에 대한 힌트입니다.' : '아직 이 실습을 실행하지 않았으므로 첫 단계의 힌트입니다.',
     more: (left: number) => `이 단계의 다음 힌트를 보려면 한 번 더 실행하세요 (${left}개 남음).`,
     last: '이 단계의 마지막 힌트였습니다.',
-    allShown: (of: number, step: string) => `${step}단계의 힌트 ${of}개를 모두 보았습니다:`,
+    allShown: (of: number, step: number, title: string) => `${step}단계(${title})의 힌트 ${of}개를 모두 보았습니다:`,
     stillStuck: (command: string) => `그래도 막히면 모범 답안과 비교해 보세요: ${command}`,
   },
 } as const satisfies Record<Lang, unknown>;
-
-/** "2 (strings: Strings with a TTL)": the step's number in the lab and its title. */
-export function stepLabel(lab: LabMeta, step: LabStep, lang: Lang): string {
-  return `${lab.steps.indexOf(step) + 1} (${step.title[lang]})`;
-}
 
 /** The step `hint` talks about: `--step N` when given, else the last run's, else the first. */
 export function currentStep(lab: LabMeta, lastRunStep: string | undefined, stepNumber?: number): { step: LabStep; fromRun: boolean } {
@@ -57,11 +52,13 @@ export function showHint(lab: LabMeta, lang: Lang, store: ProgressStore, stepNum
   const entry = store.lab(lab.id);
   const { step, fromRun } = currentStep(lab, entry?.step, stepNumber);
   const hints = step.hints.map((h) => h[lang]);
-  const label = stepLabel(lab, step, lang);
+  // The number and the title go to the text separately: Korean puts 단계 between them.
+  const n = lab.steps.indexOf(step) + 1;
+  const title = step.title[lang];
   const reveal = nextHint(hints, entry?.hints?.[step.id] ?? 0);
   if (reveal.number === null) {
     return [
-      style.bold(t.allShown(hints.length, label)),
+      style.bold(t.allShown(hints.length, n, title)),
       ...hints.map((hint, i) => indent(`${i + 1}. ${hint}`, 2)),
       '',
       t.stillStuck(style.cyan(`npm run lab -- diff ${nn}`)),
@@ -70,7 +67,7 @@ export function showHint(lab: LabMeta, lang: Lang, store: ProgressStore, stepNum
   store.update(lab.id, (e) => ({ ...e, hints: { ...e?.hints, [step.id]: reveal.number! } }));
   const left = hints.length - reveal.number;
   return [
-    style.bold(t.heading(reveal.number, hints.length, label, `${nn} · ${lab.title[lang]}`)),
+    style.bold(t.heading(reveal.number, hints.length, n, title, `${nn} · ${lab.title[lang]}`)),
     ...(stepNumber === undefined ? [style.dim(t.why(fromRun))] : []),
     indent(reveal.text, 2),
     '',

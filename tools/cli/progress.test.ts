@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { nextHint } from './hint.ts';
+import { findLab, ROOT } from '../labs/meta.ts';
+import { nextHint, showHint } from './hint.ts';
 import { afterRun, LabStatus, ProgressStore, statusOf } from './progress.ts';
 
 const dirs: string[] = [];
@@ -87,5 +88,25 @@ describe('nextHint', () => {
   test('after the last one there is no next hint', () => {
     expect(nextHint(hints, 3).number).toBeNull();
     expect(nextHint(hints, 9).number).toBeNull();
+  });
+});
+
+describe('showHint', () => {
+  const lab = findLab('01', ROOT)!;
+  const title = (lang: 'en' | 'ko') => lab.steps[0]!.title[lang];
+
+  test('the heading names the step as the rest of the runner does: "1단계(title)", "step 1 (title)"', () => {
+    const ko = showHint(lab, 'ko', tempStore(), 1).split('\n')[0];
+    const en = showHint(lab, 'en', tempStore(), 1).split('\n')[0];
+
+    expect(ko).toBe(`힌트 1/${lab.steps[0]!.hints.length} · 1단계(${title('ko')}) · 실습 01 · ${lab.title.ko}`);
+    expect(en).toBe(`Hint 1 of ${lab.steps[0]!.hints.length} · step 1 (${title('en')}) · lab 01 · ${lab.title.en}`);
+  });
+
+  test('after the last hint, the summary names the step the same way (ko)', () => {
+    const store = tempStore();
+    store.update(lab.id, () => ({ hints: { [lab.steps[0]!.id]: lab.steps[0]!.hints.length } }));
+
+    expect(showHint(lab, 'ko', store, 1).split('\n')[0]).toBe(`1단계(${title('ko')})의 힌트 ${lab.steps[0]!.hints.length}개를 모두 보았습니다:`);
   });
 });
