@@ -129,8 +129,9 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   let lastId = 0;
   const rooms = new RoomRegistry<number>();
   const http = createServer((_req, res) => res.writeHead(426, { connection: 'close' }).end('WebSocket only\n'));
-  // 🐨 BOUND 1 (payloads): without `maxPayload`, ws reads a frame of any size (up to 100 MiB) into
-  //    memory before we see it. Pass maxPayload: options.maxPayload ?? 16 * 1024 (ws closes with 1009).
+  // 🐨 BOUND 1 (payloads): as it is, ws reads a frame of any size (up to 100 MiB) into memory before
+  //    we see it. Contract: a frame over options.maxPayload (default 16 KiB) closes the socket with
+  //    1009 before it is buffered. Trap: checking the size in the 'message' handler is too late.
   const wss = new WebSocketServer({ server: http });
 
   /** A reply or a push to this socket: essential, so a reader past the hard limit is closed (4008). */
@@ -148,8 +149,9 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   function deliverTo(ws: WebSocket, frame: string): boolean {
     if (ws.readyState !== WebSocket.OPEN) return false;
     // 🐨 BOUND 2 (slow readers): a client that stops reading keeps everything sent to it in
-    //    ws.bufferedAmount, for ever. Ask lab 07's decideSend(ws.bufferedAmount, bytes, false, limits)
-    //    first and return false (dropped) unless it says SendDecision.SEND.
+    //    ws.bufferedAmount, for ever. Contract: room traffic to a reader past the soft limit is
+    //    dropped (return false), never queued; lab 07's backpressure policy already decides this.
+    //    Trap: other clients' traffic is not essential for this reader.
     ws.send(frame);
     return true;
   }
@@ -157,8 +159,9 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   /** Publishes with a deadline: a Redis that is away or silent is an error reply, not a lost message. */
   async function publish(channel: string, message: ServerMessage): Promise<void> {
     // 🐨 BOUND 3 (a silent Redis): this waits as long as Redis does, and the sender never hears that
-    //    the message went nowhere. Run it through lab 06's boundedRedis(publisher, redisTimeoutMs, ...)
-    //    and turn any failure into new ChannelUnavailableError({ cause }) (an `unavailable` error reply).
+    //    the message went nowhere. Contract: give up after redisTimeoutMs (lab 06 has the deadline
+    //    helper) and fail with ChannelUnavailableError, keeping the cause: the sender then gets an
+    //    `unavailable` error reply.
     await publisher.publish(channel, encode(message));
   }
 
@@ -306,10 +309,10 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   let closing: Promise<void> | undefined;
   async function shutDown(): Promise<void> {
     // 🐨 LEAK 6 (close): wss.close() calls back only once every socket has closed, and nothing
-    //    closes them: with anyone connected, this never settles. First keep a copy of the
-    //    connected clients (`[...clients.values()]`), then close every socket in `wss.clients`
-    //    with lab 07's closeWithin(ws, CloseCode.GOING_AWAY, reason, shutdownTimeoutMs) and await
-    //    them all: a plain ws.close() waits 30 s for a peer that never answers the close frame.
+    //    closes them: with anyone connected, this never settles. Contract: every client is told the
+    //    server is going away, and close() finishes within shutdownTimeoutMs even if a peer never
+    //    answers (lab 07 solved exactly this). Trap: the 'close' handlers take clients out of
+    //    `clients` as they run, and you still need them below: keep a copy first.
     await new Promise<void>((resolve) => wss.close(() => resolve()));
     // 🐨 LEAK 6: each 'close' handler queued its cleanup (leave rooms, unsubscribe) on its
     //    client's `inbox`. Await the `inbox` of every client in your copy before going on.
@@ -336,8 +339,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       };
     },
     close() {
-      // 🐨 LEAK 6: a second close() closes the HTTP server again and rejects. Keep the first
-      //    call's promise in `closing` and return it on every call.
+      // 🐨 LEAK 6: a second close() closes the HTTP server again and rejects. Contract: close() is
+      //    idempotent, every call gets the first call's outcome (`closing` is there for that).
       return shutDown();
     },
   };
