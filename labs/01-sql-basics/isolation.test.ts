@@ -11,6 +11,7 @@ import { PostNotFoundError } from './errors.ts';
 import { likeAtomically, likeSerializable, likeWithRowLock } from './likes.ts';
 import { PgErrorCode } from './pg-errors.ts';
 import { applySchema } from './schema.ts';
+import { rejected } from '../../tools/testing/settled.ts';
 
 const db = useDatabase({ template: 'empty' });
 let postId: number;
@@ -125,15 +126,15 @@ describe('isolation', () => {
   test('likeSerializable gives up after maxAttempts with the serialization failure', async () => {
     const attempt = likeDuringAnotherLike(() => likeSerializable(db.pool, postId, { maxAttempts: 1 }));
 
-    await expect(attempt, say({ en: '🚨 with maxAttempts: 1 the 40001 error should come out, not be swallowed', ko: '🚨 maxAttempts: 1이면 40001 오류가 삼켜지지 않고 밖으로 나와야 합니다' })).rejects.toMatchObject({
+    (await rejected(attempt, say({ en: '🚨 with maxAttempts: 1 the 40001 error should come out, not be swallowed', ko: '🚨 maxAttempts: 1이면 40001 오류가 삼켜지지 않고 밖으로 나와야 합니다' }))).toMatchObject({
       code: PgErrorCode.SERIALIZATION_FAILURE,
     });
     expect(await likeCount(), say({ en: "only the other session's like is stored", ko: '다른 세션의 좋아요만 저장되어 있어야 합니다' })).toBe(1);
   });
 
   test('every like function throws PostNotFoundError for a post that does not exist', async () => {
-    await expect(likeWithRowLock(db.pool, postId + 1000)).rejects.toBeInstanceOf(PostNotFoundError);
-    await expect(likeAtomically(db.pool, postId + 1000)).rejects.toBeInstanceOf(PostNotFoundError);
-    await expect(likeSerializable(db.pool, postId + 1000)).rejects.toBeInstanceOf(PostNotFoundError);
+    (await rejected(likeWithRowLock(db.pool, postId + 1000))).toBeInstanceOf(PostNotFoundError);
+    (await rejected(likeAtomically(db.pool, postId + 1000))).toBeInstanceOf(PostNotFoundError);
+    (await rejected(likeSerializable(db.pool, postId + 1000))).toBeInstanceOf(PostNotFoundError);
   });
 });

@@ -3,6 +3,7 @@ import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { useDatabase } from '../../tools/testing/test-env.ts';
 import { applySchema } from './schema.ts';
 import { say } from '../../tools/testing/say.ts';
+import { rejected } from '../../tools/testing/settled.ts';
 
 const db = useDatabase({ template: 'empty' });
 
@@ -43,28 +44,28 @@ describe('schema', () => {
 
     const second = db.pool.query('INSERT INTO users (email, name) VALUES ($1, $2)', ['ada@example.com', 'Other Ada']);
 
-    await expect(
+    (await rejected(
       second,
       say({ en: '🚨 a second user with the same email should be refused with a unique violation (SQLSTATE 23505): make users.email UNIQUE in labs/01-sql-basics/schema.ts', ko: '🚨 같은 이메일의 두 번째 사용자는 unique 위반(SQLSTATE 23505)으로 거절되어야 합니다: labs/01-sql-basics/schema.ts에서 users.email을 UNIQUE로 만드세요' }),
-    ).rejects.toMatchObject({ code: '23505' });
+    )).toMatchObject({ code: '23505' });
   });
 
   test('a post must name an author that exists (FOREIGN KEY)', async () => {
     const orphan = db.pool.query('INSERT INTO posts (author_id, title) VALUES ($1, $2)', [999, 'Nobody wrote this']);
 
-    await expect(
+    (await rejected(
       orphan,
       say({ en: '🚨 a post whose author_id is not in users should be refused with a foreign key violation (23503): make posts.author_id REFERENCES users (id)', ko: '🚨 users에 없는 author_id를 가진 글은 외래 키 위반(23503)으로 거절되어야 합니다: posts.author_id를 REFERENCES users (id)로 만드세요' }),
-    ).rejects.toMatchObject({ code: '23503' });
+    )).toMatchObject({ code: '23503' });
   });
 
   test('a post must have an author (NOT NULL)', async () => {
     const authorless = db.pool.query('INSERT INTO posts (title) VALUES ($1)', ['Anonymous']);
 
-    await expect(
+    (await rejected(
       authorless,
       say({ en: '🚨 a post without author_id should be refused with a not-null violation (23502): declare posts.author_id NOT NULL', ko: '🚨 author_id가 없는 글은 not-null 위반(23502)으로 거절되어야 합니다: posts.author_id를 NOT NULL로 선언하세요' }),
-    ).rejects.toMatchObject({ code: '23502' });
+    )).toMatchObject({ code: '23502' });
   });
 
   test('deleting a user deletes their posts (ON DELETE CASCADE)', async () => {

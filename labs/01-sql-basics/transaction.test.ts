@@ -8,6 +8,7 @@ import { applySchema } from './schema.ts';
 import { signUpWithFirstPost } from './sign-up.ts';
 import { withTransaction } from './transaction.ts';
 import { say } from '../../tools/testing/say.ts';
+import { rejected } from '../../tools/testing/settled.ts';
 
 const db = useDatabase({ template: 'empty' });
 
@@ -64,7 +65,7 @@ describe('transaction', () => {
 
     const attempt = signUpWithFirstPost(db.pool, badPost);
 
-    await expect(attempt, say({ en: "🚨 the post's check violation (23514) should reach the caller", ko: "🚨 글의 check 제약 위반(23514)은 호출자에게 그대로 전달되어야 합니다" })).rejects.toMatchObject({
+    (await rejected(attempt, say({ en: "🚨 the post's check violation (23514) should reach the caller", ko: "🚨 글의 check 제약 위반(23514)은 호출자에게 그대로 전달되어야 합니다" }))).toMatchObject({
       code: '23514',
     });
     expect(
@@ -78,7 +79,7 @@ describe('transaction', () => {
 
     const attempt = signUpWithFirstPost(db.pool, { email: 'ada@example.com', name: 'Ada 2', firstPost: { title: 'Hi' } });
 
-    await expect(attempt, say({ en: '🚨 expected DuplicateEmailError from createUser', ko: '🚨 createUser에서 DuplicateEmailError가 나와야 합니다' })).rejects.toBeInstanceOf(DuplicateEmailError);
+    (await rejected(attempt, say({ en: '🚨 expected DuplicateEmailError from createUser', ko: '🚨 createUser에서 DuplicateEmailError가 나와야 합니다' }))).toBeInstanceOf(DuplicateEmailError);
     expect(await tableRows(), say({ en: '🚨 nothing should change when the sign-up fails', ko: '🚨 가입이 실패하면 아무것도 바뀌지 않아야 합니다' })).toEqual({
       users: [{ email: 'ada@example.com' }],
       posts: [],

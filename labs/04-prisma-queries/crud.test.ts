@@ -13,6 +13,7 @@ import {
   UserNotFoundError,
 } from './index.ts';
 import { say } from '../../tools/testing/say.ts';
+import { rejected } from '../../tools/testing/settled.ts';
 
 const db = useDatabase();
 
@@ -50,7 +51,7 @@ describe('users: create, read, update, delete', () => {
 
     expect(Object.keys(user).sort()).toEqual(PUBLIC_KEYS);
     expect(user.email).toBe('ana@example.com');
-    await expect(getUserById(db.prisma, id + 1000), say({ en: 'no such id: throw UserNotFoundError, do not return null', ko: '없는 id면 null을 돌려주지 말고 UserNotFoundError를 던지세요' })).rejects.toBeInstanceOf(UserNotFoundError);
+    (await rejected(getUserById(db.prisma, id + 1000), say({ en: 'no such id: throw UserNotFoundError, do not return null', ko: '없는 id면 null을 돌려주지 말고 UserNotFoundError를 던지세요' }))).toBeInstanceOf(UserNotFoundError);
   });
 
   test('updateUser changes the fields given and moves updatedAt; unknown id and taken email are errors', async () => {
@@ -62,8 +63,8 @@ describe('users: create, read, update, delete', () => {
     expect(Object.keys(after).sort()).toEqual(PUBLIC_KEYS);
     expect([after.name, after.email]).toEqual(['Ana Lima', 'ana@example.com']);
     expect(after.updatedAt.getTime(), say({ en: '@updatedAt moves on every update', ko: '@updatedAt은 수정할 때마다 바뀝니다' })).toBeGreaterThanOrEqual(before.updatedAt.getTime());
-    await expect(updateUser(db.prisma, before.id + 1000, { name: 'x' }), say({ en: 'P2025 means no such row', ko: 'P2025는 그런 행이 없다는 뜻입니다' })).rejects.toBeInstanceOf(UserNotFoundError);
-    await expect(updateUser(db.prisma, before.id, { email: 'bo@example.com' })).rejects.toBeInstanceOf(EmailTakenError);
+    (await rejected(updateUser(db.prisma, before.id + 1000, { name: 'x' }), say({ en: 'P2025 means no such row', ko: 'P2025는 그런 행이 없다는 뜻입니다' }))).toBeInstanceOf(UserNotFoundError);
+    (await rejected(updateUser(db.prisma, before.id, { email: 'bo@example.com' }))).toBeInstanceOf(EmailTakenError);
   });
 
   test("deleteUser deletes the user with their posts and sessions; deleting again throws UserNotFoundError", async () => {
@@ -77,7 +78,7 @@ describe('users: create, read, update, delete', () => {
       'SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM posts)::int AS posts, (SELECT count(*) FROM sessions)::int AS sessions',
     );
     expect(rows[0], say({ en: 'deleteUser should delete the user; the cascade takes the posts and sessions along', ko: 'deleteUser는 사용자를 지워야 하고, 글과 세션은 cascade로 함께 지워집니다' })).toEqual({ users: 0, posts: 0, sessions: 0 });
-    await expect(deleteUser(db.prisma, id), say({ en: 'deleting a user that is gone: catch P2025 and throw UserNotFoundError', ko: '없는 사용자를 지우면 P2025를 잡아 UserNotFoundError를 던지세요' })).rejects.toBeInstanceOf(UserNotFoundError);
+    (await rejected(deleteUser(db.prisma, id), say({ en: 'deleting a user that is gone: catch P2025 and throw UserNotFoundError', ko: '없는 사용자를 지우면 P2025를 잡아 UserNotFoundError를 던지세요' }))).toBeInstanceOf(UserNotFoundError);
   });
 });
 

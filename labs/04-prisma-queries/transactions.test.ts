@@ -3,6 +3,7 @@ import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { useDatabase } from '../../tools/testing/test-env.ts';
 import { createUserWithFirstPost, EmailTakenError } from './index.ts';
 import { say } from '../../tools/testing/say.ts';
+import { rejected } from '../../tools/testing/settled.ts';
 
 const db = useDatabase();
 
@@ -40,7 +41,7 @@ describe('createUserWithFirstPost', () => {
   test('rolls back completely when the post insert fails: no user is left behind', async () => {
     const attempt = createUserWithFirstPost(db.prisma, ana, { title: 'boom' });
 
-    await expect(attempt, say({ en: 'the error from the second step should reach the caller', ko: '두 번째 단계의 오류가 호출자에게 전달되어야 합니다' })).rejects.toThrow(/post rejected by the test trigger/);
+    (await rejected(attempt, say({ en: 'the error from the second step should reach the caller', ko: '두 번째 단계의 오류가 호출자에게 전달되어야 합니다' }))).toHaveProperty('message', expect.stringMatching(/post rejected by the test trigger/));
     expect(await counts(), say({ en: 'both inserts belong in one prisma.$transaction(async (tx) => ...): the user must be rolled back', ko: '두 insert는 prisma.$transaction(async (tx) => ...) 하나 안에 있어야 합니다: 사용자가 롤백되어야 합니다' })).toEqual({
       users: 0,
       posts: 0,
@@ -50,7 +51,7 @@ describe('createUserWithFirstPost', () => {
   test('a taken email throws EmailTakenError and creates no post', async () => {
     await createUserWithFirstPost(db.prisma, ana, { title: 'Hello' });
 
-    await expect(createUserWithFirstPost(db.prisma, ana, { title: 'Again' })).rejects.toBeInstanceOf(EmailTakenError);
+    (await rejected(createUserWithFirstPost(db.prisma, ana, { title: 'Again' }))).toBeInstanceOf(EmailTakenError);
     expect(await counts(), say({ en: 'one user and one post in the database', ko: '데이터베이스에 사용자 하나와 글 하나가 있어야 합니다' })).toEqual({ users: 1, posts: 1 });
   });
 });

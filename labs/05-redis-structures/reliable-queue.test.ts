@@ -6,6 +6,7 @@ import { ErrorCode } from './errors.ts';
 import { keyspace } from './keys.ts';
 import { ReliableQueue } from './reliable-queue.ts';
 import { say } from '../../tools/testing/say.ts';
+import { rejected } from '../../tools/testing/settled.ts';
 
 const redis = useRedis();
 const ctx = (): RedisContext => ({ client: redis.client, keys: keyspace(redis.prefix) });
@@ -64,7 +65,7 @@ describe('reliable queue', () => {
     await consumer.ack(job!);
 
     expect(await queue.inProgress('c'), say({ en: 'ack should LREM the job from the processing list', ko: 'ack는 처리 중 리스트에서 작업을 LREM해야 합니다' })).toEqual([]);
-    await expect(consumer.ack('job-a'), say({ en: 'a second ack of the same job should throw JOB_NOT_IN_PROGRESS (LREM returned 0)', ko: '같은 작업을 두 번째로 ack하면 JOB_NOT_IN_PROGRESS 오류를 던져야 합니다(LREM이 0을 돌려줍니다)' })).rejects.toMatchObject({ code: ErrorCode.JOB_NOT_IN_PROGRESS });
+    (await rejected(consumer.ack('job-a'), say({ en: 'a second ack of the same job should throw JOB_NOT_IN_PROGRESS (LREM returned 0)', ko: '같은 작업을 두 번째로 ack하면 JOB_NOT_IN_PROGRESS 오류를 던져야 합니다(LREM이 0을 돌려줍니다)' }))).toMatchObject({ code: ErrorCode.JOB_NOT_IN_PROGRESS });
   });
 
   test('recover() leaves a live consumer alone', async () => {

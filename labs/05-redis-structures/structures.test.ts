@@ -11,6 +11,7 @@ import { addPoints, setScore, standingOf, top } from './leaderboard.ts';
 import { dequeue, enqueue, waitingJobs } from './list-queue.ts';
 import { exists, parseTtl, readSession, removeKeys, saveSession, sessionTtl } from './strings.ts';
 import { say } from '../../tools/testing/say.ts';
+import { rejected } from '../../tools/testing/settled.ts';
 
 const redis = useRedis();
 const ctx = (): RedisContext => ({ client: redis.client, keys: keyspace(redis.prefix) });
@@ -79,10 +80,10 @@ describe('strings and TTL', () => {
   });
 
   test('a TTL that is not a positive whole number is refused before anything is written', async () => {
-    await expect(saveSession(ctx(), 'tok-zero', 1, 0), say({ en: 'saveSession(…, 0) should throw InvalidTtlError', ko: 'saveSession(…, 0)은 InvalidTtlError를 던져야 합니다' })).rejects.toMatchObject({
+    (await rejected(saveSession(ctx(), 'tok-zero', 1, 0), say({ en: 'saveSession(…, 0) should throw InvalidTtlError', ko: 'saveSession(…, 0)은 InvalidTtlError를 던져야 합니다' }))).toMatchObject({
       code: ErrorCode.INVALID_TTL,
     });
-    await expect(saveSession(ctx(), 'tok-half', 1, 1.5)).rejects.toMatchObject({ code: ErrorCode.INVALID_TTL });
+    (await rejected(saveSession(ctx(), 'tok-half', 1, 1.5))).toMatchObject({ code: ErrorCode.INVALID_TTL });
     expect(await redis.client.exists([ctx().keys.session('tok-zero'), ctx().keys.session('tok-half')]), say({ en: 'nothing written', ko: '아무것도 쓰지 않아야 합니다' })).toBe(0);
   });
 });
@@ -127,7 +128,7 @@ describe('JSON values', () => {
     const key = ctx().keys.video(3);
     await redis.client.set(key, 'not json');
 
-    await expect(getJson(redis.client, key, VideoMeta), say({ en: 'garbage in Redis', ko: 'Redis에 든 쓰레기 값' })).rejects.toMatchObject({ code: ErrorCode.CORRUPT_VALUE });
+    (await rejected(getJson(redis.client, key, VideoMeta), say({ en: 'garbage in Redis', ko: 'Redis에 든 쓰레기 값' }))).toMatchObject({ code: ErrorCode.CORRUPT_VALUE });
     expect(() => decodeJson('{"id":"three"}', VideoMeta), say({ en: 'valid JSON, wrong shape', ko: '올바른 JSON이지만 모양이 틀림' })).toThrow(
       expect.objectContaining({ code: ErrorCode.CORRUPT_VALUE }),
     );

@@ -10,6 +10,7 @@ import { TcpProxy } from '../../tools/testing/tcp-proxy.ts';
 import { connect, handshakeStatus, type ConnectOptions, type TestClient } from '../../tools/testing/ws-client.ts';
 import { createSession, requestTicket } from './test-kit.ts';
 import { say } from '../../tools/testing/say.ts';
+import { rejected, resolved } from '../../tools/testing/settled.ts';
 
 const db = useDatabase();
 const redis = useRedis();
@@ -180,8 +181,8 @@ describe('graceful shutdown', () => {
 
     expect(codes, say({ en: 'tell clients the server is going away (CloseCode.GOING_AWAY) so they reconnect', ko: '서버가 내려간다고(CloseCode.GOING_AWAY) 클라이언트에게 알려 다시 연결하게 하세요' })).toEqual([1001, 1001]);
     expect(s.stats()).toEqual({ connections: 0, users: 0, rooms: 0 });
-    await expect(fetch(`${s.url}/ws-ticket`, { method: 'POST' }), say({ en: 'the port should be closed', ko: '포트가 닫혀야 합니다' })).rejects.toThrow();
-    await expect(again, say({ en: 'close() is idempotent', ko: 'close()는 멱등이어야 합니다' })).resolves.toBeUndefined();
+    (await rejected(fetch(`${s.url}/ws-ticket`, { method: 'POST' }), say({ en: 'the port should be closed', ko: '포트가 닫혀야 합니다' }))).toBeInstanceOf(Error);
+    (await resolved(again, say({ en: 'close() is idempotent', ko: 'close()는 멱등이어야 합니다' }))).toBeUndefined();
     server = undefined;
   });
 

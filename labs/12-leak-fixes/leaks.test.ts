@@ -19,6 +19,7 @@ import { createChatServer, type AnnouncementEvents, type ChatServer, type ChatSe
 import { activeResources, forceGc, liveHeapAfterGc } from './leak-probes.ts';
 import { CloseCode, ErrorCode, type ClientMessage, type ServerMessage } from './protocol.ts';
 import { say } from '../../tools/testing/say.ts';
+import { resolved } from '../../tools/testing/settled.ts';
 
 const redis = useRedis();
 
@@ -299,10 +300,10 @@ describe('LEAK 6: close()', () => {
       tcp(rig.resourcesBeforeServer),
       say({ en: 'after close() the process should have the TCP sockets and servers it had before the chat server started', ko: 'close() 뒤의 프로세스에는 채팅 서버가 시작되기 전과 같은 TCP 소켓과 서버만 있어야 합니다' }),
     );
-    await expect(
+    (await resolved(
       withDeadline(server.close(), CLOSE_MS, say({ en: 'a second close()', ko: '두 번째 close()' })),
       say({ en: `🚨 close() should be idempotent: return the first call's promise from \`closing\` (LEAK 6 in ${SERVER_FILE})`, ko: `🚨 close()는 멱등이어야 합니다: 첫 호출의 프라미스를 \`closing\`에서 돌려주세요(${SERVER_FILE}의 LEAK 6)` }),
-    ).resolves.toBeUndefined();
+    )).toBeUndefined();
   });
 
   test('close() does not wait for a peer that never answers the close frame: it is terminated after shutdownTimeoutMs', async () => {
