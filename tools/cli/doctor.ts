@@ -7,14 +7,15 @@ import { IMAGES, LOCAL_DEFAULTS, realProbes, redact, type ServiceProbes } from '
 import { findChromium } from '../testing/chromium.ts';
 import { indent, mark, style } from './style.ts';
 
-export const CheckLevel = { OK: 'ok', WARN: 'warn', FAIL: 'fail' } as const;
+/** OPTIONAL: an optional tool that is not usable here; neither a problem nor a tick (○, no fix shown). */
+export const CheckLevel = { OK: 'ok', OPTIONAL: 'optional', WARN: 'warn', FAIL: 'fail' } as const;
 export type CheckLevel = (typeof CheckLevel)[keyof typeof CheckLevel];
 
 export interface Check {
   name: string;
   level: CheckLevel;
   detail: string;
-  /** What to do about it (for warn and fail). */
+  /** What to do about it (printed for warn and fail). */
   fix?: string;
 }
 
@@ -122,21 +123,30 @@ async function runChecks(root: string, env: NodeJS.ProcessEnv): Promise<Check[]>
   );
 
   const dockerCli = firstLine('docker', ['--version']);
-  const dockerEngine = dockerCli ? firstLine('docker', ['info', '--format', '{{.ServerVersion}}']) : null;
-  checks.push(
-    dockerEngine
-      ? { name: 'Docker', level: CheckLevel.OK, detail: `engine ${dockerEngine} is running (\`docker compose up -d\` starts Postgres and Redis for \`npm start\`)` }
-      : { name: 'Docker', level: CheckLevel.OK, detail: dockerCli ? `${dockerCli}, but the engine is not running (optional)` : 'not installed (optional: the tests also use DATABASE_URL/REDIS_URL or local servers)' },
-  );
+  checks.push(checkDocker(dockerCli, dockerCli ? firstLine('docker', ['info', '--format', '{{.ServerVersion}}']) : null));
   return checks;
 }
+
+/** Pure: Docker is optional, so a missing CLI or a stopped engine is OPTIONAL, never a tick. */
+export function checkDocker(cli: string | null, engineVersion: string | null): Check {
+  if (engineVersion) {
+    return { name: 'Docker', level: CheckLevel.OK, detail: `engine ${engineVersion} is running (\`docker compose up -d\` starts Postgres and Redis for \`npm start\`)` };
+  }
+  return {
+    name: 'Docker',
+    level: CheckLevel.OPTIONAL,
+    detail: cli ? `${cli}, but the engine is not running (optional)` : 'not installed (optional: the tests also use DATABASE_URL/REDIS_URL or local servers)',
+  };
+}
+
+const markOf = (level: CheckLevel) =>
+  ({ [CheckLevel.OK]: mark.pass, [CheckLevel.OPTIONAL]: mark.skip, [CheckLevel.WARN]: mark.warn, [CheckLevel.FAIL]: mark.fail })[level]();
 
 export function formatChecks(checks: Check[]): string {
   const lines = [style.bold('Workbook doctor'), ''];
   for (const check of checks) {
-    const m = check.level === CheckLevel.OK ? mark.pass() : check.level === CheckLevel.WARN ? mark.warn() : mark.fail();
-    lines.push(`${m} ${style.bold(check.name)}: ${check.detail}`);
-    if (check.fix && check.level !== CheckLevel.OK) lines.push(indent(style.yellow(check.fix), 4));
+    lines.push(`${markOf(check.level)} ${style.bold(check.name)}: ${check.detail}`);
+    if (check.fix && (check.level === CheckLevel.WARN || check.level === CheckLevel.FAIL)) lines.push(indent(style.yellow(check.fix), 4));
   }
   const failed = checks.filter((c) => c.level === CheckLevel.FAIL).length;
   lines.push('', failed ? style.red(`${failed} problem(s) to fix before the labs can run.`) : style.green('Ready: `npm run lab` lists the labs.'));

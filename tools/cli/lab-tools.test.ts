@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { LabMeta } from '../labs/meta.ts';
-import { checkNode, CheckLevel, plannedSource, satisfiesMinimum } from './doctor.ts';
+import { checkDocker, checkNode, CheckLevel, formatChecks, plannedSource, satisfiesMinimum } from './doctor.ts';
 import { labImportsIn } from './lab-files.ts';
 import { ProgressStore } from './progress.ts';
 import { backupStamp, resetLab, StarterMissingError } from './reset.ts';
@@ -58,6 +58,17 @@ describe('doctor checks', () => {
     expect((await plannedSource({ ...noProbe, env: {}, containerRuntimeAvailable: async () => true })).detail).toMatch(/throwaway postgres:.* and redis:.* containers/);
     expect(await plannedSource({ ...noProbe, env: {}, localServersAvailable: async () => true })).toMatchObject({ level: CheckLevel.OK, urls: { redisUrl: 'redis://127.0.0.1:6379' } });
     expect((await plannedSource({ ...noProbe, env: {} })).fix).toMatch(/docker compose up -d/);
+  });
+
+  test('Docker, optional, gets a tick only when its engine runs; stopped or missing it gets the neutral mark', () => {
+    const stopped = formatChecks([checkDocker('Docker version 27.3.1', null)]);
+    const missing = formatChecks([checkDocker(null, null)]);
+    const running = formatChecks([checkDocker('Docker version 27.3.1', '27.3.1')]);
+
+    expect(stopped).toContain('○ Docker: Docker version 27.3.1, but the engine is not running (optional)');
+    expect(missing).toMatch(/^○ Docker: not installed \(optional/m);
+    expect(running).toMatch(/^✓ Docker: engine 27.3.1 is running/m);
+    for (const text of [stopped, missing]) expect(text).toContain('Ready: `npm run lab` lists the labs.');
   });
 });
 
