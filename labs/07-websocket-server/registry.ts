@@ -22,30 +22,31 @@ export class ConnectionRegistry<C extends Member> {
   private readonly roomsOfConnection = new Map<C, Set<string>>();
 
   add(conn: C): void {
-    // TODO: already known -> return. Else give it an empty set of rooms in this.roomsOfConnection.
-    // TODO: add it to the user's set in this.byUser (create the set for a user's first connection).
+    // TODO: the connection becomes known, in no room yet, and findable through its user. Contract:
+    //       adding it twice changes nothing. Trap: a user's second tab sits next to the first one.
     throw new Error('Not implemented yet: ConnectionRegistry.add (labs/07-websocket-server/registry.ts)');
   }
 
   /** Forgets a connection: leaves every room it was in. Empty sets are deleted. Idempotent. */
   remove(conn: C): void {
-    // TODO: unknown connection -> return (idempotent).
-    // TODO: leave() every room it is in, then delete it from this.roomsOfConnection.
-    // TODO: delete it from its user's set; delete the user's entry when the set is empty.
+    // TODO: after this, no map mentions the connection. Contract: idempotent (an unknown connection
+    //       is fine). Trap: an empty room or an empty set of a user's connections left behind is a
+    //       leak too; reuse what leave() already does for rooms.
     throw new Error('Not implemented yet: ConnectionRegistry.remove (labs/07-websocket-server/registry.ts)');
   }
 
   /** True if `conn` was not in `room` before. */
   join(conn: C, room: string): boolean {
-    // TODO: already a member -> false. Else record the room in the connection's set of rooms
-    //       and the connection in this.byRoom (create the room's set on first join); return true.
+    // TODO: membership is kept in two directions (room -> members for broadcasts, connection -> rooms
+    //       for remove), and the two must always agree. Contract: the return value says whether
+    //       anything changed.
     throw new Error('Not implemented yet: ConnectionRegistry.join (labs/07-websocket-server/registry.ts)');
   }
 
   /** True if `conn` was in `room`. An empty room is deleted, so rooms do not pile up. */
   leave(conn: C, room: string): boolean {
-    // TODO: not a member -> false. Else delete the room from the connection's rooms and the
-    //       connection from the room's members; delete the room itself once it is empty. Return true.
+    // TODO: the reverse of join, in both directions. Contract: the return value says whether the
+    //       connection was a member. Trap: the last member leaving must take the room with it.
     throw new Error('Not implemented yet: ConnectionRegistry.leave (labs/07-websocket-server/registry.ts)');
   }
 
