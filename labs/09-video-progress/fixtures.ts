@@ -5,7 +5,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll } from 'vitest';
+import type { Job } from '../../generated/prisma/client.ts';
+import type { PrismaClient } from '../../prisma/client.ts';
+import { say } from '../../tools/testing/say.ts';
+import { waitFor } from '../../tools/testing/wait.ts';
+import { bullJobId } from './job-queue.ts';
 
 const run = promisify(execFile);
 
@@ -75,7 +81,7 @@ export function progressText(blocks: Array<Record<string, string | number>>): st
 }
 
 /** A user, project, video and `pending` job row of their own (the jobs table needs all of them). */
-export async function createJobRow(prisma: import('../../prisma/client.ts').PrismaClient, kind = 'transcode-480p'): Promise<{ jobId: number; ownerId: number }> {
+export async function createJobRow(prisma: PrismaClient, kind = 'transcode-480p'): Promise<{ jobId: number; ownerId: number }> {
   const suffix = Math.random().toString(36).slice(2, 10);
   const user = await prisma.user.create({ data: { email: `lab09-${suffix}@example.test`, name: 'Lab 09', passwordHash: 'x' } });
   const project = await prisma.project.create({ data: { ownerId: user.id, name: `p-${suffix}` } });
@@ -83,3 +89,47 @@ export async function createJobRow(prisma: import('../../prisma/client.ts').Pris
   const job = await prisma.job.create({ data: { videoId: video.id, ownerId: user.id, kind } });
   return { jobId: job.id, ownerId: user.id };
 }
+
+/** Where a test watches a job: its row in PostgreSQL and its BullMQ hash in Redis. */
+export interface JobWatch {
+  prisma: PrismaClient;
+  /** A client on the Redis that holds the queue. */
+  redis: Pick<RedisClientType, 'hmGet'>;
+  /** The queue's prefix and name, as given to VideoQueue. */
+  prefix: string;
+  name: string;
+}
+
+/**
+ * Polls the job's row until `until(row)` holds; fails with `message` after `timeoutMs`. It stops
+ * at once, with BullMQ's reason, when waiting cannot help any more: BullMQ finished the job (it
+ * failed for good, or completed) and the row still does not hold, or an attempt failed with a
+ * "not implemented" error (a starter file). So a broken worker or store fails the test in a poll,
+ * not at the deadline. BullMQ's hash is read before the row: a worker writes the row before it
+ * hands the job back to BullMQ, so a finished hash with a row that does not hold is no race.
+ */
+export async function waitForJob(
+  watch: JobWatch,
+  jobId: number,
+  until: (row: Job) => boolean,
+  options: { timeoutMs: number; message: string },
+): Promise<Job> {
+  const key = `${watch.prefix}:${watch.name}:${bullJobId(jobId)}`;
+  const seen = await waitFor(async () => {
+    const [finishedOn, failedReason] = await watch.redis.hmGet(key, ['finishedOn', 'failedReason']);
+    const row = await watch.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+    if (until(row)) return { row, stuck: undefined };
+    if (finishedOn || /not implemented/i.test(failedReason ?? '')) return { row, stuck: failedReason || 'completed' };
+    return null;
+  }, options);
+  if (seen.stuck === undefined) return seen.row;
+  throw new Error(
+    `${options.message}\n${say({
+      en: `BullMQ is done with the job (row: ${seen.row.status}, ${seen.row.progress} %), so waiting cannot help. Its last failure: ${seen.stuck}`,
+      ko: `BullMQ가 이 작업을 끝냈으니(행: ${seen.row.status}, ${seen.row.progress} %) 더 기다려도 소용없습니다. 마지막 실패: ${seen.stuck}`,
+    })}`,
+  );
+}
+
+/** A row in a final state: completed, failed or cancelled. */
+export const isFinished = (row: Job) => ['completed', 'failed', 'cancelled'].includes(row.status);

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { say } from '../../tools/testing/say.ts';
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor } from '../../tools/testing/wait.ts';
-import { createJobRow, makeClip, useTempDir } from './fixtures.ts';
+import { createJobRow, isFinished, makeClip, useTempDir, waitForJob, type JobWatch } from './fixtures.ts';
 import { CancelOutcome, JobStore, Operation, VideoQueue, VideoWorker, type JobProgressUpdate, type VideoWorkerOptions } from './index.ts';
 import { rejected } from '../../tools/testing/settled.ts';
 
@@ -38,28 +38,30 @@ function setup(queueOptions: { attempts?: number; backoffMs?: number } = {}) {
   const queue = new VideoQueue({ ...config, ...queueOptions });
   open.push(queue);
   const store = new JobStore(db.prisma);
+  const watch: JobWatch = { prisma: db.prisma, redis: redis.client, prefix: config.prefix, name: config.name };
   const updates: JobProgressUpdate[] = [];
   async function worker(options: Partial<VideoWorkerOptions> = {}): Promise<VideoWorker> {
     const w = await VideoWorker.start({ ...config, store, onUpdate: (u) => updates.push(u), ...options });
     open.push(w);
     return w;
   }
-  return { queue, store, updates, worker };
+  return { queue, store, updates, worker, watch };
 }
 
 const rowOf = (jobId: number) => db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
-const finished = (jobId: number, message: string) =>
-  waitFor(async () => ['completed', 'failed', 'cancelled'].includes((await rowOf(jobId)).status), { timeoutMs: 20_000, message });
+/** Waits for a final row; fails at once when BullMQ is done with the job first (waitForJob). */
+const finished = (watch: JobWatch, jobId: number, message: string) => waitForJob(watch, jobId, isFinished, { timeoutMs: 20_000, message });
 
 describe('durable queue', () => {
   it('runs a queued transcode to completed: the row at 100 % and the owner told in order, throttled, final state last', async () => {
-    const { queue, updates, worker } = setup();
+    const { queue, updates, worker, watch } = setup();
     const { jobId, ownerId } = await createJobRow(db.prisma);
     const output = tmp.file(`out-${jobId}.mp4`);
     await worker({ progressIntervalMs: 100, readrate: 4 }); // 2 s of video in about 0.5 s: a few progress blocks
 
     await queue.enqueue({ jobId, ownerId, operation: Operation.TRANSCODE_480P, input: clip, output });
     await finished(
+      watch,
       jobId,
       hint(
         'the job never finished: does VideoQueue.enqueue (job-queue.ts) add it, and #process claim, run and complete it?',
@@ -106,7 +108,7 @@ describe('durable queue', () => {
   });
 
   it('fails bad media at once, without retrying it', async () => {
-    const { queue, worker } = setup({ attempts: 3, backoffMs: 10 });
+    const { queue, worker, watch } = setup({ attempts: 3, backoffMs: 10 });
     const { jobId, ownerId } = await createJobRow(db.prisma);
     const bad = tmp.file(`bad-${jobId}.mp4`);
     await writeFile(bad, 'not a video');
@@ -114,6 +116,7 @@ describe('durable queue', () => {
 
     await queue.enqueue({ jobId, ownerId, operation: Operation.TRANSCODE_480P, input: bad, output: tmp.file(`never-${jobId}.mp4`) });
     await finished(
+      watch,
       jobId,
       hint(
         'a job on bad media never reached failed: #failed should store.fail it',
@@ -133,13 +136,13 @@ describe('durable queue', () => {
   });
 
   it('retries a transient failure with backoff, and the row counts the attempts', async () => {
-    const { queue, store, worker } = setup({ attempts: 3, backoffMs: 300 });
+    const { queue, store, worker, watch } = setup({ attempts: 3, backoffMs: 300 });
     const { jobId, ownerId } = await createJobRow(db.prisma);
     const dir = tmp.file(`later-${jobId}`); // not there yet: like a disk that is not mounted
     await worker();
 
     await queue.enqueue({ jobId, ownerId, operation: Operation.THUMBNAIL, input: clip, output: `${dir}/thumb.jpg` });
-    await waitFor(async () => (await store.get(jobId)).error?.includes('attempt 1 failed'), {
+    await waitForJob(watch, jobId, (row) => row.error?.includes('attempt 1 failed') ?? false, {
       timeoutMs: 10_000,
       message: hint(
         'the first attempt should fail and leave "attempt 1 failed, retrying" in the row (store.retrying)',
@@ -152,6 +155,7 @@ describe('durable queue', () => {
     ).toBe('pending');
     await mkdir(dir);
     await finished(
+      watch,
       jobId,
       hint(
         'the retried job never finished: the retry must claim the row again',
@@ -167,13 +171,13 @@ describe('durable queue', () => {
   });
 
   it('cancels a running job on whichever worker runs it: ffmpeg stops, no output, no retry', async () => {
-    const { queue, worker } = setup({ attempts: 3 });
+    const { queue, worker, watch } = setup({ attempts: 3 });
     const { jobId, ownerId } = await createJobRow(db.prisma);
     const dir = tmp.file(`cancel-${jobId}`);
     await mkdir(dir);
     await Promise.all([worker({ readrate: 1, progressIntervalMs: 50 }), worker({ readrate: 1, progressIntervalMs: 50 })]);
     await queue.enqueue({ jobId, ownerId, operation: Operation.TRANSCODE_480P, input: longClip, output: `${dir}/out.mp4` });
-    await waitFor(async () => (await rowOf(jobId)).progress > 0, {
+    await waitForJob(watch, jobId, (row) => row.progress > 0, {
       timeoutMs: 10_000,
       message: hint(
         'the job never started moving: write progress through the ProgressWriter',
@@ -241,13 +245,13 @@ describe('durable queue', () => {
   });
 
   it('runs a job once when it is enqueued twice and two workers race for it', async () => {
-    const { queue, updates, worker } = setup();
+    const { queue, updates, worker, watch } = setup();
     const { jobId, ownerId } = await createJobRow(db.prisma);
     const data = { jobId, ownerId, operation: Operation.THUMBNAIL, input: clip, output: tmp.file(`race-${jobId}.jpg`) };
 
     await Promise.all([queue.enqueue(data), queue.enqueue(data)]);
     await Promise.all([worker(), worker()]);
-    await finished(jobId, hint('the job never finished', '작업이 끝나지 않았습니다'));
+    await finished(watch, jobId, hint('the job never finished', '작업이 끝나지 않았습니다'));
 
     const row = await rowOf(jobId);
     expect(
@@ -264,11 +268,11 @@ describe('durable queue', () => {
   });
 
   it('close() puts a running job back in the queue instead of cancelling it; the next worker finishes it', async () => {
-    const { queue, worker } = setup();
+    const { queue, worker, watch } = setup();
     const { jobId, ownerId } = await createJobRow(db.prisma);
     const first = await worker({ readrate: 1, progressIntervalMs: 50 });
     await queue.enqueue({ jobId, ownerId, operation: Operation.TRANSCODE_480P, input: clip, output: tmp.file(`resume-${jobId}.mp4`) });
-    await waitFor(async () => (await rowOf(jobId)).progress > 0, {
+    await waitForJob(watch, jobId, (row) => row.progress > 0, {
       timeoutMs: 10_000,
       message: hint(
         'the job never started moving: write progress through the ProgressWriter',
@@ -286,6 +290,7 @@ describe('durable queue', () => {
     ).toBe('pending');
     await worker();
     await finished(
+      watch,
       jobId,
       hint(
         'the interrupted job never finished on the next worker: on SHUTDOWN, job.moveToWait(token) and return a WaitingError',
