@@ -42,7 +42,7 @@ export default defineBench('video jobs soak: 1,000 jobs, two workers killed with
   };
   async function startWorker(): Promise<ChildProcess> {
     const proc = spawn(process.execPath, ['--import', 'tsx', WORKER, SOLUTION, JSON.stringify(config)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'], // stdin: the child exits when it closes (worker-process.ts)
     });
     children.add(proc);
     proc.once('exit', () => children.delete(proc));

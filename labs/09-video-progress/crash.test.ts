@@ -9,9 +9,9 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { restartableRedis } from '../../tools/testing/redis-server.ts';
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
-import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
+import { withDeadline } from '../../tools/testing/wait.ts';
 import { say } from '../../tools/testing/say.ts';
-import { createJobRow, makeClip, useTempDir } from './fixtures.ts';
+import { createJobRow, isFinished, makeClip, useTempDir, waitForJob } from './fixtures.ts';
 import { JobStore, Operation, VideoQueue, VideoWorker, type JobProgressUpdate } from './index.ts';
 
 /** A failure message in the learner's language, naming the file and the lesson step. */
@@ -22,7 +22,7 @@ const redis = useRedis();
 const tmp = useTempDir();
 let clip: string;
 let shortClip: string;
-let child: ChildProcess | undefined;
+const children: ChildProcess[] = [];
 const closers: Array<{ close(): Promise<void> }> = [];
 
 // Short locks so the test does not wait 30 s for the dead worker's lock to expire.
@@ -35,17 +35,25 @@ beforeAll(async () => {
   ]);
 });
 
-afterAll(async () => {
-  child?.kill('SIGKILL');
-  for (const c of closers.reverse()) await c.close();
-  // The killed worker's ffmpeg was its child, not ours: SIGKILL left it orphaned, still writing
-  // its .part file. A real deployment's process supervisor kills the group; here the test does.
+/** The ffmpeg processes whose command line has `matching` (a child worker's children, not ours). */
+async function ffmpegPids(matching: string = tmp.path): Promise<number[]> {
+  const pids: number[] = [];
   for (const pid of await readdir('/proc').catch(() => [] as string[])) {
     if (!/^\d+$/.test(pid)) continue;
     const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (!cmd.startsWith('ffmpeg') || !cmd.includes(tmp.path)) continue;
+    if (cmd.startsWith('ffmpeg') && cmd.includes(matching)) pids.push(Number(pid));
+  }
+  return pids;
+}
+
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  for (const c of closers.reverse()) await c.close();
+  // The killed worker's ffmpeg was its child, not ours: SIGKILL left it orphaned, still writing
+  // its .part file. A real deployment's process supervisor kills the group; here the test does.
+  for (const pid of await ffmpegPids()) {
     try {
-      process.kill(Number(pid), 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
     } catch {
       // it exited between the read and the kill: nothing left to do
     }
@@ -64,9 +72,10 @@ async function startChildWorker(name: string): Promise<ChildProcess> {
     process.execPath,
     ['--import', 'tsx', path.join(import.meta.dirname, 'worker-process.ts'), labIndex(), JSON.stringify(config)],
     {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'], // stdin: the child exits when it closes, i.e. when this process dies
     },
   );
+  children.push(proc);
   let output = '';
   proc.stderr!.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -87,9 +96,10 @@ describe('crash recovery', () => {
     closers.push(queue);
     const { jobId, ownerId } = await createJobRow(db.prisma);
     const output = tmp.file(`out-${jobId}.mp4`);
-    child = await startChildWorker(name);
+    const child = await startChildWorker(name);
     await queue.enqueue({ jobId, ownerId, operation: Operation.TRANSCODE_480P, input: clip, output });
-    await waitFor(async () => (await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).progress > 0, {
+    const watch = { prisma: db.prisma, redis: redis.client, prefix: config.prefix, name };
+    await waitForJob(watch, jobId, (row) => row.progress > 0, {
       timeoutMs: 15_000,
       message: hint(
         'the child worker never reported progress: does the queue step pass?',
@@ -102,7 +112,7 @@ describe('crash recovery', () => {
     const updates: JobProgressUpdate[] = [];
     const rescuer = await VideoWorker.start({ ...config, store: new JobStore(db.prisma), onUpdate: (u) => updates.push(u), ...TIMING });
     closers.push(rescuer);
-    await waitFor(async () => (await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).status === 'completed', {
+    await waitForJob(watch, jobId, (row) => row.status === 'completed', {
       timeoutMs: 30_000,
       message: hint(
         "the killed worker's job was never recovered: pass lockDurationMs and stalledIntervalMs to BullMQ's Worker (lockDuration, stalledInterval)",
@@ -127,6 +137,45 @@ describe('crash recovery', () => {
       hint("BullMQ's counts: one completed, nothing failed, active or waiting", 'BullMQ의 개수: 완료 하나, 실패나 진행 중이나 대기 없음'),
     ).toMatchObject({ completed: 1, failed: 0, active: 0, waiting: 0 });
     await access(output);
+  });
+
+  it('a worker whose parent process dies stops too: its job goes back to the queue and its ffmpeg is stopped', async () => {
+    const name = 'video-orphan';
+    const config = { connection: redis.client, prefix: `${redis.prefix}bull`, name };
+    const queue = new VideoQueue(config);
+    closers.push(queue);
+    const { jobId, ownerId } = await createJobRow(db.prisma);
+    const child = await startChildWorker(name);
+    await queue.enqueue({ jobId, ownerId, operation: Operation.TRANSCODE_480P, input: clip, output: tmp.file(`orphan-${jobId}.mp4`) });
+    const watch = { prisma: db.prisma, redis: redis.client, prefix: config.prefix, name };
+    await waitForJob(watch, jobId, (row) => row.progress > 0, {
+      timeoutMs: 15_000,
+      message: hint('the child worker never reported progress: does the queue step pass?', '자식 워커가 진행률을 알리지 않았습니다: 큐 단계는 통과하나요?'),
+    });
+
+    // What a parent killed mid-test leaves behind: its end of the child's stdin closes.
+    const exited = once(child, 'exit');
+    child.stdin!.end();
+    await withDeadline(
+      exited,
+      10_000,
+      say({
+        en: 'worker-process.ts kept running after its parent went away (stdin closed): it must exit, or every killed test run leaves a worker behind',
+        ko: 'worker-process.ts가 부모가 사라진 뒤에도(stdin 닫힘) 계속 돌았습니다: 종료해야 합니다. 아니면 죽은 테스트 실행마다 워커가 남습니다',
+      }),
+    );
+
+    expect(
+      await ffmpegPids(`orphan-${jobId}.mp4`),
+      say({ en: "no ffmpeg is left running from the worker's job", ko: '워커의 작업에서 남아 도는 ffmpeg가 없어야 합니다' }),
+    ).toEqual([]);
+    expect(
+      (await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).status,
+      hint(
+        'a worker shutting down is not a cancel: SHUTDOWN puts the row back to pending',
+        '워커 종료는 취소가 아닙니다: SHUTDOWN이면 행을 pending으로 되돌리세요',
+      ),
+    ).toBe('pending');
   });
 
   // Two kinds of restart: a private redis-server killed and started again, which comes back EMPTY
@@ -156,20 +205,18 @@ describe('crash recovery', () => {
       const { jobId, ownerId } = await createJobRow(db.prisma);
       const output = tmp.file(`restart-${kind}-${jobId}.mp4`);
       await queue.enqueue({ jobId, ownerId, operation: Operation.TRANSCODE_480P, input: shortClip, output });
-      await waitFor(async () => (await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).progress > 0, {
+      const watch = { prisma: db.prisma, redis: client, prefix: config.prefix, name: config.name };
+      await waitForJob(watch, jobId, (row) => row.progress > 0, {
         timeoutMs: 15_000,
         message: hint('the job never reported progress', '작업이 진행률을 한 번도 알리지 않았습니다'),
       });
 
       await outage.stop();
       await outage.start();
-      await waitFor(
-        async () => ['completed', 'failed', 'cancelled'].includes((await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).status),
-        {
-          timeoutMs: 30_000,
-          message: hint('the job never finished after Redis came back', 'Redis가 돌아온 뒤 작업이 끝나지 않았습니다'),
-        },
-      );
+      await waitForJob(watch, jobId, isFinished, {
+        timeoutMs: 30_000,
+        message: hint('the job never finished after Redis came back', 'Redis가 돌아온 뒤 작업이 끝나지 않았습니다'),
+      });
 
       const row = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
       expect(
