@@ -1,29 +1,17 @@
 // Two loops in one test file, run for real in a throwaway vitest root with 300 ms limits (as in
 // tools/runner/watchdog.test.ts): the tests after each loop still get their verdict.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ROOT } from '../labs/meta.ts';
+import { type LoopRoot, makeLoopRoot } from '../runner/loop-root.ts';
 import { TestState } from '../runner/results.ts';
 import { runVitest } from '../runner/run-vitest.ts';
 import { exactNames, rerunNotRun } from './rerun.ts';
 
 let root: string;
-const write = (file: string, text: string) => {
-  mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-  writeFileSync(path.join(root, file), text);
-};
+let write: LoopRoot['write'];
+let remove: () => void;
 
 beforeAll(() => {
-  root = mkdtempSync(path.join(os.tmpdir(), 'workbook-rerun-'));
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'));
-  const setup = JSON.stringify(path.join(ROOT, 'tools/testing/watchdog-setup.ts'));
-  write(
-    'vitest.config.mjs',
-    `export default { test: { projects: [{ test: { name: 'starter', include: ['labs/**/*.test.ts'], pool: 'forks', setupFiles: [${setup}], testTimeout: 300, hookTimeout: 300 } }] } };\n`,
-  );
-  write('labs/01-loop/spin.ts', 'export function spin(): number {\n  while (true) {}\n}\n');
+  ({ root, write, remove } = makeLoopRoot('workbook-rerun-'));
   write(
     'labs/01-loop/spin.test.ts',
     [
@@ -41,7 +29,7 @@ beforeAll(() => {
   );
 });
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => remove());
 
 describe('rerunNotRun', () => {
   test("runs the tests a stopped worker took with it again, past each loop, until the file's end", async () => {

@@ -1,29 +1,17 @@
 // A learner's endless loop, run for real: a forked vitest worker spins in `while (true) {}`, the
 // watchdog kills it from outside, the run goes on with the other files, and the report names the
 // test that was running. A throwaway vitest root with 300 ms timeouts keeps this fast.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
-import { ROOT } from '../labs/meta.ts';
+import { type LoopRoot, makeLoopRoot } from './loop-root.ts';
 import { ProblemKind, TestState, type RunReport } from './results.ts';
 import { runVitest, watchVitest } from './run-vitest.ts';
 
 let root: string;
-const write = (file: string, text: string) => {
-  mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-  writeFileSync(path.join(root, file), text);
-};
+let write: LoopRoot['write'];
+let remove: () => void;
 
 beforeAll(() => {
-  root = mkdtempSync(path.join(os.tmpdir(), 'workbook-loop-'));
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'));
-  const setup = JSON.stringify(path.join(ROOT, 'tools/testing/watchdog-setup.ts'));
-  write(
-    'vitest.config.mjs',
-    `export default { test: { projects: [{ test: { name: 'starter', include: ['labs/**/*.test.ts'], pool: 'forks', setupFiles: [${setup}], testTimeout: 300, hookTimeout: 300 } }] } };\n`,
-  );
-  write('labs/01-loop/spin.ts', 'export function spin(): number {\n  while (true) {}\n}\n');
+  ({ root, write, remove } = makeLoopRoot('workbook-loop-'));
   write(
     'labs/01-loop/spin.test.ts',
     [
@@ -43,7 +31,7 @@ beforeAll(() => {
   );
 });
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => remove());
 
 describe('the watchdog', () => {
   test('kills a worker stuck in a loop, names the running test and goes on with the other files', async () => {
