@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { TestState } from '../runner/results.ts';
 import { findLab, ROOT } from '../labs/meta.ts';
 import { nextHint, showHint } from './hint.ts';
-import { afterRun, LabStatus, ProgressStore, statusOf } from './progress.ts';
+import { afterRun, LabStatus, ProgressStore, statusOf, tallySteps } from './progress.ts';
 
 const dirs: string[] = [];
 const tempStore = () => {
@@ -108,5 +109,22 @@ describe('showHint', () => {
     store.update(lab.id, () => ({ hints: { [lab.steps[0]!.id]: lab.steps[0]!.hints.length } }));
 
     expect(showHint(lab, 'ko', store, 1).split('\n')[0]).toBe(`1단계(${title('ko')})의 힌트 ${lab.steps[0]!.hints.length}개를 모두 보았습니다:`);
+  });
+});
+
+describe('tallySteps', () => {
+  const lab = { steps: [{ id: 'schema', tests: ['schema'] }, { id: 'crud', tests: ['crud'] }] } as unknown as Parameters<typeof tallySteps>[0];
+  const tests = [
+    { group: 'schema', state: TestState.PASSED },
+    { group: 'crud', state: TestState.PASSED },
+    { group: 'crud', state: TestState.FAILED },
+  ];
+
+  test('a step is done when all its tests passed', () => {
+    expect(tallySteps(lab, tests)).toEqual({ schema: true, crud: false });
+  });
+
+  test('after -t only some of a step may have run: its failures count, its passes do not make it done', () => {
+    expect(tallySteps(lab, tests, true)).toEqual({ crud: false });
   });
 });

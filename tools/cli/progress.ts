@@ -48,15 +48,19 @@ export interface RunTally {
   steps?: Record<string, boolean>;
 }
 
-/** Pure: per step that ran (by its tests' top-level describe), whether all its tests passed. */
-export function tallySteps(lab: Pick<LabMeta, 'steps'>, tests: Array<Pick<TestOutcome, 'group' | 'state'>>): Record<string, boolean> {
+/**
+ * Pure: per step that ran (by its tests' top-level describe), whether all its tests passed.
+ * With `someOfEach` (a run limited by test name, `-t`) only part of a step may have run, so a
+ * step whose tests that ran all passed is left out: a failure is news, a pass is not "done".
+ */
+export function tallySteps(lab: Pick<LabMeta, 'steps'>, tests: Array<Pick<TestOutcome, 'group' | 'state'>>, someOfEach = false): Record<string, boolean> {
   const result: Record<string, boolean> = {};
   for (const t of tests) {
     if (t.state === TestState.SKIPPED) continue;
     const step = stepOf(lab, t.group);
     if (step) result[step.id] = (result[step.id] ?? true) && t.state === TestState.PASSED;
   }
-  return result;
+  return someOfEach ? Object.fromEntries(Object.entries(result).filter(([, passed]) => !passed)) : result;
 }
 
 export function statusOf(entry: LabProgress | undefined): LabStatus {

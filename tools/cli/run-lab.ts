@@ -145,7 +145,7 @@ function explain(report: RunReport, options: RunLabOptions, watching = false): {
 function record(options: RunLabOptions, report: RunReport, verdict: Verdict, step: LabStep | undefined): void {
   // Only the learner's own runs count as progress; --solution runs say nothing about their work.
   if (options.target !== Target.STARTER) return;
-  const steps = tallySteps(options.lab, report.tests);
+  const steps = tallySteps(options.lab, report.tests, options.testPattern !== undefined);
   options.store.update(options.lab.id, (entry) =>
     onlyOf(options) ? { ...entry, steps: { ...entry?.steps, ...steps } } : afterRun(entry, { ...verdict, steps, ...(step ? { step: step.id } : {}) }, new Date()),
   );
