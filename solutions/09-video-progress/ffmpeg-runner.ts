@@ -48,8 +48,9 @@ export const STDERR_TAIL_LINES = 8;
 /**
  * Runs the operation to completion. Rejects with MediaNotFoundError, OutputNotWritableError,
  * FfmpegMissingError, FfmpegFailedError (non-zero exit, with stderr's last lines) or
- * JobCancelledError; in every one of those cases no output and no temporary file is left, and
- * the ffmpeg process has exited.
+ * JobCancelledError, or with what the progress parser or onProgress threw (ffmpeg is killed); in
+ * every one of those cases no output and no temporary file is left, and the ffmpeg process has
+ * exited.
  */
 export async function runOperation(options: RunOptions): Promise<RunResult> {
   const started = performance.now();
@@ -106,6 +107,7 @@ function spawnFfmpeg(options: RunOptions, part: string): Promise<void> {
     const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let killTimer: NodeJS.Timeout | undefined;
     let spawnError: Error | undefined;
+    let streamError: unknown;
 
     const onAbort = () => {
       child.kill('SIGTERM'); // ffmpeg stops cleanly on SIGTERM...
@@ -115,7 +117,15 @@ function spawnFfmpeg(options: RunOptions, part: string): Promise<void> {
 
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
-      for (const progress of parser.push(chunk)) options.onProgress?.(progress);
+      if (streamError) return;
+      try {
+        for (const progress of parser.push(chunk)) options.onProgress?.(progress);
+      } catch (error) {
+        // Thrown here it would be an uncaught exception: the worker process would crash with every
+        // job it runs. A parser or callback that fails fails this run instead, once ffmpeg is gone.
+        streamError = error;
+        child.kill('SIGKILL');
+      }
     });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
@@ -132,6 +142,7 @@ function spawnFfmpeg(options: RunOptions, part: string): Promise<void> {
       signal?.removeEventListener('abort', onAbort);
       clearTimeout(killTimer);
       if (spawnError) return reject(spawnError);
+      if (streamError) return reject(streamError);
       if (signal?.aborted) return reject(new JobCancelledError(reasonOf(signal)));
       if (code === 0) return resolve();
       if (partial.trim()) tail.push(partial.trim());
