@@ -1,4 +1,4 @@
-// Step 2 and 3: what plain pub/sub loses, and a relay that loses nothing. Two instances; a sender on
+// Steps 3 and 5: what plain pub/sub loses (fanout.ts), and a relay that loses nothing (relay.ts). Two instances; a sender on
 // A, a receiver on B. B's link to Redis goes down (a cut connection, then a Redis restart) while A
 // keeps publishing. Plain pub/sub drops what was published meanwhile; the relay delivers all of it.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -86,7 +86,13 @@ const expectedDuring = Array.from({ length: DURING }, (_, i) => `during-${i}`);
 
 // Every process starts in beforeAll (the runner gives a test 25 s and a hook 35 s): a test only
 // plays its scenario.
-describe('a subscriber cut off from Redis', () => {
+/**
+ * In the current describe: for each of `modes`, a sender on A and a receiver on B, whose Redis link
+ * goes through a proxy that can cut it. Returns the scenario: cut B off, publish, restore, collect.
+ * Plain pub/sub and the relay get describes of their own: the first checks fanout.ts (step 3), the
+ * second relay.ts (step 5).
+ */
+function cutOff(modes: readonly Mode[]) {
   const pairs = {} as Record<Mode, Awaited<ReturnType<typeof pair>>>;
   // A set-up that fails (an unfinished starter crashes an instance) fails that mode's test, not the hook.
   const setupErrors: Partial<Record<Mode, unknown>> = {};
@@ -95,7 +101,7 @@ describe('a subscriber cut off from Redis', () => {
     proxy = await TcpProxy.start(redis.url);
     const env = (mode: Mode) => ({ DATABASE_URL: db.url, KEY_PREFIX: `${redis.key(`cut-${mode}`)}:`, CLUSTER_MODE: mode });
     await Promise.all(
-      (['pubsub', 'relay'] as const).map(async (mode) => {
+      modes.map(async (mode) => {
         try {
           pairs[mode] = await pair({ ...env(mode), REDIS_URL: redis.url }, { ...env(mode), REDIS_URL: proxy.url });
         } catch (error) {
@@ -125,6 +131,11 @@ describe('a subscriber cut off from Redis', () => {
     sender.send({ type: 'say', room: 'r', text: 'after' });
     return collectUntil(receiver, 'after');
   }
+  return run;
+}
+
+describe('a subscriber cut off from Redis: plain pub/sub', () => {
+  const run = cutOff(['pubsub']);
 
   test('plain pub/sub loses what was published meanwhile', async () => {
     const plain = await run('pubsub');
@@ -132,6 +143,10 @@ describe('a subscriber cut off from Redis', () => {
     console.log(`[lab 10] subscriber cut off: plain pub/sub lost ${DURING - plain.texts.length} of ${DURING}`);
     expect(plain.texts, say({ en: 'fanout.ts (step 3): plain pub/sub keeps no history: nothing published while B was cut off can reach it', ko: 'fanout.ts (3단계): 일반 pub/sub은 기록을 남기지 않습니다. B가 끊긴 동안 발행한 것은 B에 닿을 수 없습니다' })).toEqual([]);
   });
+});
+
+describe('a subscriber cut off from Redis: the relay', () => {
+  const run = cutOff(['relay']);
 
   test('the relay delivers all of it, in order, once', async () => {
     const relay = await run('relay');
@@ -142,13 +157,17 @@ describe('a subscriber cut off from Redis', () => {
   });
 });
 
-describe('Redis restarting', () => {
+/**
+ * In the current describe: for each of `modes`, a sender on A and a receiver on B on a private Redis
+ * without persistence. Returns the scenario: kill Redis, send, start it again, collect.
+ */
+function restart(modes: readonly Mode[]) {
   const setups = {} as Record<Mode, Awaited<ReturnType<typeof pair>> & { server: PrivateRedis }>;
   const setupErrors: Partial<Record<Mode, unknown>> = {};
   const servers: PrivateRedis[] = [];
   beforeAll(async () => {
     await Promise.all(
-      (['pubsub', 'relay'] as const).map(async (mode) => {
+      modes.map(async (mode) => {
         const server = await privateRedis();
         servers.push(server);
         const env = { DATABASE_URL: db.url, REDIS_URL: server.url, KEY_PREFIX: `lab10:restart-${mode}:`, CLUSTER_MODE: mode };
@@ -179,6 +198,11 @@ describe('Redis restarting', () => {
     sender.send({ type: 'say', room: 'r', text: 'after' });
     return collectUntil(receiver, 'after');
   }
+  return run;
+}
+
+describe('Redis restarting: plain pub/sub', () => {
+  const run = restart(['pubsub']);
 
   test('plain pub/sub: what was sent during the restart is counted (it may be lost)', async () => {
     const plain = await run('pubsub');
@@ -186,6 +210,10 @@ describe('Redis restarting', () => {
     console.log(`[lab 10] Redis restart: plain pub/sub lost ${DURING - plain.texts.length} of ${DURING}`);
     expect(plain.texts.length, say({ en: 'fanout.ts (step 3): plain pub/sub can deliver at most what was sent', ko: 'fanout.ts (3단계): 일반 pub/sub은 보낸 것보다 많이 전달할 수 없습니다' })).toBeLessThanOrEqual(DURING);
   });
+});
+
+describe('Redis restarting: the relay', () => {
+  const run = restart(['relay']);
 
   test('the relay delivers all of it and says the history restarted', async () => {
     const relay = await run('relay');
