@@ -118,8 +118,8 @@ describe('negative caching', () => {
     const missing = 2_000_000_000;
     const { store, cache, reads } = users({ negativeTtlSeconds: 5 });
 
-    expect(await store.get(missing)).toBeNull();
-    expect(await store.get(missing)).toBeNull();
+    expect(await store.get(missing), say({ en: 'a user that does not exist reads as null', ko: '없는 사용자는 null로 읽혀야 합니다' })).toBeNull();
+    expect(await store.get(missing), say({ en: 'a cached "not found" must come back as null, not as a value', ko: '캐시된 "없음"은 값이 아니라 null로 돌아와야 합니다' })).toBeNull();
 
     expect(reads(), say({ en: 'the second lookup of a missing user is answered by the cache', ko: '없는 사용자를 두 번째로 찾으면 캐시가 답해야 합니다' })).toBe(1);
     expect(cache.stats()).toMatchObject({ hits: 1, misses: 1 });

@@ -71,7 +71,7 @@ describe('stampede protection', () => {
     const results = await Promise.all([...fromA, ...fromB]);
 
     expect(reading.reads(), say({ en: 'B must wait for A (SET NX PX lock) instead of reading the database too', ko: 'B는 데이터베이스를 함께 읽지 말고 A를 기다려야 합니다(SET NX PX 잠금)' })).toBe(1);
-    expect(results.every((v) => v?.title === 'shared.mp4')).toBe(true);
+    expect(results.every((v) => v?.title === 'shared.mp4'), say({ en: 'every request on both instances should get the video', ko: '두 인스턴스의 모든 요청이 영상을 받아야 합니다' })).toBe(true);
     expect(b.cache.stats(), say({ en: "B served its 50 requests from A's rebuild after one wait", ko: 'B는 한 번 기다린 뒤 A가 재구성한 값으로 요청 50개에 답했습니다' })).toMatchObject({ misses: 50, lockWaits: 1, loads: 0 });
     expect(await redis.client.exists(lockKeyFor(keys().video(id))), say({ en: 'the rebuild lock is released afterwards', ko: '재구성 잠금은 끝나면 풀려야 합니다' })).toBe(0);
   });

@@ -125,10 +125,10 @@ describe('handshake parsing', () => {
     const good = { method: 'GET', url: '/ws', headers: { upgrade: 'WebSocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } };
     const { 'sec-websocket-key': _key, ...noKey } = good.headers;
 
-    expect(isWebSocketUpgrade(good)).toBe(true);
+    expect(isWebSocketUpgrade(good), say({ en: 'a GET with Upgrade: websocket (any case), version 13 or 8 and a 16-byte key is an upgrade (handshake.ts)', ko: 'Upgrade: websocket(대소문자 무관), 버전 13이나 8, 16바이트 키가 있는 GET은 업그레이드입니다(handshake.ts)' })).toBe(true);
     expect(isWebSocketUpgrade({ ...good, headers: noKey }), say({ en: 'no Sec-WebSocket-Key: ws answers 400', ko: 'Sec-WebSocket-Key가 없으면 ws는 400으로 답합니다' })).toBe(false);
     expect(isWebSocketUpgrade({ ...good, headers: { ...good.headers, 'sec-websocket-key': 'short' } }), say({ en: 'a key must be 16 bytes in base64', ko: '키는 base64로 16바이트여야 합니다' })).toBe(false);
-    expect(isWebSocketUpgrade({ ...good, headers: { ...good.headers, 'sec-websocket-version': '12' } })).toBe(false);
+    expect(isWebSocketUpgrade({ ...good, headers: { ...good.headers, 'sec-websocket-version': '12' } }), say({ en: 'ws accepts Sec-WebSocket-Version 13 (or 8) only', ko: 'ws는 Sec-WebSocket-Version 13(또는 8)만 받습니다' })).toBe(false);
     expect(isWebSocketUpgrade({ ...good, method: 'POST' })).toBe(false);
   });
 

@@ -127,7 +127,7 @@ describe('reconnecting', () => {
     third.serverClose(1006);
     await fake.socket(3);
 
-    expect(open.reconnected).toBe(true);
+    expect(open.reconnected, say({ en: "the second 'open' should say reconnected: true", ko: "두 번째 'open'은 reconnected: true여야 합니다" })).toBe(true);
     expect(third.sent, say({ en: 'rejoin exactly the rooms the client is in', ko: '클라이언트가 들어가 있는 방에만 정확히 다시 들어가야 합니다' })).toEqual([{ type: 'join', room: 'a' }]);
     expect(events.filter((e) => e.type === 'reconnecting').map((e) => (e.event as { attempt: number }).attempt), say({ en: 'a connection that stayed up resets the attempt count', ko: '유지된 연결은 시도 횟수를 초기화해야 합니다' })).toEqual([1, 2, 1]);
     client.close();

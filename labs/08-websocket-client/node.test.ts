@@ -91,7 +91,7 @@ describe('against the lab 07 server', () => {
     openGate();
 
     expect(queued).toBe('queued');
-    expect((await reopened).reconnected).toBe(true);
+    expect((await reopened).reconnected, say({ en: "the 'open' after a drop should say reconnected: true", ko: "끊긴 뒤의 'open'은 reconnected: true여야 합니다" })).toBe(true);
     expect(await bob2.next('the queued message, sent after the rejoin'), say({ en: 'rejoin first, then flush: the server refuses to broadcast for a non-member', ko: '먼저 방에 다시 들어가고 그다음 보내세요: 서버는 멤버가 아닌 사람의 브로드캐스트를 거절합니다' })).toMatchObject({
       type: 'message',
       room: 'r',
