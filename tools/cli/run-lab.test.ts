@@ -14,6 +14,12 @@ describe('verdictLine footer', () => {
     expect(text).toContain('then run npm run lab -- 05 --step 1 again');
   });
 
+  test('after -t, the command to run again keeps the pattern, quoted for the shell', () => {
+    const text = verdictLine(lab, Target.STARTER, failing, '1.0', { lang: 'en', step: lab.steps[0]!, only: { pattern: "it's a TTL" } });
+
+    expect(text).toContain(`then run npm run lab -- 05 --step 1 -t 'it'\\''s a TTL' again`);
+  });
+
   test('in --watch it says saving re-runs, never to run the command again (en, ko)', () => {
     const en = verdictLine(lab, Target.STARTER, failing, '1.0', { lang: 'en', step: lab.steps[0]!, watching: true });
     const ko = verdictLine(lab, Target.STARTER, failing, '1.0', { lang: 'ko', step: lab.steps[0]!, watching: true });

@@ -69,6 +69,9 @@ export interface VerdictContext {
   watching?: boolean;
 }
 
+/** A -t pattern as one POSIX shell word, to print in a command the learner can paste. */
+const shellQuote = (word: string) => (/^[\w./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
+
 /**
  * A pass under --step or -t: only that part of the lab passed, so no "done" and no reveal of the
  * reference; the footer names what to run next (the next step, or the whole lab).
@@ -108,7 +111,8 @@ export function verdictLine(lab: LabMeta, target: Target, verdict: Verdict, seco
       const n = lab.steps.indexOf(step) + 1;
       lines.push(m.next(n, step.title[context.lang], style.cyan(`${labDirOf(lab)}/${step.files[0]}`), style.cyan(lessonOf(lab, context.lang, step))));
     }
-    lines.push(`  ${context.watching ? m.nextSave : m.nextRun(style.cyan(`npm run lab -- ${nn}${step ? ` --step ${lab.steps.indexOf(step) + 1}` : ''}`))}`);
+    const pattern = context.only?.pattern !== undefined ? ` -t ${shellQuote(context.only.pattern)}` : '';
+    lines.push(`  ${context.watching ? m.nextSave : m.nextRun(style.cyan(`npm run lab -- ${nn}${step ? ` --step ${lab.steps.indexOf(step) + 1}` : ''}${pattern}`))}`);
     lines.push(m.stuck(style.cyan(`npm run lab -- hint ${nn}`), diff));
   }
   return lines.join('\n');
