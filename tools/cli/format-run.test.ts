@@ -44,6 +44,15 @@ describe('formatFailure', () => {
   test('says when a beforeAll hook kept the test from running', () => {
     expect(formatFailure(failed({ message: 'not implemented yet', inHook: true }), 1, options)).toContain('a beforeAll hook of this test threw');
   });
+
+  test("a starter's not-implemented error reads in Korean with --lang ko, and stays as written in English", () => {
+    const starter = failed({ message: 'Not implemented yet: backoffDelay (labs/08-websocket-client/backoff.ts)' });
+    const todo = failed({ message: 'TODO: keys.user(7) in keys.ts' });
+
+    expect(formatFailure(starter, 1, { ...options, lang: 'ko' })).toContain('아직 구현하지 않은 스타터 코드입니다: backoffDelay (labs/08-websocket-client/backoff.ts)');
+    expect(formatFailure(todo, 1, { ...options, lang: 'ko' })).toContain('아직 구현하지 않은 스타터 코드입니다: keys.user(7) in keys.ts');
+    expect(formatFailure(starter, 1, options)).toContain('Not implemented yet: backoffDelay (labs/08-websocket-client/backoff.ts)');
+  });
 });
 
 const report = (over: Partial<RunReport>): RunReport => ({ project: 'starter', root: '/book', tests: [], problems: [], durationMs: 1, ...over });

@@ -95,13 +95,23 @@ function colourDiff(diff: string): string {
     .join('\n');
 }
 
+/**
+ * A starter's own "Not implemented yet: X" or "TODO: X" error (thrown where the learner's code goes)
+ * in the learner's language; any other message unchanged. English keeps the starter's words.
+ */
+export function starterMessage(message: string, lang: Lang): string {
+  if (lang === 'en') return message;
+  const match = /^(?:Not implemented yet|TODO):\s*([\s\S]*)$/.exec(message);
+  return match ? messages(lang).notImplemented(match[1]!) : message;
+}
+
 export function formatFailure(test: TestOutcome, index: number, options: FormatOptions): string {
   const m = messages(options.lang ?? 'en');
   const f = test.failure;
   const lines = [`${style.red(`${index})`)} ${style.bold(test.fullName.replaceAll(' > ', ' › '))}`];
   if (f?.inHook) lines.push(indent(style.dim(m.inHook), 3));
   if (f) {
-    lines.push(indent(clip(f.message, 12), 3));
+    lines.push(indent(clip(starterMessage(f.message, options.lang ?? 'en'), 12), 3));
     if (f.expected !== undefined && f.actual !== undefined) {
       const oneLine = !f.expected.includes('\n') && !f.actual.includes('\n');
       if (oneLine) {
