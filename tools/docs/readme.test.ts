@@ -20,6 +20,15 @@ describe('README and package.json for a fresh clone', () => {
     expect(unreviewed, 'run `npm install-scripts ls`, then approve or deny each (and say why in the README)').toEqual([]);
   });
 
+  test('npm 10 (Node 20 and 22 ship it) accepts the lock too: its one react is in @docsearch/react\'s optional peer range (< 19)', () => {
+    const lock = readJson('package-lock.json') as { packages: Record<string, { version: string }> };
+    const reacts = Object.entries(lock.packages).filter(([where]) => /(^|\/)node_modules\/react(-dom)?$/.test(where));
+
+    // npm 11 keeps react 19 for @prisma/studio-core (^18 || ^19); npm 10 then wants a react 18 of
+    // its own for @docsearch/react and refuses `npm ci` ("Missing: react@18.3.1 from lock file").
+    expect(reacts.map(([where, p]) => `${where}@${p.version.split('.')[0]}`)).toEqual(['node_modules/react@18', 'node_modules/react-dom@18']);
+  });
+
   test('the Start block checks the set-up with doctor, and says npm test is the self-test', () => {
     const start = readme.slice(readme.indexOf('## Start'), readme.indexOf('## Labs'));
     const commands = [...start.matchAll(/^(npm [^#\n]*?)\s*(#.*)?$/gm)].map((m) => m[1]);
