@@ -9,4 +9,4 @@ export { hashPassword, verifyPassword } from './password.ts';
 export { matchPath, matchRoute, parseId, type Route, type RouteMatch } from './router.ts';
 export { titleFrom } from './uploads.ts';
 export { sweepOrphanedParts, type SweepOptions } from './part-sweeper.ts';
-export { connectQueueClient, mediaDirFrom, outputsDir, QueueJobRunner, queueConfig, startWorkers, type QueueRunnerOptions } from './video-jobs.ts';
+export { connectQueueClient, outputsDir, QueueJobRunner, queueConfig, startWorkers, type QueueRunnerOptions } from './video-jobs.ts';

@@ -8,30 +8,34 @@
 //   WORKERS         video workers in this process @default 1 (0: only `npm run worker` processes work)
 //   JOB_READRATE    e.g. 1 paces every job at the video's own speed, to watch the bar move @default unpaced
 import { jsonLogger } from '../07-websocket-server/index.ts';
-import { defaultDatabaseUrl, defaultRedisUrl, redact } from '../../prisma/urls.ts';
+import { redact } from '../../prisma/urls.ts';
 import { createApp, DEMO_CLIP_TITLE, DEMO_LOGIN, type StartedApp } from './app.ts';
-import { mediaDirFrom } from './video-jobs.ts';
-const DEFAULT_PORT = 3000;
+import { InvalidEnvError, parseAppEnv, type AppEnv } from './env.ts';
 
-const env = process.env;
-const databaseUrl = defaultDatabaseUrl(env);
-const redisUrl = defaultRedisUrl(env);
-const mediaDir = mediaDirFrom(env);
-const workers = env.WORKERS === undefined || env.WORKERS === '' ? 1 : Number(env.WORKERS);
-const readrate = env.JOB_READRATE ? Number(env.JOB_READRATE) : undefined;
+let env: AppEnv;
+try {
+  env = parseAppEnv(process.env, 'npm start');
+} catch (error) {
+  if (!(error instanceof InvalidEnvError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+const databaseUrl = env.DATABASE_URL;
+const redisUrl = env.REDIS_URL;
+const mediaDir = env.MEDIA_DIR;
 
 let app: StartedApp;
 try {
   app = await createApp({
     databaseUrl,
     redisUrl,
-    redisPrefix: env.REDIS_PREFIX || 've:',
-    host: env.HOST || '127.0.0.1',
-    port: env.PORT === undefined || env.PORT === '' ? DEFAULT_PORT : Number(env.PORT),
-    allowedOrigins: env.ALLOWED_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? [],
+    redisPrefix: env.REDIS_PREFIX,
+    host: env.HOST,
+    port: env.PORT,
+    allowedOrigins: env.ALLOWED_ORIGINS,
     mediaDir,
-    workers,
-    worker: { readrate },
+    workers: env.WORKERS,
+    worker: { readrate: env.JOB_READRATE },
     logger: jsonLogger,
   });
 } catch (error) {
@@ -89,6 +93,6 @@ function startupHint(error: unknown): string {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'ECONNREFUSED' && message.includes('5432')) return `PostgreSQL at ${redact(databaseUrl)} refused the connection: start it, or set DATABASE_URL.`;
-  if (code === 'EADDRINUSE') return `port ${env.PORT ?? DEFAULT_PORT} is taken: stop the other server, or set PORT.`;
+  if (code === 'EADDRINUSE') return `port ${env.PORT} is taken: stop the other server, or set PORT.`;
   return message;
 }

@@ -9,7 +9,6 @@
 // whose short timeouts suit a cache, not a queue) and closes it last.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import type { RedisClient } from '../05-redis-structures/index.ts';
 import type { Logger } from '../07-websocket-server/index.ts';
@@ -49,8 +48,6 @@ export async function connectQueueClient(redisUrl: string, log: Logger, role: st
   return client;
 }
 
-/** Uploads and job outputs: MEDIA_DIR, else `media/` in the repository. The same for `npm start` and `npm run worker`. */
-export const mediaDirFrom = (env: NodeJS.ProcessEnv): string => env.MEDIA_DIR || fileURLToPath(new URL('../../media/', import.meta.url));
 /** Where the runner puts job outputs (`job-<id>.mp4`), and where their temporary .part files are swept. */
 export const outputsDir = (mediaDir: string): string => path.join(mediaDir, 'outputs');
 

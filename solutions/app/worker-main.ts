@@ -9,15 +9,23 @@
 //   MEDIA_DIR      as for `npm start`: its outputs/ directory is swept of a killed worker's .part files
 import { jsonLogger } from '../07-websocket-server/index.ts';
 import { createPrismaClient } from '../../prisma/client.ts';
-import { defaultDatabaseUrl, defaultRedisUrl, redact } from '../../prisma/urls.ts';
+import { redact } from '../../prisma/urls.ts';
+import { InvalidEnvError, parseAppEnv, type AppEnv } from './env.ts';
 import { updatesNotifier } from './job-updates.ts';
-import { connectQueueClient, mediaDirFrom, outputsDir, startWorkers } from './video-jobs.ts';
+import { connectQueueClient, outputsDir, startWorkers } from './video-jobs.ts';
 
-const env = process.env;
-const databaseUrl = defaultDatabaseUrl(env);
-const redisUrl = defaultRedisUrl(env);
-const redisPrefix = env.REDIS_PREFIX || 've:';
-const count = env.WORKERS ? Number(env.WORKERS) : 1;
+let env: AppEnv;
+try {
+  env = parseAppEnv(process.env, 'npm run worker');
+} catch (error) {
+  if (!(error instanceof InvalidEnvError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+const databaseUrl = env.DATABASE_URL;
+const redisUrl = env.REDIS_URL;
+const redisPrefix = env.REDIS_PREFIX;
+const count = env.WORKERS;
 
 const prisma = createPrismaClient(databaseUrl);
 const client = await connectQueueClient(redisUrl, jsonLogger, 'worker').catch((error: unknown) => {
@@ -31,8 +39,8 @@ const workers = await startWorkers(client, {
   redisPrefix,
   logger: jsonLogger,
   count,
-  outputsDir: outputsDir(mediaDirFrom(env)),
-  worker: { readrate: env.JOB_READRATE ? Number(env.JOB_READRATE) : undefined },
+  outputsDir: outputsDir(env.MEDIA_DIR),
+  worker: { readrate: env.JOB_READRATE },
 });
 console.log(`${count} video worker${count === 1 ? '' : 's'} taking jobs from ${redact(redisUrl)} (prefix ${redisPrefix}), rows in ${redact(databaseUrl)}. Stop with Ctrl+C.`);
 
