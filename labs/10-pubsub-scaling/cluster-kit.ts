@@ -9,7 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { inject, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
 import { ROOT } from '../../tools/labs/meta.ts';
+import { say } from '../../tools/testing/say.ts';
 import { withDeadline } from '../../tools/testing/wait.ts';
+import type { TestClient } from '../../tools/testing/ws-client.ts';
 import { ChatClient } from '../../solutions/08-websocket-client/chat-client.ts';
 
 export interface Instance {
@@ -106,3 +108,25 @@ export function chatClient(urls: () => string[], token: string): TestChatClient 
 
 /** A URL nothing listens on: a client sent there keeps retrying until the test lets it through. */
 export const REFUSED_URL = 'ws://127.0.0.1:1/ws';
+
+type Answer = Record<string, unknown> & { type: string };
+
+/**
+ * Sends `message` and resolves with the first answer of type `reply`. An `error` answer fails at
+ * once with its code, instead of the test waiting out its deadline for a reply that will not come
+ * (an unfinished starter answers `unavailable` or `forbidden`).
+ */
+export async function ask(client: TestClient, message: Record<string, unknown>, reply: string, timeoutMs = 10_000): Promise<Answer> {
+  client.send(message);
+  const answer = await client.take<Answer>((m) => [reply, 'error'].includes((m as Answer)?.type), `"${reply}" for ${JSON.stringify(message)}`, timeoutMs);
+  if (answer.type === 'error' && reply !== 'error') {
+    const what = `${JSON.stringify(message)} -> error ${String(answer.code)}: ${String(answer.message)}`;
+    throw new Error(
+      say({
+        en: `🚨 the instance refused ${what} (expected "${reply}"): see the first failing step's file (streams.ts, fanout.ts or relay.ts)`,
+        ko: `🚨 인스턴스가 ${what} 요청을 거절했습니다("${reply}"를 기대함): 처음 실패한 단계의 파일(streams.ts, fanout.ts, relay.ts)을 보세요`,
+      }),
+    );
+  }
+  return answer;
+}

@@ -7,7 +7,7 @@ import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor } from '../../tools/testing/wait.ts';
 import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
 import { createSession } from '../07-websocket-server/test-kit.ts';
-import { startInstance, type Instance } from './cluster-kit.ts';
+import { ask, startInstance, type Instance } from './cluster-kit.ts';
 import { PubSubFanout } from './fanout.ts';
 import { streamKeys } from './streams.ts';
 
@@ -39,10 +39,7 @@ async function user(instance: Instance, userId?: { userId: number; token: string
 /** A message about fanout.ts (step 3) in both languages. */
 const fan = (en: string, ko: string) => say({ en: `🚨 fanout.ts (step 3): ${en}`, ko: `🚨 fanout.ts (3단계): ${ko}` });
 
-async function request(client: TestClient, message: Record<string, unknown>, reply: string) {
-  client.send(message);
-  return client.nextOf(reply, `"${reply}" for ${JSON.stringify(message)}`, () => true, 5000);
-}
+const request = (client: TestClient, message: Record<string, unknown>, reply: string) => ask(client, message, reply, 5000);
 
 /** Proves nothing else is queued for `client`: its next message is the pong to this ping. */
 async function expectNothingElse(client: TestClient, why: string) {

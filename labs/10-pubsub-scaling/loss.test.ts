@@ -10,7 +10,7 @@ import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
 import { createSession } from '../07-websocket-server/test-kit.ts';
 import { createClient } from 'redis';
 import { waitFor } from '../../tools/testing/wait.ts';
-import { startInstance, type Instance, type InstanceEnv } from './cluster-kit.ts';
+import { ask, startInstance, type Instance, type InstanceEnv } from './cluster-kit.ts';
 import { streamKeys } from './streams.ts';
 
 const db = useDatabase();
@@ -30,10 +30,7 @@ async function client(instance: Instance) {
   return Object.assign(c, { userId: session.userId });
 }
 
-async function request(c: TestClient, message: Record<string, unknown>, reply: string) {
-  c.send(message);
-  return c.nextOf(reply, `"${reply}" for ${JSON.stringify(message)}`, () => true, 10_000);
-}
+const request = (c: TestClient, message: Record<string, unknown>, reply: string) => ask(c, message, reply);
 
 /** A sender on A and a receiver on B, both subscribed to room:r; the receiver got one message live. */
 async function pair(envA: InstanceEnv, envB: InstanceEnv) {

@@ -7,7 +7,7 @@ import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
 import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
 import { createSession } from '../07-websocket-server/test-kit.ts';
-import { chatClient, REFUSED_URL, startInstance, type Instance } from './cluster-kit.ts';
+import { ask, chatClient, REFUSED_URL, startInstance, type Instance } from './cluster-kit.ts';
 import { ResumingClient, type ResumingClientEvents } from './resuming-client.ts';
 
 const db = useDatabase();
@@ -24,10 +24,7 @@ async function client(instance: Instance, session?: { userId: number; token: str
   return Object.assign(c, { userId: s.userId, token: s.token });
 }
 
-async function request(c: TestClient, message: Record<string, unknown>, reply: string) {
-  c.send(message);
-  return c.nextOf<Record<string, unknown> & { type: string }>(reply, `"${reply}" for ${JSON.stringify(message)}`, () => true, 10_000);
-}
+const request = (c: TestClient, message: Record<string, unknown>, reply: string) => ask(c, message, reply);
 
 async function sendAll(sender: TestClient, texts: string[], room = 'k') {
   for (const text of texts) {
@@ -75,7 +72,11 @@ describe('an instance killed with SIGKILL', () => {
     resuming.subscribe('room:k');
     const subscribed = resuming.once('subscribed');
     await withDeadline(chat.start(), 10_000, say({ en: 'the client to connect to instance A', ko: '클라이언트가 A 인스턴스에 연결하기' }));
-    await withDeadline(subscribed, 10_000, resume('the answer to subscribe room:k: send the subscribe on every open (resubscribeAll) and emit "subscribed"', 'room:k 구독에 대한 답: open마다 subscribe를 보내고(resubscribeAll) "subscribed"를 내보내세요'));
+    const refused = chat.once('error').then((e) => {
+      throw new Error(say({ en: `🚨 the instance answered the subscribe with error ${e.code}: ${e.message} (relay.ts, step 5)`, ko: `🚨 인스턴스가 구독에 error ${e.code}로 답했습니다: ${e.message} (relay.ts, 5단계)` }));
+    });
+    void refused.catch(() => {}); // raced below; an error after the test must not be unhandled
+    await withDeadline(Promise.race([subscribed, refused]), 10_000, resume('the answer to subscribe room:k: send the subscribe on every open (resubscribeAll) and emit "subscribed"', 'room:k 구독에 대한 답: open마다 subscribe를 보내고(resubscribeAll) "subscribed"를 내보내세요'));
     const sender = await client(b);
     await request(sender, { type: 'join', room: 'k' }, 'joined');
     await request(sender, { type: 'subscribe', stream: 'room:k' }, 'subscribed');

@@ -45,7 +45,12 @@ async function roomWith(room: string, count: number) {
   let first: { epoch: string; offset: string } | undefined;
   for (let i = 1; i <= count; i += 1) {
     sender.send({ type: 'say', room, text: `m${i}` });
-    const echo = await sender.nextOf<Reply & { pos: { epoch: string; offset: string } }>('message', relay(`the echo of m${i}, live (publish, then fanOut)`, `m${i}의 메아리, 실시간(publish 다음 fanOut)`), (m) => m.text === `m${i}`, 10_000);
+    const echo = await sender.take<Reply & { pos: { epoch: string; offset: string } }>(
+      (m) => ((m as Reply).type === 'message' && (m as Reply).text === `m${i}`) || (m as Reply).type === 'error',
+      relay(`the echo of m${i}, live (publish, then fanOut)`, `m${i}의 메아리, 실시간(publish 다음 fanOut)`),
+      10_000,
+    );
+    if (echo.type === 'error') throw new Error(relay(`"say" of m${i} was refused (${String(echo.code)}): publish() must append it to the stream`, `m${i}의 "say"가 거절되었습니다(${String(echo.code)}): publish()가 스트림에 덧붙여야 합니다`));
     first ??= echo.pos;
   }
   return { first: first!, epoch: head.epoch as string };
