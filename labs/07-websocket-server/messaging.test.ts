@@ -6,7 +6,7 @@ import { waitFor } from '../../tools/testing/wait.ts';
 import { startChatServer, type ChatServer, type ChatServerOptions } from './chat-server.ts';
 import { CloseCode, ErrorCode } from './protocol.ts';
 import { connect, handshakeStatus, type TestClient } from '../../tools/testing/ws-client.ts';
-import { createSession } from './test-kit.ts';
+import { captureLogger, createSession } from './test-kit.ts';
 import { say } from '../../tools/testing/say.ts';
 
 const db = useDatabase();
@@ -265,7 +265,8 @@ describe('connection limits', () => {
   });
 
   test('one address past maxConnectionsPerIp gets 429 before any credential is checked', async () => {
-    const { wsUrl } = await start({ maxConnectionsPerIp: 2 });
+    const log = captureLogger();
+    const { wsUrl } = await start({ maxConnectionsPerIp: 2, logger: log.logger });
     await user(wsUrl);
     await user(wsUrl);
     const session = await createSession(db.prisma);
@@ -273,6 +274,10 @@ describe('connection limits', () => {
     const statuses = [await handshakeStatus(wsUrl, { token: session.token }), await handshakeStatus(wsUrl)];
 
     expect(statuses, say({ en: 'the third socket from 127.0.0.1 is refused, with or without a credential', ko: '127.0.0.1에서 온 세 번째 소켓은 자격 증명이 있든 없든 거절되어야 합니다' })).toEqual([429, 429]);
+    expect(log.lines.filter((l) => l.event === 'ws.rejected').map((l) => l.fields.code), say({ en: 'a 429 is a refusal too: log ws.rejected with its code, like a 401 (chat-server.ts onUpgrade)', ko: '429도 거절입니다: 401처럼 ws.rejected를 코드와 함께 로그로 남기세요(chat-server.ts onUpgrade)' })).toEqual([
+      'too_many_connections',
+      'too_many_connections',
+    ]);
   });
 
   test('the message rate is limited per user too: more tabs do not mean more messages', async () => {

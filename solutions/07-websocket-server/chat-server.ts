@@ -272,25 +272,30 @@ export class ChatServer {
     socket.on('error', ignoreSocketError);
     // Counted from the first byte to the socket's close, before any credential is read: a client
     // that never authenticates still holds a socket.
-    if (!this.countIp(req, socket)) return reject(socket, new TooManyConnectionsError('ip'));
+    if (!this.countIp(req, socket)) return this.refuse(req, socket, new TooManyConnectionsError('ip'));
     void this.authenticate(req).then(
       ({ user, via }) => {
-        if (this.closing) return reject(socket, new ShuttingDownError());
+        if (this.closing) return this.refuse(req, socket, new ShuttingDownError());
         if (socket.destroyed) return; // the client gave up while we were checking
         // Checked here, in the same tick as accept() adds the connection: two handshakes of one
         // user that finish together cannot both slip under the cap.
-        if (this.registry.connectionsOf(user.userId).size >= this.maxPerUser) return reject(socket, new TooManyConnectionsError('user'));
+        if (this.registry.connectionsOf(user.userId).size >= this.maxPerUser) return this.refuse(req, socket, new TooManyConnectionsError('user'));
         socket.off('error', ignoreSocketError); // from here on, ws owns the socket and its errors
         this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, user, via));
       },
-      (error: unknown) => {
-        const failure = toHandshakeError(error);
-        // Log the reason and the path: never req.url (it may carry a ticket), the header, or an
-        // unknown error's message (a database error can quote the query, token included).
-        this.log.warn('ws.rejected', { status: failure.status, code: failure.code, path: pathOf(req.url), error: errorName(error) });
-        reject(socket, failure);
-      },
+      (error: unknown) => this.refuse(req, socket, toHandshakeError(error), error),
     );
+  }
+
+  /**
+   * Logs one refused handshake (`ws.rejected`: status, code, path) and answers it with `failure`. Every
+   * refusal goes through here, 401 and 429 alike: a flood of too_many_connections shows in the logs.
+   * Never logs req.url (it may carry a ticket), a header, or an unknown error's message (a database
+   * error can quote the query, token included): only the error's class name.
+   */
+  private refuse(req: IncomingMessage, socket: Duplex, failure: HandshakeError, error: unknown = failure): void {
+    this.log.warn('ws.rejected', { status: failure.status, code: failure.code, path: pathOf(req.url), error: errorName(error) });
+    reject(socket, failure);
   }
 
   /** One more socket from this request's address; false (and nothing counted) past the cap. */
