@@ -30,13 +30,14 @@ import {
   type CacheLogger,
 } from '../06-redis-caching/index.ts';
 import { pathOf, silentLogger, type Logger } from '../07-websocket-server/index.ts';
+import { InvalidMediaError } from '../09-video-progress/index.ts';
 import { startClusterNode } from '../10-pubsub-scaling/index.ts';
 import { ensureDatabase } from '../../prisma/admin.ts';
 import { migrate, type MigrateResult } from '../../prisma/migrate.ts';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client.ts';
 import { apiRoutes, type Handler } from './api.ts';
 import { loadDashboard } from './dashboard-assets.ts';
-import { MethodNotAllowedError, RouteNotFoundError, ShuttingDownError } from './errors.ts';
+import { InvalidMediaUploadError, MethodNotAllowedError, RouteNotFoundError, ShuttingDownError } from './errors.ts';
 import { answerClientError, toApiError, writeError, writeReply } from './http-json.ts';
 import type { JobRunner } from './job-runner.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
@@ -209,6 +210,7 @@ async function start(
     } catch (error) {
       const failure = toApiError(error);
       if (failure.internal) log.warn('http.failed', { method: req.method, path, error: errorName(error) });
+      else if (error instanceof InvalidMediaUploadError && error.cause instanceof InvalidMediaError) log.info('upload.invalid_media', { path, detail: error.cause.reason });
       writeError(res, error);
     }
   }

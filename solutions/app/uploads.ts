@@ -19,6 +19,9 @@ export interface StoredUpload {
   media: MediaInfo;
 }
 
+/** The reason a client reads when ffprobe could not read the upload at all (its words go to the log). */
+const UNREADABLE = 'it is not a video file ffprobe can read (another kind of file, or a damaged one)';
+
 /** The body types an upload may declare: a video type, or the generic binary one. */
 const ACCEPTED = /^(video\/[\w.+-]+|application\/octet-stream)$/;
 
@@ -51,7 +54,9 @@ export async function receiveUpload(req: IncomingMessage, dir: string, maxBytes:
     return { path: final, media };
   } catch (error) {
     await rm(part, { force: true });
-    if (error instanceof InvalidMediaError) throw new InvalidMediaUploadError(error.reason, { cause: error });
+    // Lab 09's own reasons read well ("it has no video stream"); one with a cause is ffprobe's raw
+    // stderr ("Invalid argument", or worse a path): the client gets words, the log gets the detail.
+    if (error instanceof InvalidMediaError) throw new InvalidMediaUploadError(error.cause ? UNREADABLE : error.reason, { cause: error });
     throw error;
   }
 }
@@ -66,14 +71,30 @@ function extensionFor(media: MediaInfo): string {
   return '.video';
 }
 
-/** A title for the video from what the client called its file: text only, never a path. */
+/**
+ * A title for the video from what the client called its file (the X-File-Name header): text only,
+ * never a path. Percent-encoded names are decoded; a raw UTF-8 name, which Node reads as latin1
+ * (one char per byte), is read again as UTF-8 when its bytes are valid UTF-8. Control characters
+ * (\p{Cc}) and format characters (\p{Cf}: U+202E and the other bidi overrides, zero-width ones) go.
+ */
 export function titleFrom(raw: string | undefined): string {
-  let title = '';
+  let title = fromLatin1Bytes(raw ?? '');
   try {
-    title = decodeURIComponent(raw ?? '');
+    title = decodeURIComponent(title);
   } catch {
-    title = raw ?? '';
+    // not percent-encoded: the name as it came
   }
-  title = path.basename(title.replaceAll('\\', '/')).replace(/\.[^.]{1,5}$/, '').replace(/\p{Cc}/gu, '').trim();
+  title = path.basename(title.replaceAll('\\', '/')).replace(/\.[^.]{1,5}$/, '').replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
   return title.slice(0, 200) || 'Untitled video';
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** A header value Node decoded as latin1, as the UTF-8 text its bytes were; unchanged when they are not UTF-8. */
+function fromLatin1Bytes(value: string): string {
+  if (!/[\x80-\xff]/.test(value) || /[^\x00-\xff]/.test(value)) return value;
+  try {
+    return utf8.decode(Buffer.from(value, 'latin1'));
+  } catch {
+    return value;
+  }
 }

@@ -56,6 +56,15 @@ describe('uploads', () => {
     expect(path.basename(row.sourcePath), 'a UUID name: nothing of the client\'s name').toMatch(/^[0-9a-f-]{36}\.mp4$/);
   });
 
+  it('reads a raw UTF-8 X-File-Name as UTF-8 and drops bidi and control characters from the title', async () => {
+    // What a client sends unencoded: UTF-8 bytes, which fetch writes (and Node reads) one byte per char.
+    const raw = Buffer.from('héllo wörld 日本\u202egpj.mp4', 'utf8').toString('latin1');
+    const res = await upload(clip, { 'x-file-name': raw });
+
+    expect(res.status).toBe(201);
+    expect(res.body.video).toMatchObject({ title: 'héllo wörld 日本gpj' });
+  });
+
   it('refuses bad media with 422 invalid_media and leaves no file', async () => {
     const before = await uploads();
 
@@ -64,6 +73,7 @@ describe('uploads', () => {
 
     expect([text.status, text.body.error]).toEqual([422, 'invalid_media']);
     expect([empty.status, empty.body.error]).toEqual([422, 'invalid_media']);
+    expect(text.body.message, "words a user can act on, not ffprobe's stderr").toBe('The upload is not a usable video: it is not a video file ffprobe can read (another kind of file, or a damaged one)');
     expect(await uploads(), 'no file left behind').toEqual(before);
   });
 
