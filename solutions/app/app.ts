@@ -80,7 +80,7 @@ export interface AppOptions {
    * request answers 503 database_unavailable instead of hanging. @default 5000
    */
   databaseTimeoutMs?: number;
-  /** Failed-login limits. @default { maxFailuresPerAccount: 5, maxFailuresPerIp: 50, windowMs: 15 min } */
+  /** Failed-login limits. @default { maxFailuresPerAccountAndIp: 5, maxFailuresPerIp: 50, maxFailuresPerAccount: 500, windowMs: 15 min } */
   loginThrottle?: LoginThrottleOptions;
   /** Open WebSockets per user, and per IP address before authentication. @default { perUser: 16, perIp: 64 } */
   maxConnections?: { perUser?: number; perIp?: number };

@@ -1,4 +1,5 @@
 // The app at its edges: requests Node's HTTP parser refuses, and failed logins in a row.
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedApp } from '../index.ts';
 import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
@@ -29,7 +30,7 @@ describe('requests the HTTP parser refuses', () => {
 });
 
 describe('failed logins', () => {
-  it('locks an account after 5 failures: 429 with Retry-After, for the right password too, and alike for an unknown email', async () => {
+  it('locks a stranger out of an account after 5 failures from his address: 429 with Retry-After, for the right password too, and alike for an unknown email', async () => {
     const victim = await createOtherUser(db.prisma);
     const wrong = { email: victim.email, password: 'not-the-password' };
     const unknown = { email: 'nobody@example.test', password: 'whatever' };
@@ -41,9 +42,20 @@ describe('failed logins', () => {
     for (let i = 0; i < 6; i += 1) unknownAnswers.push((await request(app, 'POST', '/api/login', { body: unknown })).status);
 
     expect(answers, 'five wrong passwords get 401, the sixth attempt 429').toEqual([401, 401, 401, 401, 401, 429]);
-    expect([right.status, right.body.error], 'while locked, the right password gets the same 429: no oracle').toEqual([429, 'too_many_logins']);
+    expect([right.status, right.body.error], 'while locked, the right password from that address gets the same 429: no oracle').toEqual([429, 'too_many_logins']);
     expect(Number(right.headers.get('retry-after')), 'Retry-After: the seconds left in the window').toBeGreaterThan(0);
     expect(unknownAnswers, 'an unknown email is counted and locked exactly like a real one').toEqual(answers);
+  });
+
+  it('does not lock the owner out: after a stranger\'s 5 failures, the right password from another address signs in', async () => {
+    const victim = await createOtherUser(db.prisma);
+    const stranger: number[] = [];
+    for (let i = 0; i < 6; i += 1) stranger.push((await loginFrom('127.0.0.3', { email: victim.email, password: 'not-the-password' })).status);
+
+    const owner = await loginFrom('127.0.0.4', { email: victim.email, password: victim.password });
+
+    expect(stranger, 'the stranger is locked after 5 failures').toEqual([401, 401, 401, 401, 401, 429]);
+    expect(owner.status, 'one stranger must not lock the account for everyone: count failures per (account, address), per account only with a much higher limit (login-throttle.ts)').toBe(201);
   });
 
   it('limits failures per address across accounts', async () => {
@@ -85,3 +97,17 @@ describe('realtime limits', () => {
     }
   });
 });
+
+/** POST /api/login from a chosen loopback address (Linux routes all of 127.0.0.0/8 to lo): a second client. */
+function loginFrom(localAddress: string, body: { email: string; password: string }): Promise<{ status: number }> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${app.url}/api/login`, { method: 'POST', localAddress, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }, timeout: 10_000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`POST /api/login from ${localAddress}: no answer in 10 s`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
