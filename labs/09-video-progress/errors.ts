@@ -34,13 +34,14 @@ export class InvalidMediaError extends Error {
   }
 }
 
+/** The source file is gone. The message becomes the job's error, which its owner reads: `path` stays off it (a server path), for the log only. */
 export class MediaNotFoundError extends Error {
   readonly code = ErrorCode.MEDIA_NOT_FOUND;
   constructor(
     readonly path: string,
     options?: ErrorOptions,
   ) {
-    super(`No such media file: ${path}`, options);
+    super("The video's source file is missing", options);
     this.name = 'MediaNotFoundError';
   }
 }

@@ -128,6 +128,20 @@ describe('jobs', () => {
   }
   const rowOf = (id: number) => db.prisma.job.findUniqueOrThrow({ where: { id } });
 
+  it('fails a job on a video whose file is missing with a message that names no server path', async () => {
+    const intro = await db.prisma.video.findFirstOrThrow({ where: { title: 'Intro' } }); // lab 03's seed: media/demo/intro.mp4, not on disk
+    const res = await fetch(`${app.url}/api/videos/${intro.id}/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ operation: 'thumbnail' }),
+    });
+    const { job } = (await res.json()) as { job: { jobId: number } };
+    await waitFor(async () => (await rowOf(job.jobId)).status === 'failed', { timeoutMs: 20_000, message: 'the job on a missing file never failed' });
+
+    const row = await rowOf(job.jobId);
+    expect(row.error).toBe("The video's source file is missing");
+  });
+
   it('runs a thumbnail to completed; the owner downloads a JPEG, anyone else gets 404', async () => {
     const { status, job } = await startJob('thumbnail');
     await waitFor(async () => (await rowOf(job.jobId)).status === 'completed', { timeoutMs: 20_000, message: 'the thumbnail job never completed' });
