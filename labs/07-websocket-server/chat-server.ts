@@ -64,6 +64,12 @@ export interface ChatServerOptions {
    */
   maxConnectionsPerIp?: number;
   /**
+   * The client's address for maxConnectionsPerIp. Behind a reverse proxy every socket comes from the
+   * proxy: pass a function that reads X-Forwarded-For the way your proxies write it.
+   * @default the socket's remote address
+   */
+  clientAddress?: (req: IncomingMessage) => string;
+  /**
    * May `from` send a direct message to `to`? Asked before anything about `to` is looked up, so a
    * refusal (`dm_not_allowed`) says nothing about whether `to` is online. @default every pair may
    */
@@ -137,6 +143,7 @@ export class ChatServer {
   private readonly userBuckets = new Map<number, TokenBucket>();
   private readonly maxPerUser: number;
   private readonly maxPerIp: number;
+  private readonly clientAddress: (req: IncomingMessage) => string;
   /** Sockets (upgraded or still in the handshake) per remote address. */
   private readonly perIp = new Map<string, number>();
   private readonly canDirectMessage: (from: number, to: number) => boolean;
@@ -158,6 +165,7 @@ export class ChatServer {
     this.userRateLimit = { capacity: 40, refillPerSecond: 20, ...options.userRateLimit };
     this.maxPerUser = options.maxConnectionsPerUser ?? 16;
     this.maxPerIp = options.maxConnectionsPerIp ?? 64;
+    this.clientAddress = options.clientAddress ?? ((req) => req.socket.remoteAddress ?? 'unknown');
     this.canDirectMessage = options.canDirectMessage ?? (() => true);
     this.limits = { softLimitBytes: 256 * 1024, hardLimitBytes: 1024 * 1024, ...options.backpressure };
     this.maxRooms = options.maxRoomsPerConnection ?? 32;
@@ -261,7 +269,7 @@ export class ChatServer {
 
   /** One more socket from this request's address; false (and nothing counted) past the cap. */
   private countIp(req: IncomingMessage, socket: Duplex): boolean {
-    const ip = req.socket.remoteAddress ?? 'unknown';
+    const ip = this.clientAddress(req);
     const count = this.perIp.get(ip) ?? 0;
     if (count >= this.maxPerIp) return false;
     this.perIp.set(ip, count + 1);

@@ -36,6 +36,8 @@ export interface ApiDeps {
   revokeSession: (token: string) => Promise<number>;
   /** Failed-login counters (Redis). */
   logins: LoginThrottle;
+  /** The client's address for the login throttle (client-address.ts: the socket's peer, or X-Forwarded-For behind trusted proxies). */
+  clientAddress: (req: IncomingMessage) => string;
   /** Lab 06's caches in front of users and videos. */
   users: UserStore;
   videos: VideoStore;
@@ -107,7 +109,7 @@ export function apiRoutes(deps: ApiDeps): Route<Handler>[] {
       path: '/api/login',
       async handler({ req }) {
         const { email, password } = parseBody(LoginBody, await readJson(req, deps.maxBodyBytes));
-        const ip = req.socket.remoteAddress ?? 'unknown';
+        const ip = deps.clientAddress(req);
         await deps.logins.attempt(email, ip); // 429 past the limit, before any password work
         const user = await prisma.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });
         // An unknown email still costs one scrypt, so response times do not tell which emails exist.

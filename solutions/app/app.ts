@@ -44,6 +44,7 @@ import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 import { matchRoute } from './router.ts';
 import { DEMO_CLIP_TITLE, seedDemoClip } from './demo-clip.ts';
 import { QueueJobRunner, type QueueRunnerOptions } from './video-jobs.ts';
+import { clientAddressOf, type TrustProxy } from './client-address.ts';
 
 export interface AppOptions {
   /** The app's database. Created if missing; pending migrations are applied at start. */
@@ -67,6 +68,12 @@ export interface AppOptions {
   maxUploadBytes?: number;
   /** Origins, besides the app's own, whose pages may open a WebSocket (e.g. `http://192.168.1.5:3000`). @default [] */
   allowedOrigins?: readonly string[];
+  /**
+   * Which peers are our reverse proxies, for the client address the login throttle and the per-IP
+   * socket cap count (client-address.ts): false, a hop count, or proxy addresses/CIDR ranges.
+   * Set it only behind proxies that overwrite or append X-Forwarded-For. @default false
+   */
+  trustProxy?: TrustProxy;
   /** How long a login lasts. @default 7 days */
   sessionTtlMs?: number;
   /** Largest request body. @default 16 KiB */
@@ -226,6 +233,7 @@ async function start(
   closers.defer(() => subscriber.destroy());
   subscriber.on('error', () => {}); // the cache client's watcher already says when Redis is down
   await connectRedis(subscriber, options.redisUrl, options.redisConnectTimeoutMs ?? 5000);
+  const clientAddress = clientAddressOf(options.trustProxy ?? false);
   const node = await startClusterNode({
     server,
     subscriber,
@@ -237,6 +245,7 @@ async function start(
     allowedOrigins: [...ownOrigins(address), ...(options.allowedOrigins ?? [])],
     maxConnectionsPerUser: options.maxConnections?.perUser ?? 16,
     maxConnectionsPerIp: options.maxConnections?.perIp ?? 64,
+    clientAddress,
     // The app has no relation between users (no contacts, no shared projects): direct messages are
     // off, so no user can probe who is online or write into someone else's sockets.
     canDirectMessage: () => false,
@@ -263,6 +272,7 @@ async function start(
     chat,
     revokeSession: (token) => node.revokeSession(token),
     logins: new LoginThrottle(redis, prefix, options.loginThrottle),
+    clientAddress,
     users: new UserStore(userCache, keys, prismaUserSource(prisma)),
     videos: new VideoStore(videoCache, keys, prismaVideoSource(prisma)),
     runner,

@@ -4,6 +4,7 @@
 // message naming the variable, instead of "NaN video workers" or a worker on a queue nobody fills.
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseTrustProxy } from './client-address.ts';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '../../prisma/urls.ts';
 
 /** An unset or empty variable takes the default. */
@@ -25,6 +26,15 @@ export const appEnvSchema = z.object({
   WORKERS: count('workers').default(1),
   /** ffmpeg's -readrate (1: the video's own speed); unset: unpaced. */
   JOB_READRATE: z.preprocess(unsetAsUndefined, z.coerce.number({ error: 'must be a number like 1 or 0.5' }).positive('must be more than 0').optional()),
+  /** Our reverse proxies (client-address.ts): unset = none, a hop count, or addresses/CIDR ranges. */
+  TRUST_PROXY: z.string().optional().transform((value, ctx) => {
+    try {
+      return parseTrustProxy(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a hop count (1) or proxy addresses / CIDR ranges (10.0.0.1,10.1.0.0/16)' });
+      return z.NEVER;
+    }
+  }),
 });
 
 export type AppEnv = z.infer<typeof appEnvSchema>;

@@ -33,6 +33,7 @@ try {
     host: env.HOST,
     port: env.PORT,
     allowedOrigins: env.ALLOWED_ORIGINS,
+    trustProxy: env.TRUST_PROXY,
     mediaDir,
     workers: env.WORKERS,
     worker: { readrate: env.JOB_READRATE },

@@ -72,6 +72,30 @@ describe('failed logins', () => {
   });
 });
 
+describe('behind a load balancer (trustProxy)', () => {
+  it('counts failures per client from X-Forwarded-For (right-most untrusted hop), not per proxy; ignores the header when off', async () => {
+    const guess = (target: StartedApp, forwardedFor: string, i: number) =>
+      request(target, 'POST', '/api/login', { body: { email: `lb-${i}@example.test`, password: 'x' }, headers: { 'x-forwarded-for': forwardedFor } });
+    const behind = await startTestApp(db, redis, { redisPrefix: `${redis.prefix}lb:`, trustProxy: 1, loginThrottle: { maxFailuresPerIp: 3 } });
+    const direct = await startTestApp(db, redis, { redisPrefix: `${redis.prefix}direct:`, loginThrottle: { maxFailuresPerIp: 3 } });
+    try {
+      const attacker: number[] = [];
+      // The attacker writes his own X-Forwarded-For entries; the balancer appends the real address.
+      for (let i = 0; i < 4; i += 1) attacker.push((await guess(behind, `10.9.9.${i}, 203.0.113.7`, i)).status);
+      const neighbour = await guess(behind, '198.51.100.2', 9);
+      const spoofed: number[] = [];
+      for (let i = 0; i < 4; i += 1) spoofed.push((await guess(direct, `203.0.113.${i}`, i)).status);
+
+      expect(attacker, 'the client is the right-most X-Forwarded-For entry the trusted proxy appended: the 4th failure is 429 (client-address.ts)').toEqual([401, 401, 401, 429]);
+      expect(neighbour.status, 'another client behind the same balancer is not locked out by the attacker').toBe(401);
+      expect(spoofed, 'without trustProxy a client-set X-Forwarded-For is ignored: all 4 come from one socket address').toEqual([401, 401, 401, 429]);
+    } finally {
+      await behind.close();
+      await direct.close();
+    }
+  });
+});
+
 describe('realtime limits', () => {
   it('refuses direct messages between users (no relation in the app), without revealing who is online', async () => {
     const token = await login(app);
