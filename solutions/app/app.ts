@@ -12,8 +12,10 @@
 // sockets on every instance.
 //
 // createApp owns every client, server and timer it creates and closes them in reverse order.
+import { mkdir } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { createClient } from 'redis';
 import { DEMO_USER, seedDemo, type SeedSummary } from '../03-prisma-schema/index.ts';
 import type { RedisClient } from '../05-redis-structures/index.ts';
@@ -137,6 +139,22 @@ class Closers {
   }
 }
 
+/** Sends 503 shutting_down with Connection: close, then cuts the request; resolves once the answer is on the wire, or after 1 s. */
+function answerShuttingDown(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 1000);
+    const done = () => {
+      clearTimeout(timer);
+      res.req.destroy(); // the rest of the body will not be read: the handler's pipeline fails and removes its .part
+      resolve();
+    };
+    res.once('finish', done);
+    res.once('close', done);
+    res.setHeader('Connection', 'close');
+    writeError(res, new ShuttingDownError());
+  });
+}
+
 export async function createApp(options: AppOptions): Promise<StartedApp> {
   const log = options.logger ?? silentLogger;
   const prefix = options.redisPrefix ?? 've:';
@@ -168,6 +186,7 @@ async function start(
   const seeded = (options.seedIfEmpty ?? true) && (await prisma.user.count()) === 0 ? await seedDemo(prisma) : null;
   // The demo's one real video, so a fresh start can run a job at once (lab 03's seed has only rows).
   if (seeded) await seedDemoClip(prisma, options.mediaDir);
+  await mkdir(path.join(options.mediaDir, 'uploads'), { recursive: true }); // receiveUpload's directory, also for a MEDIA_DIR new to a seeded database
   // #endregion database
 
   // #region redis
@@ -197,8 +216,13 @@ async function start(
   server.on('clientError', answerClientError); // 431/408/400, as Node's default would, in our JSON
   const address = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const serverClosed = new Promise<void>((resolve) => server.once('close', () => resolve()));
+  /** Responses not yet finished: an upload still streaming in when the app closes is one. */
+  const inFlight = new Set<ServerResponse>();
   closers.defer(async () => {
     server.close();
+    // A request still running (an upload's body on the wire) hears 503 shutting_down before its
+    // connection goes; its handler then fails on the cut body and removes the .part file.
+    await Promise.all([...inFlight].filter((res) => !res.headersSent).map((res) => answerShuttingDown(res)));
     // The chat server has closed its sockets by now: cut what is left (idle keep-alives, a slow client).
     server.closeAllConnections();
     await serverClosed;
@@ -207,6 +231,8 @@ async function start(
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const path = pathOf(req.url);
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
     res.once('finish', () => log.info('http.request', { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }));
     try {
       if (closing) throw new ShuttingDownError();

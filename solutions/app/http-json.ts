@@ -92,6 +92,7 @@ export function writeReply(res: ServerResponse, reply: Reply): void {
 
 export function writeError(res: ServerResponse, error: unknown): void {
   const { status, code, message } = toApiError(error);
+  if (res.writableEnded) return; // already answered (503 shutting_down while its body was still coming)
   if (res.headersSent) {
     res.destroy(); // too late for a status: cut the response so the client sees it failed
     return;

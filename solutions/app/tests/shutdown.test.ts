@@ -1,10 +1,15 @@
 // Graceful shutdown: open sockets hear 1001, and nothing the app created outlives close().
 // Alone in its file, so the handle count compares this app with nothing else running.
+import { once } from 'node:events';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { requestTicket } from '../../../labs/07-websocket-server/test-kit.ts';
 import { connect } from '../../../tools/testing/ws-client.ts';
 import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
-import { waitFor } from '../../../tools/testing/wait.ts';
+import { waitFor, withDeadline } from '../../../tools/testing/wait.ts';
 import { DEMO_CLIP_TITLE } from '../index.ts';
 import { login, request, startTestApp } from './kit.ts';
 import { rejected } from '../../../tools/testing/settled.ts';
@@ -53,5 +58,36 @@ describe('graceful shutdown', () => {
       timeoutMs: 3000,
       message: `handles left after close(): ${JSON.stringify(leaked(baseline))}`,
     });
+  });
+
+  it('answers an upload still coming in with 503 shutting_down, then removes its .part file', async () => {
+    const mediaDir = await mkdtemp(path.join(tmpdir(), 've-shutdown-'));
+    const app = await startTestApp(db, redis, { mediaDir });
+    try {
+      const token = await login(app);
+      const clip = await db.prisma.video.findFirstOrThrow({ where: { title: DEMO_CLIP_TITLE } });
+      const uploads = path.join(mediaDir, 'uploads');
+      const parts = async () => (await readdir(uploads)).filter((f) => f.endsWith('.part'));
+      // Half a body: the server is streaming it into a .part file when close() begins.
+      const req = http.request(`${app.url}/api/projects/${clip.projectId}/videos`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'video/mp4', 'content-length': '100000' },
+      });
+      const answered = once(req, 'response') as Promise<[http.IncomingMessage]>;
+      req.write(Buffer.alloc(1000));
+      await waitFor(async () => (await parts()).length === 1, { message: 'the upload never reached its .part file' });
+
+      const closing = app.close();
+      const [res] = await withDeadline(answered, 5000, 'the upload got no answer before its connection closed (a bare close)');
+      let text = '';
+      for await (const chunk of res) text += String(chunk);
+      await closing;
+
+      expect([res.statusCode, JSON.parse(text).error]).toEqual([503, 'shutting_down']);
+      await waitFor(async () => (await parts()).length === 0, { message: 'the .part file of the cut upload was left behind' });
+    } finally {
+      await app.close();
+      await rm(mediaDir, { recursive: true, force: true });
+    }
   });
 });
