@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createClient } from 'redis';
 import type { RedisClient } from '../05-redis-structures/index.ts';
 import type { Logger } from '../07-websocket-server/index.ts';
-import { JobStore, outputExtension, VideoQueue, VideoWorker, type JobProgressUpdate, type JobUpdate } from '../09-video-progress/index.ts';
+import { CancelOutcome, JobStore, outputExtension, VideoQueue, VideoWorker, type JobProgressUpdate, type JobUpdate } from '../09-video-progress/index.ts';
 import type { PrismaClient } from '../../prisma/client.ts';
 import { JobFinishedError, JobNotFoundError, RunnerClosedError } from './errors.ts';
 import type { JobRef, JobRunner, JobState, ProgressNotifier, StartRequest } from './job-runner.ts';
@@ -163,8 +163,12 @@ export class QueueJobRunner implements JobRunner {
       if (!row) throw new JobNotFoundError(job.id);
       throw new JobFinishedError(job.id, row.status);
     }
-    this.#notifier.notify(cancelled.ownerId, toNotification({ ...cancelled, etaMs: null })); // the owner's other tabs learn it at once
-    await this.#queue.cancel(job.id); // then stop the work, wherever it runs
+    // Stop the work, wherever it runs. A job still queued is gone: say so here. A running one's
+    // worker aborts and reports the cancelled row itself, so notifying here too would deliver
+    // the same version twice.
+    if ((await this.#queue.cancel(job.id)) === CancelOutcome.REMOVED) {
+      this.#notifier.notify(cancelled.ownerId, toNotification({ ...cancelled, etaMs: null })); // the owner's other tabs learn it at once
+    }
     const kind = (await this.#options.prisma.job.findUniqueOrThrow({ where: { id: job.id }, select: { kind: true } })).kind;
     return toState(cancelled, kind);
   }

@@ -100,6 +100,34 @@ describe('job progress', () => {
     expect(seen1.some((n) => n.status === 'processing' && n.progress > 0 && n.progress < 100), 'live updates between 0 and 100').toBe(true);
   });
 
+  it('delivers a cancelled job\'s final update once, not once from the runner and again from the worker', async () => {
+    const clip = await db.prisma.video.findFirstOrThrow({ where: { title: DEMO_CLIP_TITLE } });
+    const tab = await connectAs(token);
+    const started = await request<{ job: { jobId: number } }>(app, 'POST', `/api/videos/${clip.id}/jobs`, { token, body: { operation: 'transcode-480p' } });
+    const jobId = started.body.job.jobId;
+    const seen: JobProgressNotification[] = [];
+    const read = async (until: (n: JobProgressNotification) => boolean, what: string) => {
+      for (;;) {
+        const message = await tab.next<{ type: string; name?: string; data?: unknown }>(what, 10_000);
+        const notification = message.type === 'event' ? parseNotification({ name: message.name!, data: message.data }) : null;
+        if (!notification) continue;
+        seen.push(notification);
+        if (until(notification)) return;
+      }
+    };
+    await read((n) => n.jobId === jobId && n.status === 'processing', `job ${jobId} processing`);
+
+    const cancelled = await request(app, 'POST', `/api/jobs/${jobId}/cancel`, { token });
+    // One worker: the next job runs only after the cancelled one's worker has reported, so every
+    // update of the cancelled job is in the stream before the next job's completed.
+    const next = await request<{ job: { jobId: number } }>(app, 'POST', `/api/videos/${clip.id}/jobs`, { token, body: { operation: 'thumbnail' } });
+    await read((n) => n.jobId === next.body.job.jobId && n.status === 'completed', `job ${next.body.job.jobId} completed`);
+
+    expect(cancelled.status).toBe(200);
+    const finals = seen.filter((n) => n.jobId === jobId && n.status === 'cancelled').map((n) => `${n.status}:v${n.version}`);
+    expect(finals, 'each version of the job is delivered once').toHaveLength(1);
+  });
+
   it('sends nothing to another user while the owner\'s job runs', async () => {
     const other = await createOtherUser(db.prisma);
     const owner = await connectAs(token);
