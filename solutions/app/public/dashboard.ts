@@ -6,6 +6,7 @@
 // it saw, so the bar continues without a gap. Every job state carries the row's version: the page
 // keeps the newest one it has seen, whichever way (snapshot or live) and in whatever order it arrived.
 import './zod-jitless.ts'; // first: before any imported module builds a schema
+import { CloseCode } from '../../07-websocket-server/protocol.ts';
 import { ChatClient, ticketConnector } from '../../08-websocket-client/index.ts';
 import { ResumingClient } from '../../10-pubsub-scaling/resuming-client.ts';
 import { userStream } from '../../10-pubsub-scaling/streams.ts';
@@ -342,7 +343,13 @@ function connect(): void {
     void resyncJobs().catch((error: unknown) => showError('#app-error', error));
   });
   client.on('reconnecting', ({ attempt }) => setConnection('reconnecting', `reconnecting (attempt ${attempt})…`));
-  client.on('giveup', () => setConnection('offline'));
+  // The server ended this session (a logout in another tab: 4003; its time is up: 4001): no
+  // reconnect can help, so back to the login form with the reason, not an offline page of stale data.
+  client.on('giveup', ({ code }) => {
+    if (code === CloseCode.SESSION_REVOKED) signOut(korean ? '로그아웃되었습니다. 다시 로그인하세요.' : 'You were logged out. Log in again.');
+    else if (code === CloseCode.SESSION_EXPIRED) signOut(korean ? '세션이 만료되었습니다. 다시 로그인하세요.' : 'Your session expired. Log in again.');
+    else setConnection('offline');
+  });
   // The user's stream: only this user may subscribe to it, and only the server publishes to it.
   // ResumingClient sends the last position seen on every open and drops anything seen already.
   const resuming = new ResumingClient(client);
@@ -370,7 +377,11 @@ async function enter(): Promise<void> {
   connect();
 }
 
-function signOut(): void {
+/** The page's language is Korean (<html lang="ko">): its notices are too. */
+const korean = document.documentElement.lang.startsWith('ko');
+
+/** Forgets the session here and shows the login form, with `notice` (why) above it if given. */
+function signOut(notice?: string): void {
   client?.close();
   client = undefined;
   token = null;
@@ -378,6 +389,10 @@ function signOut(): void {
   sessionStorage.removeItem(TOKEN_KEY);
   setConnection('offline');
   show('login');
+  if (notice) {
+    $('#login-error').textContent = notice;
+    $('#login-error').hidden = false;
+  }
 }
 
 $('#login-form').addEventListener('submit', (event) => {

@@ -1,7 +1,8 @@
 // The dashboard in headless Chromium, on real video: log in as the demo user, upload a clip made by
 // ffmpeg, start a transcode and watch its bar reach 100 % over the WebSocket, play the output; a
-// slow job-list snapshot must never overwrite a newer live update; the page notices the server
-// going away. Any console error fails the test. Screenshot: /tmp/dashboard.png.
+// slow job-list snapshot must never overwrite a newer live update; a logout in another tab brings the
+// login form back with a notice; the page notices the server going away. Any console error fails
+// the test. Screenshot: /tmp/dashboard.png.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -155,6 +156,24 @@ describe('dashboard', () => {
     const shown = (await readJobs(page)).find((j) => j.id === jobId);
     expect(shown, 'after the stale snapshot arrived, the row still shows the newer state').toMatchObject({ status: 'completed', progress: 100 });
     await page.unroute('**/api/jobs');
+    expect(consoleErrors, 'the page logged errors').toEqual([]);
+  });
+
+  it('goes to the login view with "You were logged out" when the session is revoked in another tab (close code 4003)', async () => {
+    const token = String(await page.evaluate(() => sessionStorage.getItem('video-editor.token')));
+    expect((await request(app, 'POST', '/api/logout', { token })).status, 'the other tab logs out').toBe(200);
+
+    // Offline is where the page lands either way (4003 is final): then it must be on the login view.
+    await page.waitForSelector('#connection[data-state="offline"]', { timeout: 10_000 });
+    expect(await page.isVisible('#login-view'), 'a revoked session (4003) shows the login form, not an offline page (dashboard.ts giveup)').toBe(true);
+    expect(await page.isHidden('#app-view'), 'the project list is no longer on screen').toBe(true);
+    expect(await page.textContent('#login-error'), 'the page says why (dashboard.ts giveup)').toBe('You were logged out. Log in again.');
+
+    await page.fill('input[name=email]', DEMO_LOGIN.email);
+    await page.fill('input[name=password]', DEMO_LOGIN.password);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#connection[data-state="connected"]', { timeout: 15_000 });
+    expect(await page.isHidden('#login-error'), 'the notice goes once the user logs in again').toBe(true);
     expect(consoleErrors, 'the page logged errors').toEqual([]);
   });
 
