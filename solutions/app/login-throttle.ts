@@ -88,11 +88,14 @@ export class LoginThrottle {
   /**
    * The password was right: this pair's failures are forgotten, and this attempt no longer counts
    * against the address (one address, many honest users behind a NAT) or the account (a stranger's
-   * failures elsewhere are not wiped by the owner signing in).
+   * failures elsewhere are not wiped by the owner signing in). If a window ended between attempt and
+   * success, DECR makes a new key at -1: PEXPIRE NX gives it the window, so no counter outlives it.
    */
   async succeeded(email: string, ip: string): Promise<void> {
     const keys = loginFailureKeys(this.#prefix, email, ip);
-    await this.#call((c) => c.multi().del(keys.pair).decr(keys.ip).decr(keys.account).exec());
+    await this.#call((c) =>
+      c.multi().del(keys.pair).decr(keys.ip).pExpire(keys.ip, this.#windowMs, 'NX').decr(keys.account).pExpire(keys.account, this.#windowMs, 'NX').exec(),
+    );
   }
 
   async #call<R>(operation: (client: RedisClient) => Promise<R>): Promise<R> {
