@@ -42,6 +42,8 @@ async function roomWith(room: string, count: number) {
   const sender = await client();
   await request(sender, { type: 'join', room }, 'joined');
   const head = await request(sender, { type: 'subscribe', stream: `room:${room}` });
+  // Refused, the sender would never hear its own echo: fail now with the instance's reason.
+  if (head.type === 'error') throw new Error(relay(`the sender's subscribe to room:${room} was refused (${String(head.code)}: ${String(head.message)})`, `보낸 사람의 room:${room} 구독이 거절되었습니다(${String(head.code)}: ${String(head.message)})`));
   let first: { epoch: string; offset: string } | undefined;
   for (let i = 1; i <= count; i += 1) {
     sender.send({ type: 'say', room, text: `m${i}` });
@@ -50,7 +52,7 @@ async function roomWith(room: string, count: number) {
       relay(`the echo of m${i}, live (publish, then fanOut)`, `m${i}의 메아리, 실시간(publish 다음 fanOut)`),
       10_000,
     );
-    if (echo.type === 'error') throw new Error(relay(`"say" of m${i} was refused (${String(echo.code)}): publish() must append it to the stream`, `m${i}의 "say"가 거절되었습니다(${String(echo.code)}): publish()가 스트림에 덧붙여야 합니다`));
+    if (echo.type === 'error') throw new Error(relay(`"say" of m${i} was refused (${String(echo.code)}: ${String(echo.message)}): publish() must append it to the stream`, `m${i}의 "say"가 거절되었습니다(${String(echo.code)}: ${String(echo.message)}): publish()가 스트림에 덧붙여야 합니다`));
     first ??= echo.pos;
   }
   return { first: first!, epoch: head.epoch as string };

@@ -75,8 +75,13 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
   const presence = new Presence({ redis, prefix, instanceId, ttlMs: presenceTtlMs, onError });
 
   // #region hooks
-  const unavailable = (to: ConnectionRef, id: { id?: string }) => () =>
-    void reply(to.id, { type: 'error', code: ErrorCode.UNAVAILABLE, message: 'Redis did not take the message: send it again', ...id });
+  // A learner file still the starter throws "Not implemented yet: … (labs/10-pubsub-scaling/<file>)":
+  // that message goes to the client as it is, so a test fails at once naming the file instead of
+  // reading a Redis outage into it. Any other error stays in the log.
+  const unavailable = (to: ConnectionRef, id: { id?: string }) => (error?: unknown) => {
+    const cause = error instanceof Error && /not implemented/i.test(error.message) ? error.message : undefined;
+    void reply(to.id, { type: 'error', code: ErrorCode.UNAVAILABLE, message: cause ?? 'Redis did not take the message: send it again', ...id });
+  };
 
   const hooks: ChatServerHooks = {
     connected: (conn) => presence.connected(conn.userId, conn.id),
@@ -122,7 +127,7 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
       }
     } catch (error) {
       onError(error, message.type);
-      unavailable(from, id)();
+      unavailable(from, id)(error);
     }
   }
   // #endregion hooks
