@@ -13,6 +13,8 @@ export interface ConnectOptions {
   ticket?: string;
   /** The `Origin` header, as a browser sends it. */
   origin?: string;
+  /** More request headers, e.g. `{ 'x-forwarded-for': '203.0.113.7' }` as a proxy would add. */
+  headers?: Record<string, string>;
   /** Answer pings automatically (ws default). `false` plays a dead peer. @default true */
   autoPong?: boolean;
   /** Appended to the URL as is (e.g. `?token=...`). */
@@ -33,7 +35,7 @@ export type Message = { type: string } & Record<string, unknown>;
 
 function open(wsUrl: string, options: ConnectOptions): WebSocket {
   const query = options.query ?? (options.ticket ? `?ticket=${encodeURIComponent(options.ticket)}` : '');
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   return new WebSocket(`${wsUrl}${query}`, {
     headers,

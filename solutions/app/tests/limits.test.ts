@@ -94,6 +94,21 @@ describe('behind a load balancer (trustProxy)', () => {
       await direct.close();
     }
   });
+
+  it('caps sockets per client, not per proxy: a second client behind the balancer still connects', async () => {
+    const behind = await startTestApp(db, redis, { redisPrefix: `${redis.prefix}lbws:`, trustProxy: ['127.0.0.1'], maxConnections: { perIp: 1 } });
+    try {
+      const token = await login(behind);
+      await connect(behind.wsUrl, { token, headers: { 'x-forwarded-for': '203.0.113.7' }, closeAfterTest: true });
+
+      const sameClient = await handshakeStatus(behind.wsUrl, { token, headers: { 'x-forwarded-for': '203.0.113.7' } });
+      const otherClient = await handshakeStatus(behind.wsUrl, { token, headers: { 'x-forwarded-for': '198.51.100.2' } });
+
+      expect([sameClient, otherClient], 'the per-IP cap counts the X-Forwarded-For client behind a trusted proxy (app.ts clientAddress → ChatServer)').toEqual([429, 101]);
+    } finally {
+      await behind.close();
+    }
+  });
 });
 
 describe('realtime limits', () => {
