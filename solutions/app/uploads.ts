@@ -91,7 +91,7 @@ export function titleFrom(raw: string | undefined): string {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** A header value Node decoded as latin1, as the UTF-8 text its bytes were; unchanged when they are not UTF-8. */
 function fromLatin1Bytes(value: string): string {
-  if (!/[\x80-\xff]/.test(value) || /[^\x00-\xff]/.test(value)) return value;
+  if (!/[\x80-\xff]/.test(value) || /[\u0100-\u{10ffff}]/u.test(value)) return value;
   try {
     return utf8.decode(Buffer.from(value, 'latin1'));
   } catch {
