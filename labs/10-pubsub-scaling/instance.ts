@@ -7,25 +7,13 @@
 //
 //   EXIT_WITH_STDIN   1: exit when stdin closes (the test that started it is gone)
 //
-// It listens on a free port and prints one line of JSON: {"port":41234,"instanceId":"..."}; if it
-// crashes, one line {"crash":"<message>"} first.
+// It listens on a free port and prints one line of JSON: {"port":41234,"instanceId":"..."}.
 // SIGTERM closes it gracefully; a test may also SIGKILL it.
 import { createClient, type RedisClientType } from 'redis';
 import { createPrismaClient } from '../../prisma/client.ts';
 import { startClusterNode, type ClusterMode } from './node.ts';
 
 const env = process.env;
-// An error nobody caught (a learner file still the starter throws "Not implemented yet: … (<file>)"
-// in a socket's handler) ends the process; first it prints one line {"crash":"<message>"} so that
-// the test that started it fails at once with that message (cluster-kit.ts), not at a deadline.
-process.on('uncaughtException', (error) => {
-  console.log(JSON.stringify({ crash: error instanceof Error ? error.message : String(error) }));
-  console.error(error);
-  process.exit(1);
-});
-process.on('unhandledRejection', (reason) => {
-  throw reason;
-});
 if (env.EXIT_WITH_STDIN === '1') {
   // A test worker stopped mid-test (a timeout, the runner's watchdog) never kills what it started:
   // its end of this pipe closes with it, and the instance follows instead of running on.
