@@ -57,3 +57,17 @@ export function parseAppEnv(env: NodeJS.ProcessEnv, entry: string): AppEnv {
   });
   throw new InvalidEnvError(`${entry}: bad environment\n${lines.join('\n')}`);
 }
+
+/**
+ * For an entry point's first lines: {@link parseAppEnv} of process.env, or the message on stderr and
+ * exit code 1 when a variable is bad (nothing has been opened yet, so exiting closes nothing).
+ */
+export function appEnvOrExit(entry: string): AppEnv {
+  try {
+    return parseAppEnv(process.env, entry);
+  } catch (error) {
+    if (!(error instanceof InvalidEnvError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

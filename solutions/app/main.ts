@@ -10,16 +10,9 @@
 import { jsonLogger } from '../07-websocket-server/index.ts';
 import { redact } from '../../prisma/urls.ts';
 import { createApp, DEMO_CLIP_TITLE, DEMO_LOGIN, type StartedApp } from './app.ts';
-import { InvalidEnvError, parseAppEnv, type AppEnv } from './env.ts';
+import { appEnvOrExit } from './env.ts';
 
-let env: AppEnv;
-try {
-  env = parseAppEnv(process.env, 'npm start');
-} catch (error) {
-  if (!(error instanceof InvalidEnvError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+const env = appEnvOrExit('npm start');
 const databaseUrl = env.DATABASE_URL;
 const redisUrl = env.REDIS_URL;
 const mediaDir = env.MEDIA_DIR;

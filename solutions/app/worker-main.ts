@@ -10,18 +10,11 @@
 import { jsonLogger } from '../07-websocket-server/index.ts';
 import { createPrismaClient } from '../../prisma/client.ts';
 import { redact } from '../../prisma/urls.ts';
-import { InvalidEnvError, parseAppEnv, type AppEnv } from './env.ts';
+import { appEnvOrExit } from './env.ts';
 import { updatesNotifier } from './job-updates.ts';
 import { connectQueueClient, outputsDir, startWorkers } from './video-jobs.ts';
 
-let env: AppEnv;
-try {
-  env = parseAppEnv(process.env, 'npm run worker');
-} catch (error) {
-  if (!(error instanceof InvalidEnvError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+const env = appEnvOrExit('npm run worker');
 const databaseUrl = env.DATABASE_URL;
 const redisUrl = env.REDIS_URL;
 const redisPrefix = env.REDIS_PREFIX;
