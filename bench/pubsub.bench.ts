@@ -148,18 +148,8 @@ export default defineBench('lab 10: relay vs plain pub/sub across 2 instances', 
         }
         const expected = clients * messages;
         await until(() => received >= expected, 60_000);
-        const seconds = (performance.now() - started) / 1000;
-        latencies.sort((a, b) => a - b);
-        rows.push({
-          bus: mode === 'relay' ? 'relay (Redis Streams)' : 'plain pub/sub',
-          clients: String(clients),
-          messages: String(messages),
-          'deliveries/s': Math.round(received / seconds),
-          'p50 ms': Number(percentile(latencies, 50).toFixed(2)),
-          'p99 ms': Number(percentile(latencies, 99).toFixed(2)),
-          lost: String(expected - received),
-          duplicated: String(duplicates),
-        });
+        const bus = mode === 'relay' ? 'relay (Redis Streams)' : 'plain pub/sub';
+        rows.push(deliveryRow(bus, { clients, messages, received, duplicates, started, latencies }));
       } finally {
         for (const ws of sockets) ws.terminate();
         for (const n of nodes) await n.close();
@@ -267,20 +257,35 @@ async function socketIoRow(redisUrl: string, key: string, clients: number, messa
     }
     const expected = clients * messages;
     await until(() => received >= expected, 60_000);
-    const seconds = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
-    return {
-      bus: 'socket.io + @socket.io/redis-adapter',
-      clients: String(clients),
-      messages: String(messages),
-      'deliveries/s': Math.round(received / seconds),
-      'p50 ms': Number(percentile(latencies, 50).toFixed(2)),
-      'p99 ms': Number(percentile(latencies, 99).toFixed(2)),
-      lost: String(expected - received),
-      duplicated: String(duplicates),
-    };
+    return deliveryRow('socket.io + @socket.io/redis-adapter', { clients, messages, received, duplicates, started, latencies });
   } finally {
     for (const socket of sockets) socket.disconnect();
     for (const server of servers) await server.close();
   }
+}
+
+/** What one broadcast run counted: `started` is a performance.now() reading (ms), latencies in ms. */
+interface DeliveryCounts {
+  clients: number;
+  messages: number;
+  received: number;
+  duplicates: number;
+  started: number;
+  latencies: number[];
+}
+
+/** One table row: deliveries/s since `started`, p50/p99 latency (ms), lost = clients × messages − received. */
+function deliveryRow(bus: string, run: DeliveryCounts) {
+  const seconds = (performance.now() - run.started) / 1000;
+  const latencies = [...run.latencies].sort((a, b) => a - b);
+  return {
+    bus,
+    clients: String(run.clients),
+    messages: String(run.messages),
+    'deliveries/s': Math.round(run.received / seconds),
+    'p50 ms': Number(percentile(latencies, 50).toFixed(2)),
+    'p99 ms': Number(percentile(latencies, 99).toFixed(2)),
+    lost: String(run.clients * run.messages - run.received),
+    duplicated: String(run.duplicates),
+  };
 }
