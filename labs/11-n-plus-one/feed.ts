@@ -47,7 +47,10 @@ export async function projectFeedNaive(prisma: PrismaClient, ownerId: number): P
   return feed;
 }
 
-/** ✅ The same feed in a fixed number of queries (3: projects, their videos, those videos' jobs). */
+/**
+ * ✅ The same feed in a fixed number of statements, whatever N: at most one per relation level
+ * (projects, their videos, those videos' jobs), so 3 with relationLoadStrategy 'query', 1 with 'join'.
+ */
 export async function projectFeed(prisma: PrismaClient, ownerId: number): Promise<FeedProject[]> {
   // TODO: exactly what projectFeedNaive returns (same shape, same order, same latest job), in at
   //       most 3 queries however many projects and videos there are: ask for the whole tree at once
