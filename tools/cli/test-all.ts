@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { listLabs, ROOT, type LabMeta } from '../labs/meta.ts';
 import { runVitest } from '../runner/run-vitest.ts';
+import { formatSlowestFiles } from '../runner/timings.ts';
 import { tallyByLab, TestState, type RunReport, type TestOutcome } from '../runner/results.ts';
 import { DOCS_DIST_ENV } from '../docs/build-site.ts';
 import { Target } from '../vitest/target-plugin.ts';
@@ -65,6 +66,9 @@ export function labFoldersWithoutMeta(root: string): string[] {
     .filter((d) => d.isDirectory() && !existsSync(path.join(dir, d.name, 'lab.json')))
     .map((d) => `labs/${d.name}`);
 }
+
+/** How many of the slowest test files the run lists (where npm test's time goes). */
+const SLOWEST_FILES = 8;
 
 /** The projects of the one vitest run of stages 2-4, in the order their stages are reported. */
 const PROJECTS = ['tools', 'app', Target.SOLUTION, Target.STARTER];
@@ -232,7 +236,8 @@ async function main(argv: string[]): Promise<number> {
   const run = await runVitest({ root: ROOT, project: PROJECTS });
   // Worded so that no CI log reader takes it for a test runner's closing line ("N tests in …"):
   // the last line of this command is the one count CI reads.
-  console.log(style.dim(`vitest: ${run.tests.length} results (${seconds(run.durationMs)})`));
+  console.log(style.dim(`vitest: ${run.tests.length} results (${seconds(run.durationMs)}); the slowest files:`));
+  for (const line of formatSlowestFiles(run.timings?.files ?? [], SLOWEST_FILES)) console.log(style.dim(line));
   // What no project owns: the harness could not start, or an error thrown outside any test whose
   // file both lab projects run (vitest does not say which one threw it).
   const unowned = run.problems.filter((p) => p.project === undefined);

@@ -96,7 +96,7 @@ function reporterFor(options: RunOptions, watchdog: Watchdog, onEnd: OnEnd, onRe
     onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>) {
       markPhase(Phase.TESTS_DONE);
       const { tests, problems } = explainStopped(collectResults(modules, unhandledErrors, options.root), watchdog.takeStopped(), options.root);
-      const files = modules.map((m) => fileTiming(relativeTo(options.root, m.moduleId), m.diagnostic()));
+      const files = modules.map((m) => fileTiming(relativeTo(options.root, m.moduleId), m.diagnostic(), m.project.name));
       const timings: Timings = { marks: readMarks(), files, nowMs: performance.now() };
       const reported = new Set(modules.map((m) => m.moduleId));
       const notRun = [...new Set(planned)].filter((file) => !reported.has(file));

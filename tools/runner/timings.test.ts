@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, test } from 'vitest';
-import { fileTiming, formatTimings, markPhase, Phase, readMarks } from './timings.ts';
+import { fileTiming, formatSlowestFiles, formatTimings, markPhase, Phase, readMarks } from './timings.ts';
 
 describe('timings', () => {
   test('each phase prints its own duration (from the previous mark), files slowest first', () => {
@@ -20,6 +20,18 @@ describe('timings', () => {
     expect(lines[5]).toContain('b.test.ts');
     expect(lines[6]).toContain('a.test.ts');
     expect(lines[7]).toMatch(/2\.60 s {2}in all/);
+  });
+
+  test('the slowest files of a run: whole time per file, longest first, with the project when there is one', () => {
+    const lines = formatSlowestFiles(
+      [
+        { file: 'labs/x/a.test.ts', project: 'starter', startMs: 100, importMs: 100, testsMs: 300 },
+        { file: 'labs/x/a.test.ts', project: 'solution', startMs: 100, importMs: 100, testsMs: 12_000 },
+        { file: 'tools/y.test.ts', startMs: 0, importMs: 0, testsMs: 1_000 },
+      ],
+      2,
+    );
+    expect(lines).toEqual(['   12.20 s  [solution] labs/x/a.test.ts', '    1.00 s  tools/y.test.ts']);
   });
 
   test('a phase is marked once per process (a watch re-run keeps the first), and read back', () => {

@@ -57,6 +57,8 @@ export function readMarks(): Partial<Record<Phase, number>> {
 /** One test file, from vitest's diagnostics (milliseconds). */
 export interface FileTiming {
   file: string;
+  /** The vitest project that ran it, when a run has several (npm test: starter and solution run the same files). */
+  project?: string;
   /** The worker's own set-up for this file (runner, environment, setup files). */
   startMs: number;
   /** Importing the test file and what it imports (the code under test, the harness). */
@@ -75,6 +77,17 @@ export interface Timings {
 
 const total = (f: FileTiming) => f.startMs + f.importMs + f.testsMs;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2).padStart(6)} s`;
+
+/**
+ * Pure: the `count` files that took longest (start + import + tests), as lines
+ * `  12.3 s  [project] file`, longest first: where a whole run's seconds go.
+ */
+export function formatSlowestFiles(files: FileTiming[], count: number): string[] {
+  return [...files]
+    .sort((a, b) => total(b) - total(a))
+    .slice(0, count)
+    .map((f) => `  ${seconds(total(f))}  ${f.project ? `[${f.project}] ` : ''}${f.file}`);
+}
 
 /**
  * The split as text: each phase's own duration (from the previous mark), then each file's import
@@ -100,6 +113,7 @@ export function formatTimings(t: Timings): string {
 export function fileTiming(
   file: string,
   d: { environmentSetupDuration: number; prepareDuration: number; setupDuration: number; collectDuration: number; duration: number },
+  project?: string,
 ): FileTiming {
-  return { file, startMs: d.environmentSetupDuration + d.prepareDuration + d.setupDuration, importMs: d.collectDuration, testsMs: d.duration };
+  return { file, ...(project !== undefined ? { project } : {}), startMs: d.environmentSetupDuration + d.prepareDuration + d.setupDuration, importMs: d.collectDuration, testsMs: d.duration };
 }
