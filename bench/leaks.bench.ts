@@ -2,7 +2,10 @@
 // code in labs/12-leak-fixes (the leaky starter, until you fix it) and the reference solution.
 //
 // Each measurement runs labs/…/find-leaks.ts in a child process of its own: a leaky server's
-// timers and heap would otherwise stay in this process and skew every bench after it.
+// timers and heap would otherwise stay in this process and skew every bench after it. The two
+// sides run alternately (starter, solution, solution, starter, ...), several times each; the table
+// gives the median [min-max] of the runs, and the starter's extra bytes per connection over the
+// solution taken pair by pair (what the leaks hold, net of the JIT warm-up both sides share).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { defineBench } from '../tools/bench/context.ts';
@@ -61,29 +64,56 @@ function findLeaks(side: 'labs' | 'solutions', count: number, redisUrl: string):
   });
 }
 
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
+/** median [min-max], or the one value when every run gave it (counts that don't vary). */
+const spread = (xs: number[]) => {
+  const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+  return lo === hi ? thousands(lo) : `${thousands(median(xs))} [${thousands(lo)}-${thousands(hi)}]`;
+};
+
+type Side = 'labs' | 'solutions';
+
 export default defineBench('leaks: what closed connections leave behind (lab 12)', async (ctx) => {
   const counts = ctx.quick ? [500] : [500, 2000];
-  const rows: Array<Record<string, string | number>> = [];
+  const runs = ctx.quick ? 3 : 5;
+  const rows: Array<Record<string, string>> = [];
   for (const count of counts) {
+    const results: Record<Side, Result[]> = { labs: [], solutions: [] };
+    for (let r = 0; r < runs; r++) {
+      // The order alternates, so a machine that gets busier during a pair slows either side first.
+      const order: Side[] = r % 2 ? ['solutions', 'labs'] : ['labs', 'solutions'];
+      for (const side of order) results[side].push(await findLeaks(side, count, ctx.services.redisUrl));
+    }
+    const perConnection = (r: Result) => r.growth / count;
+    const overSolution = results.labs.map((r, i) => perConnection(r) - perConnection(results.solutions[i]!));
     for (const side of ['labs', 'solutions'] as const) {
-      const r = await findLeaks(side, count, ctx.services.redisUrl);
-      const n = (value: number) => String(value); // counts, not measurements: no decimals
+      const rs = results[side];
+      const column = (pick: (r: Result) => number) => spread(rs.map(pick));
       rows.push({
         code: side === 'labs' ? 'labs/ (starter)' : 'solutions/',
-        connections: n(count),
-        'heap growth KB': n(Math.round(r.growth / 1024)),
-        'bytes/conn': n(Math.round(r.growth / count)),
-        'Timeouts left': n(r.after.resources.Timeout ?? 0),
-        'bus listeners': n(r.after.stats.announceListeners),
-        directory: n(r.after.stats.clients),
-        'Redis listeners': n(r.after.stats.roomListeners),
-        'rooms subscribed': n(r.after.subscribedRooms),
-        'conn/s': n(Math.round(count / r.seconds)),
-        'leak warnings (silenced)': n(r.expectedWarnings),
+        connections: thousands(count),
+        'heap growth KB': column((r) => r.growth / 1024),
+        'bytes/conn': column(perConnection),
+        'bytes/conn over the solution (per pair)': side === 'labs' ? spread(overSolution) : '',
+        'Timeouts left': column((r) => r.after.resources.Timeout ?? 0),
+        'bus listeners': column((r) => r.after.stats.announceListeners),
+        directory: column((r) => r.after.stats.clients),
+        'Redis listeners': column((r) => r.after.stats.roomListeners),
+        'rooms subscribed': column((r) => r.after.subscribedRooms),
+        'conn/s': column((r) => count / r.seconds),
+        'leak warnings (silenced, all runs)': String(rs.reduce((sum, r) => sum + r.expectedWarnings, 0)),
       });
     }
   }
   // The solution's few hundred bytes per connection are the JIT still warming up (feedback vectors,
   // inline caches): per connection they shrink as N grows, where a leak stays at its size.
-  ctx.table('after N connections and a forced GC (200 warm-up connections first; heap = live objects, compiled code left out)', rows);
+  ctx.table(
+    `after N connections and a forced GC, median [min-max] of ${runs} runs per side, sides alternated, each in a fresh process (200 warm-up connections first; heap = live objects, compiled code left out)`,
+    rows,
+  );
 });
