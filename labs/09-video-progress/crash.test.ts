@@ -27,6 +27,10 @@ const closers: Array<{ close(): Promise<void> }> = [];
 
 // Short locks so the test does not wait 30 s for the dead worker's lock to expire.
 const TIMING = { lockDurationMs: 1000, stalledIntervalMs: 500 };
+// Each test's own limit covers the deadlines of its waits (each of which names what did not happen),
+// so on a loaded machine those messages, not the project's bare 20 s testTimeout, say what went wrong.
+const CHILD_WORKER_TEST_MS = 90_000;
+const RESTART_TEST_MS = 60_000;
 
 beforeAll(async () => {
   [clip, shortClip] = await Promise.all([
@@ -137,7 +141,7 @@ describe('crash recovery', () => {
       hint("BullMQ's counts: one completed, nothing failed, active or waiting", 'BullMQ의 개수: 완료 하나, 실패나 진행 중이나 대기 없음'),
     ).toMatchObject({ completed: 1, failed: 0, active: 0, waiting: 0 });
     await access(output);
-  });
+  }, CHILD_WORKER_TEST_MS);
 
   it('a worker whose parent process dies stops too: its job goes back to the queue and its ffmpeg is stopped', async () => {
     const name = 'video-orphan';
@@ -233,5 +237,6 @@ describe('crash recovery', () => {
       ).toHaveLength(1);
       await access(output);
     },
+    RESTART_TEST_MS,
   );
 });

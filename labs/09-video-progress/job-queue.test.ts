@@ -1,13 +1,18 @@
 // Lab 09, step 5: the durable queue (BullMQ) and the worker: retries with backoff, no retry for
 // bad media, cancel wherever the job runs, one run per job however many workers race for it.
 import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { say } from '../../tools/testing/say.ts';
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor } from '../../tools/testing/wait.ts';
 import { createJobRow, isFinished, makeClip, useTempDir, waitForJob, type JobWatch } from './fixtures.ts';
 import { CancelOutcome, JobStore, Operation, VideoQueue, VideoWorker, type JobProgressUpdate, type VideoWorkerOptions } from './index.ts';
 import { rejected } from '../../tools/testing/settled.ts';
+
+// Each test chains several waits, each with its own deadline and a message naming what did not
+// happen; the file's test limit covers their sum, so on a loaded machine those messages, not the
+// project's bare 20 s testTimeout, say what went wrong. (The watchdog reads each test's own limit.)
+vi.setConfig({ testTimeout: 60_000 });
 
 /** A failure message in the learner's language, naming the file and the lesson step. */
 const hint = (en: string, ko: string) => say({ en: `🚨 worker.ts (step 5): ${en}`, ko: `🚨 worker.ts (5단계): ${ko}` });

@@ -1,7 +1,7 @@
 // Steps 3 and 5: what plain pub/sub loses (fanout.ts), and a relay that loses nothing (relay.ts). Two instances; a sender on
 // A, a receiver on B. B's link to Redis goes down (a cut connection, then a Redis restart) while A
 // keeps publishing. Plain pub/sub drops what was published meanwhile; the relay delivers all of it.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { privateRedis, type PrivateRedis } from '../../tools/testing/redis-server.ts';
 import { say } from '../../tools/testing/say.ts';
 import { TcpProxy } from '../../tools/testing/tcp-proxy.ts';
@@ -12,6 +12,11 @@ import { createClient } from 'redis';
 import { waitFor } from '../../tools/testing/wait.ts';
 import { ask, startInstance, type Instance, type InstanceEnv } from './cluster-kit.ts';
 import { streamKeys } from './streams.ts';
+
+// Each test chains several waits, each with its own deadline and a message naming what did not
+// happen; the file's test limit covers their sum, so on a loaded machine those messages, not the
+// project's bare 20 s testTimeout, say what went wrong. (The watchdog reads each test's own limit.)
+vi.setConfig({ testTimeout: 60_000 });
 
 const db = useDatabase();
 const redis = useRedis();

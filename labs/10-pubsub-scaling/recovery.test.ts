@@ -1,7 +1,7 @@
 // Step 4 and 5: instances die. A client whose instance is killed (SIGKILL) reconnects to another
 // and resumes every stream from its last position: nothing missing, nothing twice. Presence
 // forgets a dead instance's users within its expiry.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { say } from '../../tools/testing/say.ts';
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { waitFor, withDeadline } from '../../tools/testing/wait.ts';
@@ -9,6 +9,11 @@ import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
 import { createSession } from '../07-websocket-server/test-kit.ts';
 import { ask, chatClient, REFUSED_URL, startInstance, type Instance } from './cluster-kit.ts';
 import { ResumingClient, type ResumingClientEvents } from './resuming-client.ts';
+
+// Each test chains several waits, each with its own deadline and a message naming what did not
+// happen; the file's test limit covers their sum, so on a loaded machine those messages, not the
+// project's bare 20 s testTimeout, say what went wrong. (The watchdog reads each test's own limit.)
+vi.setConfig({ testTimeout: 60_000 });
 
 const db = useDatabase();
 const redis = useRedis();

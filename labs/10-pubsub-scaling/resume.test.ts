@@ -1,12 +1,17 @@
 // Bad positions and bad requests: every one gets a defined answer with a code, never silence and
 // never someone else's messages.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { say } from '../../tools/testing/say.ts';
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
 import { createSession } from '../07-websocket-server/test-kit.ts';
 import { startInstance, type Instance } from './cluster-kit.ts';
 import { newEpoch } from './streams.ts';
+
+// Each test chains several waits, each with its own deadline and a message naming what did not
+// happen; the file's test limit covers their sum, so on a loaded machine those messages, not the
+// project's bare 20 s testTimeout, say what went wrong. (The watchdog reads each test's own limit.)
+vi.setConfig({ testTimeout: 60_000 });
 
 const db = useDatabase();
 const redis = useRedis();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vit
 import { type LoopRoot, makeLoopRoot } from './loop-root.ts';
 import { ProblemKind, TestState, type RunReport } from './results.ts';
 import { runVitest, watchVitest } from './run-vitest.ts';
+import { GRACE_MS, limitOf } from './watchdog.ts';
 
 let root: string;
 let write: LoopRoot['write'];
@@ -32,6 +33,16 @@ beforeAll(() => {
 });
 
 afterAll(() => remove());
+
+describe('limitOf', () => {
+  const limits = { testMs: 20_000, hookMs: 30_000 };
+  test("a test's own timeout replaces the project's (a long crash-recovery test is not killed at the project's 20 s)", () => {
+    expect(limitOf('test', limits)).toBe(20_000 + GRACE_MS);
+    expect(limitOf('test', limits, 90_000)).toBe(90_000 + GRACE_MS);
+    expect(limitOf('hook', limits, 90_000)).toBe(30_000 + GRACE_MS);
+    expect(limitOf('idle', limits)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
 
 describe('the watchdog', () => {
   test('kills a worker stuck in a loop, names the running test and goes on with the other files', async () => {

@@ -26,6 +26,8 @@ export interface WorkerMark {
   since: number;
   /** Epoch ms of the worker's last heartbeat (a timer in its event loop, every second). */
   beat: number;
+  /** The running test's own timeout in ms (`it(name, fn, ms)`), when it sets one: it replaces the project's testTimeout. */
+  timeoutMs?: number;
   /** Tests this worker finished, in order. */
   done: Array<{ test: string; failed: boolean }>;
 }
@@ -54,10 +56,13 @@ export const GRACE_MS = 5_000;
 export const BLOCKED_MS = 10_000;
 const POLL_MS = 500;
 
-/** How long a worker may stay in a phase: vitest's own timeout for it, plus a grace of at most GRACE_MS. */
-export function limitOf(phase: WorkerMark['phase'], limits: WatchdogLimits): number {
+/**
+ * How long a worker may stay in a phase: vitest's own timeout for it (the test's own `timeoutMs`
+ * when it sets one, else the project's), plus a grace of at most GRACE_MS.
+ */
+export function limitOf(phase: WorkerMark['phase'], limits: WatchdogLimits, timeoutMs?: number): number {
   if (phase === 'idle') return Number.POSITIVE_INFINITY;
-  const timeout = phase === 'test' ? limits.testMs : limits.hookMs;
+  const timeout = phase === 'test' ? (timeoutMs ?? limits.testMs) : limits.hookMs;
   return timeout + Math.min(GRACE_MS, timeout);
 }
 
@@ -99,7 +104,7 @@ export class Watchdog {
       } catch {
         continue; // being written
       }
-      const limitMs = limitOf(mark.phase, this.limits);
+      const limitMs = limitOf(mark.phase, this.limits, mark.timeoutMs);
       const blockedMs = Math.min(BLOCKED_MS, limitMs);
       const blocked = mark.phase !== 'load' && mark.phase !== 'idle' && now - mark.beat > blockedMs;
       if (now - mark.since <= limitMs && !blocked) continue;

@@ -24,14 +24,15 @@ if (dir) {
       // The runner removed its folder (the run is over): nothing to watch any more.
     }
   };
-  const mark = (phase: WorkerMark['phase'], test?: string) => {
-    state = { phase, testFile, since: Date.now(), beat: Date.now(), done, ...(test ? { test } : {}) };
+  const mark = (phase: WorkerMark['phase'], test?: string, timeoutMs?: number) => {
+    state = { phase, testFile, since: Date.now(), beat: Date.now(), done, ...(test ? { test } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
     write();
   };
   // The heartbeat: it stops when something blocks this worker's event loop.
   setInterval(write, 1_000).unref();
   mark('load');
-  beforeEach((context) => mark('test', context.task.fullTestName ?? context.task.name));
+  // The test's own timeout (vitest fills in the project's testTimeout when the test sets none).
+  beforeEach((context) => mark('test', context.task.fullTestName ?? context.task.name, context.task.timeout));
   afterEach((context) => {
     const name = context.task.fullTestName ?? context.task.name;
     done.push({ test: name, failed: (context.task.result?.errors?.length ?? 0) > 0 });
