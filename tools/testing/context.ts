@@ -5,8 +5,14 @@ export interface HarnessContext {
   redisUrl: string;
   /** Template database names, by template kind. */
   templates: Record<TemplateKind, string>;
+  /** 6 hex digits; every database and Redis prefix of the run's test files carries it. */
   runId: string;
   project: string;
+  /**
+   * Keep spare copies of the templates between runs (clone-pool.ts): the servers outlive the run.
+   * False for throwaway containers, which are gone before a spare could be used.
+   */
+  spares: boolean;
 }
 
 /**

@@ -2,9 +2,10 @@
 // Finds the services, prepares template databases, and hands the tests what they need via `provide`.
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
+import { dropRunDatabases, holdRunLock, sweep } from './clone-pool.ts';
 import { assertServicesAnswer } from './reachability.ts';
-import { describeServices, findServices, realProbes } from './services.ts';
-import { prepareTemplates, dropRunDatabases } from './templates.ts';
+import { describeServices, findServices, realProbes, ServiceSource } from './services.ts';
+import { prepareTemplates } from './templates.ts';
 import type { HarnessContext } from './context.ts';
 import { markPhase, Phase } from '../runner/timings.ts';
 
@@ -17,22 +18,34 @@ export default async function setup(project: TestProject) {
     throw error;
   });
   markPhase(Phase.SERVICES_ANSWER);
-  const templates = await prepareTemplates(services.databaseUrl);
-  markPhase(Phase.TEMPLATES_READY);
-  // A short id for this run: every database and Redis prefix a test creates carries it,
-  // so teardown (and a later run, after a crash) can find exactly what this run left.
+  // A short id for this run: every database and Redis prefix a test creates carries it, so teardown
+  // can find exactly what this run left. The run's lock tells other runs that it is still going:
+  // once it is released (teardown, or a crash that closed the connection), a sweep may drop the rest.
   const runId = randomBytes(3).toString('hex');
+  const locking = holdRunLock(services.databaseUrl, runId);
+  const [templates, runLock] = await Promise.all([prepareTemplates(services.databaseUrl), locking]).catch(async (error: unknown) => {
+    await locking.then((lock) => lock.release(), () => {});
+    await services.close();
+    throw error;
+  });
+  markPhase(Phase.TEMPLATES_READY);
+  const spares = services.source !== ServiceSource.TESTCONTAINERS;
+  // Beside the tests, not before them, and never waited for: what earlier runs left behind (a drop
+  // cut short by the end of this process is the next run's to do).
+  if (spares) void sweep(services.databaseUrl, Object.values(templates));
   const context: HarnessContext = {
     databaseUrl: services.databaseUrl,
     redisUrl: services.redisUrl,
     templates,
     runId,
     project: project.name,
+    spares,
   };
   project.provide('workbook', context);
 
   return async () => {
     await dropRunDatabases(services.databaseUrl, runId);
+    await runLock.release();
     await services.close();
   };
 }

@@ -1,18 +1,18 @@
-// Template databases: migrated once, then cloned per test file with CREATE DATABASE ... TEMPLATE
-// (a file copy inside PostgreSQL: tens of milliseconds, instead of re-running migrations).
+// Template databases: migrated once, then copied per test file (see clone-pool.ts: a spare copy
+// renamed, or CREATE DATABASE ... TEMPLATE), instead of re-running migrations for every file.
 import { createDatabase, databaseExists, dropDatabase, withAdminClient } from '../../prisma/admin.ts';
 import { migrate, migrationsDigest, readMigrations } from '../../prisma/migrate.ts';
 import { withDatabase } from '../../prisma/urls.ts';
+import { TEMPLATE_PREFIX } from './clone-pool.ts';
 import type { TemplateKind } from './context.ts';
 
-export const DB_PREFIX = 'wb_';
 const LOCK_KEY = 0x776b6264; // "wkbd": serialises template creation across parallel runs
 
 export async function prepareTemplates(serverUrl: string): Promise<Record<TemplateKind, string>> {
   const migrations = readMigrations();
   // The name carries a digest of the migrations: edit one and a fresh template is built.
-  const app = `${DB_PREFIX}tpl_app_${migrationsDigest(migrations)}`;
-  const empty = `${DB_PREFIX}tpl_empty`;
+  const app = `${TEMPLATE_PREFIX}app_${migrationsDigest(migrations)}`;
+  const empty = `${TEMPLATE_PREFIX}empty`;
   await withAdminClient(serverUrl, async (client) => {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
     try {
@@ -31,18 +31,4 @@ export async function prepareTemplates(serverUrl: string): Promise<Record<Templa
     }
   });
   return { app, empty };
-}
-
-export function testDatabaseName(runId: string, unique: string): string {
-  return `${DB_PREFIX}t_${runId}_${unique}`;
-}
-
-export async function dropRunDatabases(serverUrl: string, runId: string): Promise<void> {
-  await withAdminClient(serverUrl, async (client) => {
-    const { rows } = await client.query<{ datname: string }>(
-      'SELECT datname FROM pg_database WHERE datname LIKE $1',
-      [`${DB_PREFIX}t_${runId}_%`],
-    );
-    for (const { datname } of rows) await dropDatabase(client, datname);
-  });
 }

@@ -3,22 +3,24 @@
 //   const db = useDatabase();          // a fresh database cloned from the `app` template
 //   const redis = useRedis();          // a connected client + a key/channel prefix of its own
 //
-// They register beforeAll/afterAll hooks: the database is created before the file's first test
-// and dropped after its last; the Redis keys under the prefix are deleted and the client closed.
+// They register beforeAll/afterAll hooks: the database is made before the file's first test (a
+// spare copy of the template renamed, see clone-pool.ts) and dropped after its last; the Redis
+// keys under the prefix are deleted and the client closed.
 // Properties throw if read outside a test or hook (before the resources exist).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createClient, type RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createDatabase, dropDatabase, withAdminClient } from '../../prisma/admin.ts';
+import { withAdminClient } from '../../prisma/admin.ts';
 import type { PrismaClient } from '../../prisma/client.ts';
 import { withDatabase } from '../../prisma/urls.ts';
+import { claimDatabase, dropInBackground, refillPool, testDatabaseName } from './clone-pool.ts';
 import type { TemplateKind } from './context.ts';
-import { testDatabaseName } from './templates.ts';
 import { withDeadline } from './wait.ts';
 
-// The generated Prisma client takes a second or more to import. Files on the `empty` template
-// (the raw-SQL labs) never use it, so it is loaded only for `app` databases.
+// Loaded on first use. The generated Prisma client takes a second or more to import, and files on
+// the `empty` template (the raw-SQL labs) never use it; node-redis takes a few hundred ms, and the
+// database labs never use it.
 type PrismaModule = typeof import('../../prisma/client.ts');
 let prismaModule: PrismaModule | undefined;
 
@@ -63,8 +65,15 @@ export function useDatabase(options: UseDatabaseOptions = {}): TestDatabase {
   const template = options.template ?? 'app';
 
   beforeAll(async () => {
-    if (template === 'app') prismaModule ??= await import('../../prisma/client.ts');
-    await withAdminClient(ctx.databaseUrl, (c) => createDatabase(c, name, ctx.templates[template]));
+    const source = ctx.templates[template];
+    // Importing Prisma keeps this thread busy while the server prepares the database: side by side.
+    const [, loaded] = await Promise.all([
+      withAdminClient(ctx.databaseUrl, (c) => claimDatabase(c, name, source)),
+      template === 'app' ? import('../../prisma/client.ts') : undefined,
+    ]);
+    if (loaded) prismaModule ??= loaded;
+    // A spare for a later file or run, copied while this file's tests run (never waited for).
+    if (ctx.spares) void refillPool(ctx.databaseUrl, source);
     const p = new pg.Pool({ connectionString: url, max: 5 });
     p.on('error', () => {}); // idle-client errors (e.g. server restart) surface on the next query
     // A client the code under test checked out and never released would throw when the database
@@ -80,7 +89,8 @@ export function useDatabase(options: UseDatabaseOptions = {}): TestDatabase {
     // would hang teardown. Give up after a moment; DROP DATABASE ... WITH (FORCE) ends it anyway.
     await withDeadline(pool.get().end(), 2000, 'a pg client was never released').catch(() => {});
     pool.set(undefined);
-    await withAdminClient(ctx.databaseUrl, (c) => dropDatabase(c, name));
+    // Sent, not waited for: the next test file starts meanwhile.
+    await dropInBackground(ctx.databaseUrl, name);
   });
 
   return {
@@ -114,6 +124,7 @@ export function useRedis(): TestRedis {
   const client = lateBound<RedisClientType>('redis.client');
 
   beforeAll(async () => {
+    const { createClient } = await import('redis');
     const c: RedisClientType = createClient({ url: ctx.redisUrl });
     c.on('error', () => {}); // reconnects on its own; commands reject while it is down
     await c.connect();
