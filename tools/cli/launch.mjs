@@ -5,10 +5,11 @@
 // CLI through them took 1-2 s of every `npm run lab` on a 2-core machine. esbuild (which vitest
 // uses anyway) bundles the CLI's own TypeScript in tens of milliseconds instead; packages stay
 // external and load at plain-node speed. The bundle lives in .workbook/cli/, named by its content.
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Beside it, <cli>.json lists the files it was built from with their size and mtime: while none of
+// them changed, the bundle is loaded as it is and esbuild is not even loaded (80-150 ms a run).
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, stop } from 'esbuild';
 
 const CLIS = { lab: 'lab.ts', grade: 'grade.ts', 'test-all': 'test-all.ts', matrix: 'matrix.ts' };
 const [name] = process.argv.splice(2, 1);
@@ -24,6 +25,37 @@ const outdir = path.join(root, '.workbook', 'cli');
 // Listing labs, hints, diffs and the doctor never start vitest: skip loading it there.
 const NO_VITEST = new Set([undefined, 'list', 'hint', 'diff', 'reset', 'doctor', 'help', '--help', '-h']);
 const vitestLoaded = name === 'lab' && NO_VITEST.has(process.argv[2]) ? null : import('vitest/node');
+
+/** `size:mtime` of a file, or 'missing'. */
+function stamp(file) {
+  try {
+    const s = statSync(file);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+/** What the bundle depends on besides its sources: this launcher's build options, the installed esbuild, tsconfig. */
+const BUILD_INPUTS = [fileURLToPath(import.meta.url), path.join(root, 'package-lock.json'), path.join(root, 'tsconfig.json')];
+const manifestOf = (cliName) => path.join(outdir, `${cliName}.json`);
+
+/**
+ * The entry of the last bundle of this CLI, when none of the files it was built from changed since
+ * and all of its files are still there; else undefined.
+ * @returns {string | undefined}
+ */
+function cachedEntry() {
+  try {
+    /** @type {{ entry: string, outputs: string[], inputs: Record<string, string> }} */
+    const manifest = JSON.parse(readFileSync(manifestOf(name), 'utf8'));
+    for (const [file, was] of Object.entries(manifest.inputs)) if (stamp(file) !== was) return undefined;
+    for (const file of manifest.outputs) if (stamp(path.join(outdir, file)) === 'missing') return undefined;
+    return path.join(outdir, manifest.entry);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Each bundled file keeps its own location: import.meta.dirname/filename/url name the .ts source.
@@ -45,51 +77,76 @@ const keepLocation = {
   },
 };
 
-const result = await build({
-  entryPoints: { [path.basename(cli, '.ts')]: path.join(here, cli) },
-  bundle: true,
-  splitting: true, // a dynamic import() (the doctor's clients) stays lazy
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: 'inline',
-  entryNames: '[name]-[hash]',
-  chunkNames: 'chunk-[hash]',
-  outdir,
-  write: false,
-  logLevel: 'silent',
-  plugins: [keepLocation],
-}).catch((error) => {
-  console.error(`Could not build the workbook CLI (tools/cli/${cli}):\n${error.message}`);
-  process.exit(2);
-});
-await stop(); // esbuild's service process is not needed any more
-
-// Names carry the content's hash, so concurrent runs write identical bytes to one name; each file
-// is written beside and renamed into place, so a reader never sees half of one.
-mkdirSync(outdir, { recursive: true });
-let entry = '';
-for (const file of result.outputFiles) {
-  if (path.basename(file.path).startsWith(`${path.basename(cli, '.ts')}-`)) entry = file.path;
+/** Bundles the CLI, writes its files and manifest, and returns its entry. */
+async function bundle() {
+  const { build, stop } = await import('esbuild');
+  // Stamped before the build (with the sources of the last build, most of this one's), so a file
+  // saved while it runs makes the next run build again.
+  let known = [];
   try {
-    statSync(file.path);
-  } catch {
-    const temp = `${file.path}.${process.pid}.tmp`;
-    writeFileSync(temp, file.contents);
-    renameSync(temp, file.path);
-  }
-}
-// Bundles of older versions of the tools, a day old: removed (a run still on one has loaded it).
-const current = new Set(result.outputFiles.map((f) => path.basename(f.path)));
-const dayAgo = Date.now() - 86_400_000;
-for (const old of readdirSync(outdir)) {
-  if (current.has(old)) continue;
-  const file = path.join(outdir, old);
-  try {
-    if (statSync(file).mtimeMs < dayAgo) rmSync(file, { force: true });
+    known = Object.keys(JSON.parse(readFileSync(manifestOf(name), 'utf8')).inputs);
   } catch {}
+  const before = new Map([...BUILD_INPUTS, ...known].map((file) => [file, stamp(file)]));
+  const result = await build({
+    entryPoints: { [path.basename(cli, '.ts')]: path.join(here, cli) },
+    bundle: true,
+    splitting: true, // a dynamic import() (the doctor's clients) stays lazy
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'inline',
+    entryNames: '[name]-[hash]',
+    chunkNames: 'chunk-[hash]',
+    outdir,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [keepLocation],
+  }).catch((error) => {
+    console.error(`Could not build the workbook CLI (tools/cli/${cli}):\n${error.message}`);
+    process.exit(2);
+  });
+  await stop(); // esbuild's service process is not needed any more
+
+  // Names carry the content's hash, so concurrent runs write identical bytes to one name; each file
+  // is written beside and renamed into place, so a reader never sees half of one.
+  mkdirSync(outdir, { recursive: true });
+  const writeAtomically = (file, contents) => {
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, contents);
+    renameSync(temp, file);
+  };
+  let entry = '';
+  for (const file of result.outputFiles) {
+    if (path.basename(file.path).startsWith(`${path.basename(cli, '.ts')}-`)) entry = file.path;
+    if (stamp(file.path) === 'missing') writeAtomically(file.path, file.contents);
+  }
+  const inputs = [...BUILD_INPUTS, ...Object.keys(result.metafile.inputs).map((file) => path.resolve(file))];
+  const stamps = Object.fromEntries(inputs.map((file) => [file, before.get(file) ?? stamp(file)]));
+  const outputs = result.outputFiles.map((f) => path.basename(f.path));
+  writeAtomically(manifestOf(name), JSON.stringify({ entry: path.basename(entry), outputs, inputs: stamps }));
+
+  // Bundles of older versions of the tools, a day old: removed, unless a CLI's manifest still names
+  // them (a run still on one has loaded it).
+  const kept = new Set(outputs);
+  for (const manifest of readdirSync(outdir).filter((f) => f.endsWith('.json'))) {
+    try {
+      for (const file of JSON.parse(readFileSync(path.join(outdir, manifest), 'utf8')).outputs) kept.add(file);
+    } catch {}
+  }
+  const dayAgo = Date.now() - 86_400_000;
+  for (const old of readdirSync(outdir)) {
+    if (kept.has(old) || old.endsWith('.json')) continue;
+    const file = path.join(outdir, old);
+    try {
+      if (statSync(file).mtimeMs < dayAgo) rmSync(file, { force: true });
+    } catch {}
+  }
+  return entry;
 }
+
+const entry = cachedEntry() ?? (await bundle());
 
 process.setSourceMapsEnabled(true); // stack traces name the .ts files
 await vitestLoaded;

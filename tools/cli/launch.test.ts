@@ -1,7 +1,7 @@
 // The launcher bundles the CLI with esbuild; these run it as a learner does, in a child process,
 // on a progress file of their own (WORKBOOK_PROGRESS_FILE), never the checkout's .workbook/progress.json.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -57,6 +57,25 @@ describe('tools/cli/launch.mjs', () => {
     const { stdout, stderr } = failed as { stdout: string; stderr: string };
     expect(stdout).toContain('LEAK 1');
     expect(`${stdout}${stderr}`).not.toContain('Possible EventEmitter memory leak detected');
+  });
+
+  test('a run with no source changed loads the bundle built before; a changed source builds again', async () => {
+    const manifest = path.join(ROOT, '.workbook', 'cli', 'lab.json');
+    await launch(path.join(state, 'none.json'), 'lab', 'list');
+    const built = statSync(manifest).mtimeMs;
+
+    await launch(path.join(state, 'none.json'), 'lab', 'list');
+    expect(statSync(manifest).mtimeMs, 'nothing changed: no build, no new manifest').toBe(built);
+
+    const stale = JSON.parse(readFileSync(manifest, 'utf8')) as { inputs: Record<string, string> };
+    const source = path.join(ROOT, 'tools', 'cli', 'lab.ts');
+    const stamp = stale.inputs[source];
+    expect(stamp, 'the manifest lists the CLI entry among its sources').toMatch(/^\d+:[\d.]+$/);
+    writeFileSync(manifest, JSON.stringify({ ...stale, inputs: { ...stale.inputs, [source]: '0:0' } }));
+    const { stdout } = await launch(path.join(state, 'none.json'), 'lab', 'list');
+
+    expect(stdout).toContain('Next: npm run lab -- 01');
+    expect((JSON.parse(readFileSync(manifest, 'utf8')) as typeof stale).inputs[source]).toBe(stamp);
   });
 
   test('an unknown lab is a usage error with exit code 2', async () => {
