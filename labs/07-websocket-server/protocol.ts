@@ -38,6 +38,8 @@ export const ErrorCode = {
   USER_OFFLINE: 'user_offline',
   /** This server does not let the sender write to that user (no relation): says nothing about presence. */
   DM_NOT_ALLOWED: 'dm_not_allowed',
+  /** This server has no rooms (ChatServerOptions.rooms is false): `join`, `leave`, `say` and `who` are refused. */
+  ROOMS_DISABLED: 'rooms_disabled',
   /** The recipient is not reading fast enough: the dm was dropped, not queued (their socket stays open). */
   RECIPIENT_BUSY: 'recipient_busy',
   /** A service the server needs for this message (e.g. Redis pub/sub) did not answer in time: not delivered, retry. */

@@ -74,6 +74,13 @@ export interface ChatServerOptions {
    * refusal (`dm_not_allowed`) says nothing about whether `to` is online. @default every pair may
    */
   canDirectMessage?: (from: number, to: number) => boolean;
+  /**
+   * Rooms on this server. An application that uses the socket only for its own pushes (the
+   * finished system: job progress, to the job's owner) turns them off: `join`, `leave`, `say` and
+   * `who` then get the error `rooms_disabled`, so no user can broadcast to strangers or ask who is
+   * online. @default true
+   */
+  rooms?: boolean;
   /** Send-buffer limits per connection. @default { softLimitBytes: 256 KiB, hardLimitBytes: 1 MiB } */
   backpressure?: Partial<BackpressureLimits>;
   /** @default 32 */
@@ -122,6 +129,9 @@ export interface ChatServerHooks {
   extension?(from: ConnectionRef, message: ExtensionMessage): void;
 }
 // #endregion hooks
+
+/** The messages about rooms: what `rooms: false` refuses. */
+const ROOM_MESSAGES: ReadonlySet<ClientMessage['type']> = new Set(['join', 'leave', 'say', 'who']);
 
 /** A live connection: one per socket. */
 interface Connection {
@@ -182,6 +192,7 @@ export class ChatServer {
   /** Sockets (upgraded or still in the handshake) per remote address. */
   private readonly perIp = new Map<string, number>();
   private readonly canDirectMessage: (from: number, to: number) => boolean;
+  private readonly rooms: boolean;
   private readonly limits: BackpressureLimits;
   private readonly maxRooms: number;
   private readonly shutdownTimeoutMs: number;
@@ -202,6 +213,7 @@ export class ChatServer {
     this.maxPerIp = options.maxConnectionsPerIp ?? 64;
     this.clientAddress = options.clientAddress ?? ((req) => req.socket.remoteAddress ?? 'unknown');
     this.canDirectMessage = options.canDirectMessage ?? (() => true);
+    this.rooms = options.rooms ?? true;
     this.limits = { softLimitBytes: 256 * 1024, hardLimitBytes: 1024 * 1024, ...options.backpressure };
     this.maxRooms = options.maxRoomsPerConnection ?? 32;
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5_000;
@@ -391,6 +403,9 @@ export class ChatServer {
   // #region dispatch
   private dispatch(conn: Connection, msg: ClientMessage): void {
     const id = msg.id === undefined ? {} : { id: msg.id };
+    if (!this.rooms && ROOM_MESSAGES.has(msg.type)) {
+      return this.reply(conn, { type: 'error', code: ErrorCode.ROOMS_DISABLED, message: `this server has no rooms: "${msg.type}" is turned off`, ...id });
+    }
     switch (msg.type) {
       case 'join': {
         if (!this.registry.isMember(conn, msg.room) && this.registry.roomsOf(conn).size >= this.maxRooms) {

@@ -33,7 +33,7 @@ import {
 } from '../06-redis-caching/index.ts';
 import { pathOf, silentLogger, type Logger } from '../07-websocket-server/index.ts';
 import { InvalidMediaError } from '../09-video-progress/index.ts';
-import { startClusterNode } from '../10-pubsub-scaling/index.ts';
+import { parseStream, startClusterNode, type Authorize } from '../10-pubsub-scaling/index.ts';
 import { ensureDatabase } from '../../prisma/admin.ts';
 import { migrate, type MigrateResult } from '../../prisma/migrate.ts';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client.ts';
@@ -272,9 +272,13 @@ async function start(
     maxConnectionsPerUser: options.maxConnections?.perUser ?? 16,
     maxConnectionsPerIp: options.maxConnections?.perIp ?? 64,
     clientAddress,
-    // The app has no relation between users (no contacts, no shared projects): direct messages are
-    // off, so no user can probe who is online or write into someone else's sockets.
+    // The socket is for job progress, and the app has no relation between users (no contacts, no
+    // shared projects): direct messages and rooms are off, so no user can probe who is online,
+    // write into someone else's sockets or broadcast to strangers. The one stream a user may read
+    // is their own (docs/guide/the-system.md, "Why no rooms").
     canDirectMessage: () => false,
+    rooms: false,
+    authorize: ownStreamOnly,
   });
   closers.defer(() => node.close());
   const chat = node.chat;
@@ -330,6 +334,12 @@ async function start(
     },
   };
 }
+
+/** A user reads their own stream (`user:<id>`, where their jobs' progress goes) and no other. */
+const ownStreamOnly: Authorize = (userId, stream) => {
+  const parsed = parseStream(stream);
+  return parsed?.kind === 'user' && parsed.id === String(userId);
+};
 
 function listen(server: http.Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {

@@ -144,3 +144,38 @@ describe('job progress', () => {
     expect(beforePong, 'the stranger must receive no progress at all').toEqual([]);
   });
 });
+
+describe('rooms', () => {
+  // The app's socket is for job progress; users have no relation to each other (no contacts, no
+  // shared projects). A room any signed-in user can join would be a broadcast to strangers, and
+  // `who` would tell anyone who is online: the app turns rooms off (docs/guide/the-system.md).
+  it('refuses join, leave, say and who with rooms_disabled, and a room stream with forbidden', async () => {
+    const other = await createOtherUser(db.prisma);
+    const mine = await connectAs(token);
+    const theirs = await connectAs(await login(app, other));
+    /** Sends `message` and returns the server's answer to it (its id echoed), skipping job events meanwhile. */
+    const ask = async (client: TestClient, message: { type: string; id: string } & Record<string, unknown>) => {
+      client.send(message);
+      for (;;) {
+        const answer = await client.next<Record<string, unknown>>(`the answer to ${message.type} (id "${message.id}")`);
+        if (answer.id === message.id) return answer;
+      }
+    };
+
+    const answers = [
+      await ask(mine, { type: 'join', room: 'lobby', id: 'j' }),
+      await ask(mine, { type: 'say', room: 'lobby', text: 'hello?', id: 's' }),
+      await ask(mine, { type: 'leave', room: 'lobby', id: 'l' }),
+      await ask(theirs, { type: 'who', room: 'lobby', id: 'w' }),
+      await ask(theirs, { type: 'subscribe', stream: 'room:lobby', id: 'r' }),
+    ];
+
+    expect(answers.map((m) => [m.id, m.type, m.code])).toEqual([
+      ['j', 'error', 'rooms_disabled'],
+      ['s', 'error', 'rooms_disabled'],
+      ['l', 'error', 'rooms_disabled'],
+      ['w', 'error', 'rooms_disabled'],
+      ['r', 'error', 'forbidden'],
+    ]);
+  });
+});
