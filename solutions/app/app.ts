@@ -41,10 +41,9 @@ import { apiRoutes, type Handler } from './api.ts';
 import { loadDashboard } from './dashboard-assets.ts';
 import { InvalidMediaUploadError, MethodNotAllowedError, RouteNotFoundError, ShuttingDownError } from './errors.ts';
 import { answerClientError, toApiError, writeError, writeReply } from './http-json.ts';
-import type { JobRunner } from './job-runner.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 import { matchRoute } from './router.ts';
-import { DEMO_CLIP_TITLE, seedDemoClip } from './demo-clip.ts';
+import { DEMO_CLIP_TITLE, prepareDemoMedia, type DemoMedia } from './demo-media.ts';
 import { QueueJobRunner, type QueueRunnerOptions } from './video-jobs.ts';
 import { clientAddressOf, type TrustProxy } from './client-address.ts';
 
@@ -58,9 +57,12 @@ export interface AppOptions {
   host?: string;
   /** 0 picks a free port. @default 0 */
   port?: number;
-  /** Seed lab 03's demo data when the database has no users yet. @default true */
+  /**
+   * The demo: seed lab 03's demo data when the database has no users yet, and make lab 03's demo
+   * rows true wherever they came from (their media under `mediaDir`, see demo-media.ts). @default true
+   */
   seedIfEmpty?: boolean;
-  /** Uploads, the generated demo clip and job outputs are stored here (created if missing). */
+  /** Uploads, the demo's media and job outputs are stored here (created if missing). */
   mediaDir: string;
   /** Video workers in this process; 0 leaves the jobs to `npm run worker` processes. @default 1 */
   workers?: number;
@@ -105,6 +107,10 @@ export interface StartedApp {
   readonly migrations: MigrateResult;
   /** What the demo seed wrote, or null if the database already had users. */
   readonly seeded: SeedSummary | null;
+  /** What this start did to make lab 03's demo rows true (demo-media.ts), or null if none needed it. */
+  readonly demo: DemoMedia | null;
+  /** Pending and processing jobs on the queue after the start (rows whose entry was missing were queued). */
+  readonly unfinishedJobs: number;
   /** The job runner's description, e.g. `BullMQ queue "video", 1 worker in this process`. */
   readonly runner: string;
   /** Graceful shutdown: stop accepting, stop jobs, close sockets with 1001, close every client. Idempotent. */
@@ -183,9 +189,12 @@ async function start(
     ? options.createPrisma(options.databaseUrl)
     : createPrismaClient(options.databaseUrl, { connectTimeoutMs: databaseTimeoutMs, queryTimeoutMs: databaseTimeoutMs });
   closers.defer(() => prisma.$disconnect());
-  const seeded = (options.seedIfEmpty ?? true) && (await prisma.user.count()) === 0 ? await seedDemo(prisma) : null;
-  // The demo's one real video, so a fresh start can run a job at once (lab 03's seed has only rows).
-  if (seeded) await seedDemoClip(prisma, options.mediaDir);
+  const withDemo = options.seedIfEmpty ?? true;
+  const seeded = withDemo && (await prisma.user.count()) === 0 ? await seedDemo(prisma) : null;
+  // Lab 03's seed writes rows only: make their media, here or for a database `npm run db:seed`
+  // filled before this first start. A restart finds nothing to do. Their unfinished jobs are
+  // queued once the runner is up (requeueUnfinished).
+  const demo = withDemo ? await prepareDemoMedia(prisma, options.mediaDir) : null;
   await mkdir(path.join(options.mediaDir, 'uploads'), { recursive: true }); // receiveUpload's directory, also for a MEDIA_DIR new to a seeded database
   // #endregion database
 
@@ -285,7 +294,7 @@ async function start(
   // #endregion websocket
 
   // #region runner
-  const runner: JobRunner = await QueueJobRunner.start({
+  const runner = await QueueJobRunner.start({
     prisma,
     redisUrl: options.redisUrl,
     redisPrefix: prefix,
@@ -295,6 +304,9 @@ async function start(
     worker: options.worker,
   });
   closers.defer(() => runner.close());
+  // Jobs the rows say are pending or processing but that have no queue entry (lab 03's seeded
+  // jobs, or a Redis that lost its data) would never move: queue them (a no-op for the others).
+  const unfinishedJobs = await runner.requeueUnfinished();
   // #endregion runner
 
   routes = apiRoutes({
@@ -321,6 +333,8 @@ async function start(
     wsUrl: `${url.replace(/^http/, 'ws')}${WS_PATH}`,
     migrations,
     seeded,
+    demo,
+    unfinishedJobs,
     runner: runner.name,
     close() {
       // #region close

@@ -37,16 +37,24 @@ try {
   process.exit(1);
 }
 
-const { migrations, seeded } = app;
+const { migrations, seeded, demo, unfinishedJobs } = app;
 console.log(`
 video-editor v1.3 is running at ${app.url}
   PostgreSQL  ${redact(databaseUrl)} (migrations: ${migrations.applied.length} applied now, ${migrations.alreadyApplied.length} already there)
   Redis       ${redact(redisUrl)}
-  Demo data   ${seeded ? `seeded: ${seeded.videos} videos, ${seeded.jobs} jobs, and "${DEMO_CLIP_TITLE}", a real clip made by ffmpeg` : 'database already had users: not seeded'}
+  Demo data   ${demoLine()}
   Log in as   ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}
-  Jobs        ${app.runner}; media in ${mediaDir}
+  Jobs        ${app.runner}; ${unfinishedJobs} unfinished on the queue; media in ${mediaDir}
   Stop with   Ctrl+C
 `);
+
+/** e.g. `seeded: 3 videos and 5 jobs from lab 03, plus "Test pattern (generated)"; media made by ffmpeg in …/media/demo (5 files made, 0 reused)`. */
+function demoLine(): string {
+  const media = demo ? `media made by ffmpeg in ${demo.dir} (${demo.made} files made, ${demo.reused} reused)` : '';
+  if (seeded) return `seeded: ${seeded.videos} videos and ${seeded.jobs} jobs from lab 03, plus "${DEMO_CLIP_TITLE}"; ${media}`;
+  if (demo) return `lab 03's demo rows were there (npm run db:seed); ${media}`;
+  return 'database already had users: not seeded';
+}
 
 // One Ctrl+C can arrive twice: the terminal signals the whole process group, and tsx (which runs
 // `npm start`) relays the signal to this process again when it does not hear back within 30 ms.

@@ -2,6 +2,7 @@
 // into lab 10's relay (job-updates.ts), which takes it to the owner's sockets on any app instance.
 //
 //   start(): INSERT jobs (pending) ─▶ VideoQueue.enqueue
+//   requeueUnfinished(), at app start: every pending/processing row ─▶ VideoQueue.enqueue (a no-op if queued)
 //   cancel(): JobStore.cancel (the row decides) ─▶ VideoQueue.cancel (remove, or tell every worker)
 //   VideoWorker(s) ─updatesNotifier─▶ user:<owner> stream ─▶ every app instance's relay ─▶ owner's sockets
 //
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { createClient } from 'redis';
 import type { RedisClient } from '../05-redis-structures/index.ts';
 import type { Logger } from '../07-websocket-server/index.ts';
-import { CancelOutcome, JobStore, outputExtension, VideoQueue, VideoWorker, type JobProgressUpdate, type JobUpdate } from '../09-video-progress/index.ts';
+import { CancelOutcome, isOperation, JobStore, outputExtension, VideoQueue, VideoWorker, type JobProgressUpdate, type JobUpdate, type Operation } from '../09-video-progress/index.ts';
 import type { PrismaClient } from '../../prisma/client.ts';
 import { JobFinishedError, JobNotFoundError, RunnerClosedError } from './errors.ts';
 import type { JobRef, JobRunner, JobState, ProgressNotifier, StartRequest } from './job-runner.ts';
@@ -143,9 +144,8 @@ export class QueueJobRunner implements JobRunner {
       data: { videoId: request.videoId, ownerId: request.ownerId, kind: request.operation },
       select: { id: true },
     });
-    const output = path.join(outputsDir(this.#options.mediaDir), `job-${row.id}${outputExtension(request.operation)}`);
     try {
-      await this.#queue.enqueue({ jobId: row.id, ownerId: request.ownerId, operation: request.operation, input: request.sourcePath, output });
+      await this.#queue.enqueue({ jobId: row.id, ownerId: request.ownerId, operation: request.operation, input: request.sourcePath, output: this.#outputOf(row.id, request.operation) });
     } catch (error) {
       // Not queued, so no worker will ever move it: say so in the row instead of leaving it pending forever.
       await this.#store.fail(row.id, 'could not be queued: Redis is unavailable');
@@ -154,6 +154,40 @@ export class QueueJobRunner implements JobRunner {
     return toState(await this.#store.get(row.id), request.operation);
   }
   // #endregion start-job
+
+  // #region requeue
+  /**
+   * Puts every pending or processing job on the queue, for the rows whose queue entry is missing:
+   * rows written without the runner (lab 03's demo seed), or a Redis that lost its data. A job
+   * still queued, waiting for a retry or running keeps its entry: BullMQ holds one job per id and
+   * adding it again does nothing, so a restart, or several instances starting at once, queue
+   * nothing twice. A row whose kind is no operation fails (no worker could run it). Returns how
+   * many unfinished jobs are on the queue now.
+   */
+  async requeueUnfinished(): Promise<number> {
+    const rows = await this.#options.prisma.job.findMany({
+      where: { status: { in: ['pending', 'processing'] } },
+      select: { id: true, ownerId: true, kind: true, video: { select: { sourcePath: true } } },
+      orderBy: { id: 'asc' },
+    });
+    let queued = 0;
+    for (const row of rows) {
+      if (!isOperation(row.kind)) {
+        const failed = await this.#store.fail(row.id, `could not be queued: "${row.kind}" is not an operation`);
+        if (failed) this.#notifier.notify(failed.ownerId, toNotification({ ...failed, etaMs: null }));
+        continue;
+      }
+      await this.#queue.enqueue({ jobId: row.id, ownerId: row.ownerId, operation: row.kind, input: row.video.sourcePath, output: this.#outputOf(row.id, row.kind) });
+      queued++;
+    }
+    return queued;
+  }
+  // #endregion requeue
+
+  /** Where job `jobId` writes: `<mediaDir>/outputs/job-<id>.mp4` (or `.jpg`). */
+  #outputOf(jobId: number, operation: Operation): string {
+    return path.join(outputsDir(this.#options.mediaDir), `job-${jobId}${outputExtension(operation)}`);
+  }
 
   // #region cancel-job
   async cancel(job: JobRef): Promise<JobState> {

@@ -217,6 +217,10 @@ function videoBox(video: VideoRow): HTMLElement {
     for (const operation of me?.features.operations ?? []) {
       head.append(button(OPERATION_LABELS[operation] ?? operation, 'start', (b) => void startJob(video.id, operation, b)));
     }
+  } else {
+    // No duration: the file could not be read (a broken upload), so no job is offered. Say why.
+    const reason = video.jobs.find((j) => j.status === 'failed' && j.error)?.error;
+    head.append(el('span', 'unreadable', `${korean ? '읽을 수 없는 영상' : 'Not a readable video'}${reason ? `: ${reason}` : ''}`));
   }
   const jobs = el('ul', 'jobs');
   for (const job of video.jobs) jobs.append(jobRow(job));

@@ -1,8 +1,8 @@
-// The dashboard in headless Chromium, on real video: log in as the demo user, upload a clip made by
-// ffmpeg, start a transcode and watch its bar reach 100 % over the WebSocket, play the output; a
+// The dashboard in headless Chromium, on real video: log in as the demo user, see the seeded demo
+// as it is (what plays opens, the broken upload says why it cannot), upload a clip made by ffmpeg, start a transcode and watch its bar reach 100 % over the WebSocket, play the output; a
 // slow job-list snapshot must never overwrite a newer live update; a logout in another tab brings the
 // login form back with a notice; the page notices the server going away. Any console error fails
-// the test. Screenshot: /tmp/dashboard.png.
+// the test. Screenshots: /tmp/dashboard-demo.png (the seeded demo), /tmp/dashboard.png.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,12 +14,13 @@ import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
 import { waitFor } from '../../../tools/testing/wait.ts';
 import { DEMO_USER } from '../../03-prisma-schema/index.ts';
 import { DEMO_CLIP_TITLE, parseNotification, type StartedApp } from '../index.ts';
-import { DEMO_LOGIN, login, request, startTestApp } from './kit.ts';
+import { DEMO_LOGIN, login, request, startTestApp, unfinishedJobsDone } from './kit.ts';
 
 const db = useDatabase();
 const redis = useRedis();
 
 const SCREENSHOT = '/tmp/dashboard.png';
+const DEMO_SCREENSHOT = '/tmp/dashboard-demo.png';
 
 let app: StartedApp;
 let browser: Browser;
@@ -73,6 +74,8 @@ const rowCompleted = (p: Page, jobId: number, timeout = 30_000) =>
 
 describe('dashboard', () => {
   it('logs in as the demo user and lists the demo jobs, connected over WebSocket', async () => {
+    // The start queued lab 03's pending and processing demo jobs: once they are done, the list holds still.
+    await unfinishedJobsDone(db);
     await page.goto(app.url);
     await page.fill('input[name=email]', DEMO_LOGIN.email);
     await page.fill('input[name=password]', DEMO_LOGIN.password);
@@ -83,6 +86,39 @@ describe('dashboard', () => {
     expect(await readJobs(page)).toEqual(jobs.map((j) => ({ id: j.id, kind: j.kind, status: j.status, progress: j.progress })));
     expect(await page.textContent('#who')).toBe(`${DEMO_USER.name} · ${DEMO_USER.email}`);
     expect(await page.textContent(`.video:has(.title:text-is("${DEMO_CLIP_TITLE}")) .facts`), 'the seeded real clip shows its metadata').toMatch(/640×360 · h264 · 0:06/);
+    expect(consoleErrors, 'the page logged errors').toEqual([]);
+  });
+
+  it('shows the seeded demo as it is: the videos that play offer jobs and Open plays their outputs, the broken upload says why it cannot', async () => {
+    const video = (title: string) => page.locator('.video', { has: page.locator('.title', { hasText: title }) });
+    const intro = video('Intro');
+    const interview = video('Interview (4K)');
+    const broken = video('Broken upload');
+
+    expect(await intro.locator('.facts').textContent()).toMatch(/^1920×1080 · h264 · 0:04 · \d+\.\d KB$/);
+    expect(await interview.locator('.facts').textContent()).toMatch(/^3840×2160 · h264 · 0:03 · \d+\.\d KB$/);
+    expect(await intro.locator('button.start').count(), 'a playable video offers the three operations').toBe(3);
+    expect(await broken.locator('button.start').count(), 'nothing can run on an unreadable file').toBe(0);
+    expect(await broken.locator('.unreadable').textContent(), 'the broken upload says it is broken, and why').toBe('Not a readable video: moov atom not found');
+    expect(await broken.locator('.job .detail').textContent()).toBe('moov atom not found');
+    const statuses = await page.$$eval('.video .job', (rows) => rows.map((r) => `${r.closest('.video')?.querySelector('.title')?.textContent}/${r.querySelector('.kind')?.textContent}: ${r.querySelector('.status')?.textContent}`));
+    expect(statuses, 'every job shows a state that is true: the queued ones ran').toEqual([
+      'Intro/transcode-720p: completed',
+      'Intro/thumbnail: completed',
+      'Interview (4K)/transcode-720p: completed',
+      'Interview (4K)/thumbnail: cancelled',
+      'Broken upload/probe: failed',
+    ]);
+
+    for (const row of [intro.locator('.job').first(), intro.locator('.job').nth(1), interview.locator('.job').first()]) await row.locator('button.open').click();
+
+    await page.waitForFunction(() => {
+      const players = [...document.querySelectorAll<HTMLVideoElement>('.job .output video')];
+      const images = [...document.querySelectorAll<HTMLImageElement>('.job .output img')];
+      return players.length === 2 && players.every((p) => p.duration > 0) && images.length === 1 && images[0]!.naturalWidth > 0;
+    }, undefined, { timeout: 15_000 });
+    await page.screenshot({ path: DEMO_SCREENSHOT, fullPage: true });
+    expect(await page.isHidden('#app-error'), 'no Open answered an error (409 output_not_ready)').toBe(true);
     expect(consoleErrors, 'the page logged errors').toEqual([]);
   });
 

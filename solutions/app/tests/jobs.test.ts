@@ -43,7 +43,7 @@ async function upload(body: Buffer | Uint8Array | string, headers: Record<string
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-const uploads = async () => (await readdir(path.join(mediaDir, 'uploads'))).filter((f) => f !== 'demo-test-pattern.mp4');
+const uploads = () => readdir(path.join(mediaDir, 'uploads'));
 
 describe('uploads', () => {
   it('stores a real clip under a server-chosen name, probed, whatever the client called it', async () => {
@@ -129,8 +129,9 @@ describe('jobs', () => {
   const rowOf = (id: number) => db.prisma.job.findUniqueOrThrow({ where: { id } });
 
   it('fails a job on a video whose file is missing with a message that names no server path', async () => {
-    const intro = await db.prisma.video.findFirstOrThrow({ where: { title: 'Intro' } }); // lab 03's seed: media/demo/intro.mp4, not on disk
-    const res = await fetch(`${app.url}/api/videos/${intro.id}/jobs`, {
+    // A video whose file was deleted from disk after it was uploaded.
+    const gone = await db.prisma.video.create({ data: { projectId, title: 'Gone', sourcePath: path.join(mediaDir, 'uploads', 'gone.mp4'), durationMs: 2000 } });
+    const res = await fetch(`${app.url}/api/videos/${gone.id}/jobs`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ operation: 'thumbnail' }),

@@ -8,6 +8,7 @@ import { createApp, DEMO_LOGIN, hashPassword, type AppOptions, type StartedApp }
 import type { PrismaClient } from '../../../prisma/client.ts';
 import type { TestDatabase, TestRedis } from '../../../tools/testing/test-env.ts';
 import { rawStatus as rawStatusOnPort } from '../../../labs/07-websocket-server/test-kit.ts';
+import { waitFor } from '../../../tools/testing/wait.ts';
 
 export { DEMO_LOGIN };
 
@@ -73,6 +74,18 @@ export async function createOtherUser(prisma: PrismaClient) {
   const video = await prisma.video.create({ data: { projectId: project.id, title: 'Other clip', sourcePath: `media/${suffix}.mp4` } });
   const job = await prisma.job.create({ data: { videoId: video.id, ownerId: user.id, kind: 'thumbnail' } });
   return { user, email: user.email, password, project, video, job };
+}
+
+/**
+ * Resolves once no job is pending or processing. A start queues the demo's unfinished jobs (lab
+ * 03 seeds one pending, one processing) and the in-process worker runs them first: a test that
+ * needs the worker free, or the job list to hold still, waits for them.
+ */
+export async function unfinishedJobsDone(db: TestDatabase, timeoutMs = 45_000): Promise<void> {
+  await waitFor(async () => (await db.prisma.job.count({ where: { status: { in: ['pending', 'processing'] } } })) === 0, {
+    timeoutMs,
+    message: 'jobs were still pending or processing (the demo jobs queued at start never finished?)',
+  });
 }
 
 /** The status code the app answers raw `bytes` with (null: closed without an answer). See lab 07's rawStatus. */

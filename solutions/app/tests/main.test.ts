@@ -33,7 +33,8 @@ describe('npm start', () => {
         message: `npm start never printed its URL. Output so far:\n${output}`,
       });
 
-      expect(output).toContain('Demo data   seeded: 3 videos, 5 jobs');
+      expect(output).toContain('Demo data   seeded: 3 videos and 5 jobs from lab 03, plus "Test pattern (generated)"; media made by ffmpeg in');
+      expect(output, 'lab 03 seeds one pending and one processing job: the start queues both').toContain('; 2 unfinished on the queue;');
       expect(output).toContain('Log in as   demo@video-editor.dev / demo-password');
       const login = await fetch(`${url}/api/login`, {
         method: 'POST',

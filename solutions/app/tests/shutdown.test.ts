@@ -11,7 +11,7 @@ import { connect } from '../../../tools/testing/ws-client.ts';
 import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
 import { waitFor, withDeadline } from '../../../tools/testing/wait.ts';
 import { DEMO_CLIP_TITLE } from '../index.ts';
-import { login, request, startTestApp } from './kit.ts';
+import { login, request, startTestApp, unfinishedJobsDone } from './kit.ts';
 import { rejected } from '../../../tools/testing/settled.ts';
 
 const db = useDatabase();
@@ -36,6 +36,7 @@ describe('graceful shutdown', () => {
     await db.prisma.$queryRaw`SELECT 1`; // the harness's own pool and client are open before the baseline
     const baseline = handles();
     const app = await startTestApp(db, redis, { worker: { readrate: 0.5 } });
+    await unfinishedJobsDone(db); // the demo jobs queued at start run first on the one worker
     const token = await login(app);
     const { body } = await requestTicket(app.url, token);
     const tab = await connect(app.wsUrl, { ticket: body.ticket as string, origin: app.url });
