@@ -25,7 +25,7 @@ import { Queue, Worker } from 'bullmq';
 import { createClient } from 'redis';
 import WebSocket from 'ws';
 import { defineBench, percentile, type BenchContext } from '../tools/bench/context.ts';
-import { withDeadline } from '../tools/testing/wait.ts';
+import { waitFor, withDeadline } from '../tools/testing/wait.ts';
 import type { RedisClient } from '../solutions/05-redis-structures/index.ts';
 import {
   bullConnection,
@@ -298,8 +298,19 @@ async function progressLatency(ctx: BenchContext, dir: string): Promise<void> {
     await withDeadline(ready, 10_000, 'the answer to subscribe to the user stream');
 
     const prisma = createPrismaClient(ctx.services.databaseUrl);
-    const clip = await prisma.video.findFirstOrThrow({ where: { title: DEMO_CLIP_TITLE }, select: { id: true, sourcePath: true } });
-    await prisma.$disconnect();
+    const clip = await (async () => {
+      try {
+        // The start queued the demo's pending and processing jobs: let them finish first, or their
+        // ffmpeg blocks would land in the stamps file among the measured job's.
+        await waitFor(async () => (await prisma.job.count({ where: { status: { in: ['pending', 'processing'] } } })) === 0, {
+          timeoutMs: 60_000,
+          message: 'the demo jobs queued at start to finish',
+        });
+        return await prisma.video.findFirstOrThrow({ where: { title: DEMO_CLIP_TITLE }, select: { id: true, sourcePath: true } });
+      } finally {
+        await prisma.$disconnect();
+      }
+    })();
     const { durationMs } = await probe(clip.sourcePath);
     const jobs = ctx.quick ? 1 : 4;
     const latencies: number[] = [];
