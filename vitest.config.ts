@@ -16,10 +16,16 @@ const labProject = (target: Target) => ({
     name: target,
     include: ['labs/*/**/*.test.ts'],
     globalSetup: ['tools/testing/global-setup.ts'],
-    // Each test file in its own process, so the runner's watchdog can kill a worker stuck in a
-    // learner's endless loop (tools/runner/watchdog.ts); watchdog-setup tells it what runs.
+    // Forked workers, so the runner's watchdog can kill one stuck in a learner's endless loop
+    // (tools/runner/watchdog.ts); watchdog-setup tells it what runs. A worker keeps what it imported
+    // (vitest, the harness, Prisma, the lab's code) from one test file to the next (isolate: false):
+    // each file has its own database and Redis prefix, and importing all of that again per file
+    // was a third of npm test's CPU. Runs of code that may loop for ever, the grader's runs of a
+    // student's files, pass `isolate: true` (RunOptions.isolate) so one stuck file takes no other
+    // file's tests with it; `npm run lab` re-runs the files a killed worker did not get to.
     // fail-fast: an error thrown in a callback of the learner's code fails the running test at once.
     pool: 'forks' as const,
+    isolate: false,
     setupFiles: ['tools/testing/watchdog-setup.ts', 'tools/testing/fail-fast.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
@@ -44,6 +50,9 @@ export default defineConfig({
         test: {
           name: 'app',
           include: ['solutions/app/tests/*.test.ts'],
+          // Files share a worker (each starts its own app on its own database): the app's imports
+          // took 3-4 s per file.
+          isolate: false,
           globalSetup: ['tools/testing/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -104,9 +104,11 @@ async function grade(command: GradeCommand): Promise<number> {
       const typechecked =
         command.target === Target.STARTER ? typecheckInBackground(workspace.root, labs.flatMap(learnerFilesOf), { niceness: 0 }) : Promise.resolve([]);
       const project = command.target;
-      run = await runVitest({ root: workspace.root, project, filters: command.labs ? labs.map((l) => `labs/${l.id}/`) : [] });
+      // A student's files may loop for ever: each test file in a worker of its own (isolate), so
+      // the watchdog's kill takes no other file's tests with it.
+      run = await runVitest({ root: workspace.root, project, isolate: true, filters: command.labs ? labs.map((l) => `labs/${l.id}/`) : [] });
       // A loop that never yields stopped its file's worker: the file's later tests get their own run.
-      run = await rerunNotRun(run, (file, testNamePattern) => runVitest({ root: workspace.root, project, filters: [file], testNamePattern }));
+      run = await rerunNotRun(run, (file, testNamePattern) => runVitest({ root: workspace.root, project, isolate: true, filters: [file], testNamePattern }));
       typeErrors = await typechecked;
       // Messages name files by the workspace's throwaway path: name them relative to the checkout instead.
       const prefixes = [`${workspace.root}/`, `${path.relative(process.cwd(), workspace.root)}/`];

@@ -7,9 +7,10 @@
 //   3. solutions every lab's tests against the reference: all must pass
 //   4. starters  every lab's tests against the untouched starter: all must FAIL (a test that
 //                passes there checks nothing the learner does), and fail as tests, not by crashing
-//   Stages 2-4 are ONE vitest run of the four projects: their files share the workers, so no core
-//   idles while one stage's last slow file finishes (the starters' files mostly wait on deadlines,
-//   the others' fill that time); each stage then reads its own project's part of the report.
+//   Stages 2-4 are ONE vitest run of the four projects: their files share the workers (one more
+//   than the cores: testWorkers), so no core idles while one stage's last slow file finishes (the
+//   starters' files mostly wait on deadlines, the others' fill that time); each stage then reads
+//   its own project's part of the report.
 //   5. matrix    the per-file starter matrix (starter-matrix.ts): the solution with any one learner
 //                file taken from the starter fails, quickly, without crashing
 // The last lines are the counts; the exit code is non-zero on any problem.
@@ -18,7 +19,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { listLabs, ROOT, type LabMeta } from '../labs/meta.ts';
-import { runVitest } from '../runner/run-vitest.ts';
+import { runVitest, testWorkers } from '../runner/run-vitest.ts';
 import { formatSlowestFiles } from '../runner/timings.ts';
 import { tallyByLab, TestState, type RunReport, type TestOutcome } from '../runner/results.ts';
 import { DOCS_DIST_ENV } from '../docs/build-site.ts';
@@ -233,7 +234,7 @@ async function main(argv: string[]): Promise<number> {
     : await docsStage();
   if (docs.summary === 'built') process.env[DOCS_DIST_ENV] = path.join(ROOT, 'docs', '.vitepress', 'dist');
   heading(`tests: ${PROJECTS.join(', ')} as one vitest run`);
-  const run = await runVitest({ root: ROOT, project: PROJECTS });
+  const run = await runVitest({ root: ROOT, project: PROJECTS, maxWorkers: testWorkers(os.availableParallelism()) });
   // Worded so that no CI log reader takes it for a test runner's closing line ("N tests in …"):
   // the last line of this command is the one count CI reads.
   console.log(style.dim(`vitest: ${run.tests.length} results (${seconds(run.durationMs)}); the slowest files:`));
