@@ -3,8 +3,12 @@
 // of the 🐨 LEAK markers in chat-server.ts and room-registry.ts.
 //
 // Counts are kept small enough for the whole file to run in a few seconds: a leak of one object
-// per connection shows after a hundred connections as clearly as after a million. The heap test
+// per connection shows after fifty connections as clearly as after a million. The heap test
 // needs more (a few hundred) to rise above the noise of a warming-up process.
+//
+// A leaky server fails each test as soon as the leak shows, not at a deadline: every wait below
+// also stops once what it waits for can no longer happen (more timers, listeners or sockets left
+// than can still be on their way out, a server that keeps answering after its close() began).
 import { EventEmitter } from 'node:events';
 import { createClient, type RedisClientType } from 'redis';
 import { TcpProxy } from '../../tools/testing/tcp-proxy.ts';
@@ -24,10 +28,13 @@ import { resolved } from '../../tools/testing/settled.ts';
 const redis = useRedis();
 
 /** Connections per leak test. */
-const CYCLES = 100;
-/** Connections in the heap test, after WARMUP connections that let one-time allocations happen. */
-const HEAP_CYCLES = 500;
-const WARMUP = 200;
+const CYCLES = 50;
+/**
+ * Connections in the heap test, after WARMUP connections that let one-time allocations happen
+ * (about 600 KB in the first 50 connections here; after 100, every round of 200 grows alike).
+ */
+const HEAP_CYCLES = 200;
+const WARMUP = 100;
 /**
  * Heap growth allowed per connection in the heap test. Any one leak that keeps a closed socket
  * reachable costs about 5 KB per connection here; the fixed server stays under 0.5 KB.
@@ -41,9 +48,18 @@ const ROOMS = 20;
 const SETTLE_MS = 1500;
 /**
  * How long a close() of a few local sockets may take. A fixed server's takes 20-40 ms even on a
- * 2-core machine at load 16; a starter's never ends, and every test that closes one waits this long.
+ * 2-core machine at load 16. A starter's never ends, but the tests see that sooner (closeServing).
  */
 const CLOSE_MS = 1000;
+/** How late past one of its own deadlines (redisTimeoutMs, shutdownTimeoutMs) a fixed server may answer on a loaded machine. */
+const LATE_MS = 500;
+/** Timers the test runner may hold for a moment besides the test's own (most of its timers are unref'd). */
+const RUNNER_TIMERS = 4;
+/**
+ * Pings a server may still answer after close() began. A server that closes its sockets sends the
+ * close frame before it reads the next ping; one that answers this many is not closing them.
+ */
+const PONGS_AFTER_CLOSE = 10;
 
 const SERVER_FILE = 'labs/12-leak-fixes/chat-server.ts';
 
@@ -101,6 +117,27 @@ async function join(peer: Peer, room: string): Promise<void> {
 /** The close code the client saw, once the server closed the socket. */
 const closeCodeOf = async (peer: Peer): Promise<number> => (await peer.waitClosed('the socket to close', 2000)).code;
 
+/**
+ * Calls server.close() while `probe` is connected and waits for it (at most `deadlineMs`). A
+ * close() that does not close its sockets never ends (wss.close() waits for them): instead of
+ * waiting out the deadline, the probe keeps pinging, and once the server has answered
+ * PONGS_AFTER_CLOSE pings after close() began, with the probe's socket still open, the test fails
+ * with `message`.
+ */
+async function closeServing(server: ChatServer, probe: Peer, deadlineMs: number, message: string): Promise<void> {
+  const closing = withDeadline(server.close(), deadlineMs, message);
+  closing.catch(() => {}); // awaited below, after the probe: never left unhandled
+  for (let pongs = 0; pongs < PONGS_AFTER_CLOSE; pongs += 1) {
+    probe.send({ type: 'ping' } satisfies ClientMessage);
+    const answered = await probe.nextOf('pong', 'a pong', () => true, 2000).then(
+      () => true,
+      () => false, // the socket closed (the server is going away), or no pong: close() alone decides
+    );
+    if (!answered) return closing;
+  }
+  throw new Error(message);
+}
+
 /** Runs `count` short-lived clients (CONCURRENCY at a time); client `i` sends `plan(i)`. Returns their ids. */
 function runCycles(server: ChatServer, count: number, plan: (i: number) => ClientMessage[]): Promise<number[]> {
   return withDeadline(churn(server.url, count, plan, { concurrency: CONCURRENCY }), 15_000, say({ en: `${count} connect/disconnect cycles`, ko: `연결/해제 ${count}회` }));
@@ -116,9 +153,12 @@ async function socketsClosed(server: ChatServer, stillOpen: number): Promise<voi
   });
 }
 
-/** Polls `probe` until it returns `expected` or the deadline passes, then asserts it (with `message`). */
-async function eventually<T>(probe: () => T | Promise<T>, expected: T, message: string): Promise<void> {
-  const same = async () => JSON.stringify(await probe()) === JSON.stringify(expected);
+/**
+ * Polls `probe` until it returns `expected` or the deadline passes, then asserts it (with `message`).
+ * Stops polling early once `hopeless()` says the server holds more than can still be on its way out.
+ */
+async function eventually<T>(probe: () => T | Promise<T>, expected: T, message: string, hopeless: () => boolean = () => false): Promise<void> {
+  const same = async () => hopeless() || JSON.stringify(await probe()) === JSON.stringify(expected);
   await waitFor(same, { timeoutMs: SETTLE_MS }).catch(() => {});
   expect(await probe(), message).toEqual(expected);
 }
@@ -129,13 +169,20 @@ async function eventually<T>(probe: () => T | Promise<T>, expected: T, message: 
  */
 const timeouts = () => activeResources().Timeout ?? 0;
 
-async function timersBackTo(baseline: number, message: string): Promise<void> {
-  // Sockets still closing have a timer each (ws's close timeout), at most two per client open at
-  // once. Far more than that is not something that will settle: stop waiting.
-  const hopeless = baseline + 2 * CONCURRENCY + 8;
+/**
+ * Waits until no more Timeouts are pending than `baseline`, then asserts it (with `message`).
+ * `closing`: clients that may still be closing. Each has a timer or two (ws's close timeout) that
+ * goes by itself; more than those and the runner's few will not settle, so the wait stops there.
+ */
+async function timersBackTo(baseline: number, message: string, closing: number): Promise<void> {
+  const hopeless = baseline + 2 * closing + RUNNER_TIMERS;
   await waitFor(() => timeouts() <= baseline || timeouts() > hopeless, { timeoutMs: SETTLE_MS }).catch(() => {});
   expect(timeouts(), message).toBeLessThanOrEqual(baseline);
 }
+
+/** The entries of `stats` that `like` names. */
+const pick = (stats: ChatStats, like: Partial<ChatStats>): Partial<ChatStats> =>
+  Object.fromEntries(Object.keys(like).map((key) => [key, stats[key as keyof ChatStats]]));
 
 const statsLine = (s: ChatStats) => Object.entries(s).map(([k, v]) => `${k}=${v}`).join(', ');
 
@@ -202,6 +249,7 @@ describe('LEAK 3: timers', () => {
       say({ en: `🚨 process.getActiveResourcesInfo() should list no more Timeouts than before the connections (${baseline}). ` +
         `Each closed connection left its heartbeat interval and its typing timer running: ` +
         `clearInterval in the 'close' handler and clearTimeout in leaveRoom() of ${SERVER_FILE} (LEAK 3)`, ko: `🚨 process.getActiveResourcesInfo()의 Timeout 수는 연결 전(${baseline})보다 많으면 안 됩니다. 닫힌 연결마다 하트비트 인터벌과 입력 중 타이머가 계속 돌고 있습니다: ${SERVER_FILE}의 'close' 핸들러에서 clearInterval, leaveRoom()에서 clearTimeout(LEAK 3)` }),
+      CONCURRENCY,
     );
   });
 
@@ -209,14 +257,16 @@ describe('LEAK 3: timers', () => {
     const { server } = await startRig({ heartbeatMs: 25 });
     const baseline = timeouts();
 
-    const silent = await Promise.all([1, 2, 3, 4, 5].map(() => connectPeer(server.url, { autoPong: false })));
+    // More peers than the runner has timers of its own: left running, their intervals show at once.
+    const silent = await Promise.all(Array.from({ length: 3 * RUNNER_TIMERS }, () => connectPeer(server.url, { autoPong: false })));
     const codes = await Promise.all(silent.map((peer) => closeCodeOf(peer)));
     await socketsClosed(server, 0);
 
-    expect(codes, say({ en: 'the heartbeat should terminate peers that missed a pong (abnormal closure, 1006)', ko: '하트비트는 pong을 놓친 상대를 terminate해야 합니다(비정상 종료, 1006)' })).toEqual([1006, 1006, 1006, 1006, 1006]);
+    expect(codes, say({ en: 'the heartbeat should terminate peers that missed a pong (abnormal closure, 1006)', ko: '하트비트는 pong을 놓친 상대를 terminate해야 합니다(비정상 종료, 1006)' })).toEqual(silent.map(() => 1006));
     await timersBackTo(
       baseline,
       say({ en: `🚨 the terminated connections' heartbeat intervals should be cleared: clearInterval in the 'close' handler of ${SERVER_FILE} (LEAK 3)`, ko: `🚨 terminate된 연결의 하트비트 인터벌은 지워져야 합니다: ${SERVER_FILE}의 'close' 핸들러에서 clearInterval(LEAK 3)` }),
+      0, // every peer has closed on both ends
     );
   });
 });
@@ -242,6 +292,8 @@ describe('LEAK 4: Redis subscriptions', () => {
       say({ en: `🚨 PUBSUB CHANNELS should list exactly the lobby's channel: alice and bob are still in the lobby, every other room is empty. ` +
         `Rooms listed that everyone left: unsubscribe in leaveRoom() of ${SERVER_FILE} (LEAK 4). ` +
         `Lobby missing: you unsubscribed the whole channel; pass client.deliver too, so only that listener goes`, ko: `🚨 PUBSUB CHANNELS에는 lobby의 채널만 있어야 합니다: alice와 bob은 아직 lobby에 있고 다른 방은 모두 비었습니다. 모두 나간 방이 보이면: ${SERVER_FILE}의 leaveRoom()에서 구독을 해제하세요(LEAK 4). lobby가 없으면: 채널 전체를 해제한 것입니다. client.deliver도 넘겨서 그 리스너만 떼어 내세요` }),
+      // Listeners for alice and bob, plus at most two rooms' for each cycling client still unsubscribing.
+      () => server.stats().roomListeners < 2 || server.stats().roomListeners > 2 + 2 * CONCURRENCY,
     );
     expect(await redis.client.pubSubNumSub([lobby, roomChannel(redis.prefix, room(0))])).toEqual({
       [lobby]: 1,
@@ -287,8 +339,9 @@ describe('LEAK 6: close()', () => {
     const peers = await Promise.all([1, 2, 3].map(() => connectPeer(server.url)));
     await Promise.all(peers.map((p, i) => join(p, `room-${i}`)));
 
-    await withDeadline(
-      server.close(),
+    await closeServing(
+      server,
+      peers[0]!,
       CLOSE_MS,
       say({ en: `🚨 close() should resolve while clients are connected: close every socket in wss.clients with CloseCode.GOING_AWAY first (LEAK 6 in ${SERVER_FILE})`, ko: `🚨 클라이언트가 연결되어 있어도 close()는 끝나야 합니다: 먼저 wss.clients의 모든 소켓을 CloseCode.GOING_AWAY로 닫으세요(${SERVER_FILE}의 LEAK 6)` }),
     );
@@ -307,13 +360,15 @@ describe('LEAK 6: close()', () => {
   });
 
   test('close() does not wait for a peer that never answers the close frame: it is terminated after shutdownTimeoutMs', async () => {
-    const { server } = await startRig({ shutdownTimeoutMs: 200 });
-    const mute = await connectPeer(server.url);
+    const shutdownTimeoutMs = 100;
+    const { server } = await startRig({ shutdownTimeoutMs });
+    const [mute, probe] = await Promise.all([connectPeer(server.url), connectPeer(server.url)]);
     mute.ws.pause(); // reads nothing more: the close frame is never answered (ws alone waits 30 s)
 
-    await withDeadline(
-      server.close(),
-      200 + CLOSE_MS,
+    await closeServing(
+      server,
+      probe,
+      shutdownTimeoutMs + LATE_MS,
       say({ en: `🚨 close() should end a peer that does not answer within shutdownTimeoutMs: use lab 07's closeWithin (LEAK 6 in ${SERVER_FILE})`, ko: `🚨 close()는 shutdownTimeoutMs 안에 답하지 않는 상대를 끝내야 합니다: 실습 07의 closeWithin을 쓰세요(${SERVER_FILE}의 LEAK 6)` }),
     );
 
@@ -325,7 +380,7 @@ describe('LEAK 6: close()', () => {
     const peers = await Promise.all([1, 2, 3].map(() => connectPeer(server.url)));
     await Promise.all(peers.map((p, i) => join(p, `room-${i}`)));
 
-    await withDeadline(server.close(), CLOSE_MS, say({ en: `close() did not resolve with clients connected (LEAK 6 in ${SERVER_FILE})`, ko: `클라이언트가 연결된 상태에서 close()가 끝나지 않았습니다(${SERVER_FILE}의 LEAK 6)` }));
+    await closeServing(server, peers[0]!, CLOSE_MS, say({ en: `close() did not resolve with clients connected (LEAK 6 in ${SERVER_FILE})`, ko: `클라이언트가 연결된 상태에서 close()가 끝나지 않았습니다(${SERVER_FILE}의 LEAK 6)` }));
 
     expect(
       server.stats().roomListeners,
@@ -345,6 +400,19 @@ describe('all fixed: memory', () => {
     ];
     await runCycles(server, WARMUP, plan);
     await socketsClosed(server, 0);
+    // A server that still holds what the warm-up connections left is leaking, whatever the heap says
+    // next: say so now. Only Redis listeners may still be going (two rooms per client open at once);
+    // the 'close' handler drops the directory entry and the bus listener at once, and a room goes
+    // with its last member.
+    const released: Partial<ChatStats> = { clients: 0, rooms: 0, memberships: 0, announceListeners: 0, roomListeners: 0 };
+    const stuck = ({ clients, announceListeners, rooms, memberships, roomListeners } = server.stats()) =>
+      clients > 0 || announceListeners > 0 || rooms > memberships || roomListeners > 2 * CONCURRENCY;
+    await eventually(
+      () => pick(server.stats(), released),
+      released,
+      say({ en: `🚨 after ${WARMUP} connections came and went, the server should hold nothing for them: fix LEAK 1-5 first`, ko: `🚨 연결 ${WARMUP}개가 오갔으니 서버는 그들을 위해 아무것도 들고 있지 않아야 합니다: LEAK 1-5를 먼저 고치세요` }),
+      () => stuck(),
+    );
     const before = await liveHeapAfterGc();
 
     await runCycles(server, HEAP_CYCLES, plan);
@@ -429,16 +497,20 @@ describe('BOUNDS: payloads, slow readers, a silent Redis', () => {
     const [sender, slow] = await Promise.all([connectPeer(server.url), connectPeer(server.url)]);
     await join(sender, 'lobby');
     await join(slow, 'lobby');
-    const text = 'x'.repeat(16 * 1024);
+    const text = 'x'.repeat(48 * 1024); // big messages fill the kernel's buffers in fewer rounds
     const bound = softLimitBytes + text.length + 512;
     const buffered = () => Math.max(0, ...[...server.wss.clients].map((ws) => ws.bufferedAmount));
 
     slow.ws.pause(); // the kernel's buffers fill first (a few MB on loopback), then the server's
     let maxBuffered = 0;
-    for (let i = 0; i < 1500 && maxBuffered <= bound; i += 1) {
+    // Once the buffer is past the soft limit, every further message must be dropped: a server that
+    // queues one more is past `bound` at once. A few of them are proof enough.
+    let pastSoftLimit = 0;
+    for (let i = 0; i < 1500 && maxBuffered <= bound && pastSoftLimit < 10; i += 1) {
       sender.send({ type: 'say', room: 'lobby', text });
       await sender.nextOf('message', `message ${i} back at the sender`);
       maxBuffered = Math.max(maxBuffered, buffered());
+      if (buffered() > softLimitBytes) pastSoftLimit += 1;
     }
 
     expect(maxBuffered, say({ en: `🚨 the server kept queueing for a reader that stopped: drop past the soft limit with lab 07's decideSend (BOUND 2 in ${SERVER_FILE})`, ko: `🚨 서버가 읽기를 멈춘 수신자에게 계속 쌓았습니다: 실습 07의 decideSend로 소프트 한도를 넘으면 버리세요(${SERVER_FILE}의 BOUND 2)` })).toBeLessThanOrEqual(bound);
@@ -451,13 +523,14 @@ describe('BOUNDS: payloads, slow readers, a silent Redis', () => {
     publisher.on('error', () => {});
     await publisher.connect();
     onTestFinished(() => publisher.destroy());
-    const { server } = await startRig({ publisher: publisher as RedisClientType, redisTimeoutMs: 200 });
+    const redisTimeoutMs = 100;
+    const { server } = await startRig({ publisher: publisher as RedisClientType, redisTimeoutMs });
     const peer = await connectPeer(server.url);
     await join(peer, 'lobby');
 
     proxy.freeze();
     peer.send({ type: 'say', room: 'lobby', text: 'anyone?' });
-    const answer = await withDeadline(peer.next('an answer to a message Redis never took'), 200 + CLOSE_MS, say({ en: `🚨 publish() with a deadline (BOUND 3 in ${SERVER_FILE})`, ko: `🚨 publish()에 기한을 두세요(${SERVER_FILE}의 BOUND 3)` }));
+    const answer = await withDeadline(peer.next('an answer to a message Redis never took'), redisTimeoutMs + LATE_MS, say({ en: `🚨 publish() with a deadline (BOUND 3 in ${SERVER_FILE})`, ko: `🚨 publish()에 기한을 두세요(${SERVER_FILE}의 BOUND 3)` }));
     proxy.thaw();
 
     expect(answer, say({ en: `🚨 tell the sender: a ChannelUnavailableError reply (BOUND 3 in ${SERVER_FILE})`, ko: `🚨 보낸 사람에게 알리세요: ChannelUnavailableError 응답(${SERVER_FILE}의 BOUND 3)` })).toMatchObject({ type: 'error', code: ErrorCode.UNAVAILABLE });
