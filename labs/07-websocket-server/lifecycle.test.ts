@@ -88,7 +88,7 @@ describe('heartbeat', () => {
 describe('backpressure', () => {
   const softLimitBytes = 64 * 1024;
   const hardLimitBytes = 512 * 1024;
-  const pad = 'x'.repeat(16 * 1024);
+  const pad = 'x'.repeat(48 * 1024); // big frames fill the kernel's socket buffers (a few MB on loopback) in fewer rounds
   const options = {
     maxPayload: 64 * 1024,
     backpressure: { softLimitBytes, hardLimitBytes },
@@ -240,7 +240,7 @@ describe('Redis restarting', () => {
     client.on('error', () => {});
     await client.connect();
     cleanups.push(async () => client.destroy());
-    const s = await start({ redis: client, redisTimeoutMs: 200 });
+    const s = await start({ redis: client, redisTimeoutMs: 100 });
     const carol = await createSession(db.prisma);
 
     proxy.freeze(); // isReady stays true: only a deadline notices
