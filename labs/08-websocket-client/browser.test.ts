@@ -13,11 +13,34 @@ import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { createSession } from '../07-websocket-server/test-kit.ts';
 import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
 
-const db = useDatabase();
-const redis = useRedis();
-
 const executablePath = findChromium();
 if (!executablePath) console.warn(`[lab 08] The browser test is skipped. ${CHROMIUM_MISSING}`);
+
+let browser: Browser | undefined;
+let page: Page | undefined;
+let staticServer: http.Server | undefined;
+let staticOrigin = '';
+
+// Chromium takes a second or two to start, about as long as the database hooks: this hook,
+// registered before useDatabase's, starts the browser, bundles the client and opens the page
+// without waiting, and the hook after the database hooks waits for all of it.
+let ready: Promise<void> | undefined;
+beforeAll(() => {
+  if (!executablePath) return;
+  const opened = launchChromium(executablePath).then((started) => {
+    browser = started;
+    return started.newPage();
+  });
+  ready = Promise.all([opened, bundleClient().then(serveStatic)]).then(async ([blank]) => {
+    page = blank;
+    page.on('pageerror', (error) => console.error('[browser]', error.message));
+    await page.goto(`${staticOrigin}/`);
+  });
+  ready.catch(() => {}); // awaited in the next hook, which reports a failed launch
+});
+
+const db = useDatabase();
+const redis = useRedis();
 
 /** The lab's client for a browser: the learner's files or the reference, like every other import here. */
 async function bundleClient(): Promise<string> {
@@ -45,26 +68,22 @@ interface PageGlobals {
 
 const PAGE = '<!doctype html><meta charset="utf-8"><title>lab 08</title><script src="/client.js"></script>';
 
-let browser: Browser | undefined;
-let page: Page | undefined;
-let staticServer: http.Server | undefined;
-let staticOrigin = '';
-
-beforeAll(async () => {
-  if (!executablePath) return;
-  const bundle = await bundleClient();
+/** Serves PAGE and the bundled client from 127.0.0.1 on a free port (`staticOrigin`). */
+async function serveStatic(bundle: string): Promise<void> {
   staticServer = http.createServer((req, res) => {
     if (req.url === '/client.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
     else res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
   });
   await new Promise<void>((resolve) => staticServer!.listen(0, '127.0.0.1', resolve));
   staticOrigin = `http://127.0.0.1:${(staticServer.address() as AddressInfo).port}`;
-  browser = await launchChromium(executablePath);
-  page = await browser.newPage();
-  page.on('pageerror', (error) => console.error('[browser]', error.message));
+}
+
+beforeAll(async () => {
+  await ready;
 }, 60_000);
 
 afterAll(async () => {
+  await ready?.catch(() => {}); // a launch still under way would leave its browser behind
   await browser?.close();
   await new Promise((resolve) => (staticServer ? staticServer.close(resolve) : resolve(undefined)));
 });
@@ -86,20 +105,19 @@ async function waitForEvent(p: Page, match: { type: string; [key: string]: unkno
 
 describe('in a browser', () => {
   test.skipIf(!executablePath)('sends and receives with ticket auth, and survives a server restart', async () => {
-    const [me, other] = [await createSession(db.prisma), await createSession(db.prisma)];
+    const [me, other] = await Promise.all([createSession(db.prisma), createSession(db.prisma)]);
     const options = { prisma: db.prisma, redis: redis.client, keyPrefix: redis.prefix, allowedOrigins: [staticOrigin] };
     let server: ChatServer = await startChatServer(options);
     const port = server.port;
     const peers: TestClient[] = [];
     try {
-      await page!.goto(`${staticOrigin}/`);
       await page!.evaluate(
         ({ httpUrl, wsUrl, token }) => {
           const g = window as unknown as PageGlobals;
           const { ChatClient, ticketConnector } = g.Lab08;
           const client = new ChatClient({
             connect: ticketConnector({ httpUrl, wsUrl, token: () => token, WebSocketImpl: WebSocket }),
-            backoff: { baseMs: 50, capMs: 250 },
+            backoff: { baseMs: 10, capMs: 50 }, // the restart below is local: retry at once
           });
           const events: PageGlobals['chat']['events'] = [];
           for (const type of ['open', 'message', 'joined', 'error', 'close', 'reconnecting', 'giveup'] as const) {
