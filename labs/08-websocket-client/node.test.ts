@@ -172,7 +172,12 @@ describe('dead server', () => {
     const reopened = await next('open', 'open on a new connection');
 
     expect(closed).toEqual({ code: 4000, reason: 'heartbeat timeout' });
-    expect(reopened).toMatchObject({ connectionId: 'c2', reconnected: true });
+    // Usually c2; on a loaded machine c2's welcome can come later than intervalMs + timeoutMs, and
+    // the client rightly gives that attempt up too: any connection after the first one will do.
+    expect(reopened, say({ en: 'after the heartbeat timeout, the client should open a new connection', ko: '하트비트 시간이 지나면 클라이언트는 새 연결을 열어야 합니다' })).toMatchObject({
+      connectionId: expect.not.stringMatching(/^c1$/),
+      reconnected: true,
+    });
   });
 });
 
