@@ -54,7 +54,7 @@ const CLOSE_MS = 1000;
 /** How late past one of its own deadlines (redisTimeoutMs, shutdownTimeoutMs) a fixed server may answer on a loaded machine. */
 const LATE_MS = 500;
 /** Timers the test runner may hold for a moment besides the test's own (most of its timers are unref'd). */
-const RUNNER_TIMERS = 4;
+const RUNNER_TIMERS = 8;
 /**
  * Pings a server may still answer after close() began. A server that closes its sockets sends the
  * close frame before it reads the next ping; one that answers this many is not closing them.
