@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { MODULE_CACHE_DIR } from './tools/vitest/module-cache.ts';
 import { labTargetPlugin, Target } from './tools/vitest/target-plugin.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -34,6 +35,8 @@ const labProject = (target: Target) => ({
 
 export default defineConfig({
   test: {
+    // Transformed files kept on disk between runs (tools/vitest/module-cache.ts); every project inherits it.
+    experimental: { fsModuleCache: true, fsModuleCachePath: MODULE_CACHE_DIR },
     projects: [
       labProject(Target.STARTER),
       labProject(Target.SOLUTION),

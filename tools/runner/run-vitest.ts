@@ -5,6 +5,7 @@ import { collectResults, ProblemKind, relativeTo, type Problem, type RunReport }
 import { performance } from 'node:perf_hooks';
 import { fileTiming, markPhase, Phase, readMarks, type Timings } from './timings.ts';
 import { explainStopped, Watchdog, WATCHDOG_DIR_ENV } from './watchdog.ts';
+import { pruneModuleCache } from '../vitest/module-cache.ts';
 
 export interface RunOptions {
   root: string;
@@ -147,6 +148,7 @@ function startWatchdog(): Watchdog {
 
 async function create(options: RunOptions & { rerunAllOn?: string[] }, reporter: Reporter, watch: boolean, poll = false) {
   const { createVitest } = await import('vitest/node');
+  pruneModuleCache(options.root);
   const vitest = await createVitest(
     'test',
     {

@@ -25,7 +25,9 @@ export function labTargetPlugin(options: { target: Target; root: string }): Plug
   const labsDir = path.join(options.root, 'labs');
   const solutionsDir = path.join(options.root, 'solutions');
   return {
-    name: 'workbook:lab-target',
+    // The target in the name: vitest's module cache keys a transformed file by the plugins' names,
+    // and the same test file imports other files for each target.
+    name: `workbook:lab-target:${options.target}`,
     enforce: 'pre',
     async resolveId(source, importer, resolveOptions) {
       if (options.target !== Target.SOLUTION || !importer) return null;
