@@ -12,6 +12,7 @@ import { startChatServer, type ChatServer } from '../../solutions/07-websocket-s
 import { useDatabase, useRedis } from '../../tools/testing/test-env.ts';
 import { createSession } from '../07-websocket-server/test-kit.ts';
 import { connect, type TestClient } from '../../tools/testing/ws-client.ts';
+import { say } from '../../tools/testing/say.ts';
 
 const executablePath = findChromium();
 if (!executablePath) console.warn(`[lab 08] The browser test is skipped. ${CHROMIUM_MISSING}`);
@@ -20,6 +21,9 @@ let browser: Browser | undefined;
 let page: Page | undefined;
 let staticServer: http.Server | undefined;
 let staticOrigin = '';
+/** Errors the page threw and nothing caught (the learner's code failing in a callback), in order. */
+const pageErrors: Error[] = [];
+const pageErrorWaiters = new Set<() => void>();
 
 // Chromium takes a second or two to start, about as long as the database hooks: this hook,
 // registered before useDatabase's, starts the browser, bundles the client and opens the page
@@ -33,7 +37,11 @@ beforeAll(() => {
   });
   ready = Promise.all([opened, bundleClient().then(serveStatic)]).then(async ([blank]) => {
     page = blank;
-    page.on('pageerror', (error) => console.error('[browser]', error.message));
+    page.on('pageerror', (error) => {
+      console.error('[browser]', error.message);
+      pageErrors.push(error);
+      for (const wake of [...pageErrorWaiters]) wake();
+    });
     await page.goto(`${staticOrigin}/`);
   });
   ready.catch(() => {}); // awaited in the next hook, which reports a failed launch
@@ -88,18 +96,48 @@ afterAll(async () => {
   await new Promise((resolve) => (staticServer ? staticServer.close(resolve) : resolve(undefined)));
 });
 
-/** Polls the page until one of its recorded events matches (a deadline, no sleeps). */
-async function waitForEvent(p: Page, match: { type: string; [key: string]: unknown }, what: string, from = 0) {
+/** An event the page records, or a pattern of one: every key given must be equal. */
+type EventPattern = { type: string; [key: string]: unknown };
+
+/**
+ * Polls the page until one of its recorded events (from index `from` on) matches `match`, within a
+ * deadline. Fails at once instead, with what went wrong, when the page throws an error nothing
+ * catches (the learner's code failing in a callback) or records an event matching `fatal`.
+ */
+async function waitForEvent(p: Page, match: EventPattern, what: string, options: { from?: number; fatal?: EventPattern; fatalMessage?: string } = {}) {
+  const { from = 0, fatal } = options;
+  const seen = p.waitForFunction(
+    ({ match, fatal, from }) => {
+      const matches = (e: Record<string, unknown>, m: Record<string, unknown>) => Object.entries(m).every(([k, v]) => e[k] === v);
+      const events = (window as unknown as PageGlobals).chat.events.slice(from);
+      const i = events.findIndex((e) => matches(e, match) || (fatal !== null && matches(e, fatal)));
+      return i === -1 ? false : matches(events[i]!, match) ? 'match' : 'fatal';
+    },
+    { match, fatal: fatal ?? null, from },
+    { timeout: 8000, polling: 20 },
+  );
+  seen.catch(() => {}); // raced below: a page error may end the wait first
+  let wake = () => {};
+  const thrown = new Promise<never>((_, reject) => {
+    wake = () => {
+      if (pageErrors.length > 0) reject(new Error(say({ en: `the page threw while waiting for ${what}: ${pageErrors[0]!.message}`, ko: `${what}을(를) 기다리는 동안 페이지에서 예외가 났습니다: ${pageErrors[0]!.message}` })));
+    };
+  });
+  pageErrorWaiters.add(wake);
+  wake();
+  let outcome: unknown;
   try {
-    await p.waitForFunction(
-      ({ match, from }) =>
-        (window as unknown as PageGlobals).chat.events.slice(from).some((e) => Object.entries(match).every(([k, v]) => e[k] === v)),
-      { match, from },
-      { timeout: 8000, polling: 20 },
-    );
+    outcome = await (await Promise.race([seen, thrown])).jsonValue();
   } catch (error) {
+    if (pageErrors.length > 0) throw error;
     const events = await p.evaluate(() => (window as unknown as PageGlobals).chat?.events);
-    throw new Error(`The browser client did not emit ${what}. Events so far: ${JSON.stringify(events)}`, { cause: error });
+    throw new Error(say({ en: `The browser client did not emit ${what}. Events so far: ${JSON.stringify(events)}`, ko: `브라우저 클라이언트가 ${what}을(를) 내보내지 않았습니다. 지금까지의 이벤트: ${JSON.stringify(events)}` }), { cause: error });
+  } finally {
+    pageErrorWaiters.delete(wake);
+  }
+  if (outcome === 'fatal') {
+    const events = await p.evaluate(() => (window as unknown as PageGlobals).chat.events);
+    throw new Error(`${options.fatalMessage ?? say({ en: `the browser client emitted ${JSON.stringify(fatal)} while waiting for ${what}`, ko: `${what}을(를) 기다리는 동안 브라우저 클라이언트가 ${JSON.stringify(fatal)}을(를) 내보냈습니다` })}. Events so far: ${JSON.stringify(events)}`);
   }
 }
 
@@ -129,7 +167,14 @@ describe('in a browser', () => {
         },
         { httpUrl: server.url, wsUrl: server.wsUrl, token: me.token },
       );
-      await waitForEvent(page!, { type: 'joined', room: 'lobby' }, '"joined" for lobby (the first connect, via POST /ws-ticket)');
+      // The server is up: a reconnect before the first welcome means the first connection failed.
+      await waitForEvent(page!, { type: 'joined', room: 'lobby' }, '"joined" for lobby (the first connect, via POST /ws-ticket)', {
+        fatal: { type: 'reconnecting' },
+        fatalMessage: say({
+          en: 'the first connection failed and the client is retrying: ticketConnector throws, or the server refuses its ticket (connectors.ts)',
+          ko: '첫 연결이 실패해 클라이언트가 다시 시도합니다: ticketConnector가 예외를 던지거나 서버가 티켓을 거부합니다(connectors.ts)',
+        }),
+      });
       const bob = await connect(server.wsUrl, { token: other.token });
       peers.push(bob);
       bob.send({ type: 'join', room: 'lobby' });
@@ -142,10 +187,10 @@ describe('in a browser', () => {
 
       const seen = await page!.evaluate(() => (window as unknown as PageGlobals).chat.events.length);
       await server.close();
-      await waitForEvent(page!, { type: 'close', code: 1001 }, 'close 1001 when the server shut down', seen);
+      await waitForEvent(page!, { type: 'close', code: 1001 }, 'close 1001 when the server shut down', { from: seen });
       server = await startChatServer({ ...options, port });
-      await waitForEvent(page!, { type: 'open', reconnected: true }, 'open after the restart (a new ticket, a new socket)', seen);
-      await waitForEvent(page!, { type: 'joined', room: 'lobby' }, 'the automatic rejoin of lobby', seen);
+      await waitForEvent(page!, { type: 'open', reconnected: true }, 'open after the restart (a new ticket, a new socket)', { from: seen });
+      await waitForEvent(page!, { type: 'joined', room: 'lobby' }, 'the automatic rejoin of lobby', { from: seen });
       const bob2 = await connect(server.wsUrl, { token: other.token });
       peers.push(bob2);
       bob2.send({ type: 'join', room: 'lobby' });
