@@ -9,6 +9,11 @@ export interface HarnessContext {
   runId: string;
   project: string;
   /**
+   * A folder of this run's own (one per project), removed at the run's end: what the run's test
+   * files share on disk, e.g. the app's demo media made once instead of once per file.
+   */
+  runDir: string;
+  /**
    * Keep spare copies of the templates between runs (clone-pool.ts): the servers outlive the run.
    * False for throwaway containers, which are gone before a spare could be used.
    */

@@ -1,6 +1,9 @@
 // Vitest global setup: runs once per test run (per project), before any test file.
 // Finds the services, prepares template databases, and hands the tests what they need via `provide`.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { dropRunDatabases, holdRunLock, sweep } from './clone-pool.ts';
 import { assertServicesAnswer } from './reachability.ts';
@@ -33,17 +36,20 @@ export default async function setup(project: TestProject) {
   // Beside the tests, not before them, and never waited for: what earlier runs left behind (a drop
   // cut short by the end of this process is the next run's to do).
   if (spares) void sweep(services.databaseUrl, Object.values(templates));
+  const runDir = await mkdtemp(path.join(os.tmpdir(), `workbook-run-${runId}-`));
   const context: HarnessContext = {
     databaseUrl: services.databaseUrl,
     redisUrl: services.redisUrl,
     templates,
     runId,
     project: project.name,
+    runDir,
     spares,
   };
   project.provide('workbook', context);
 
   return async () => {
+    await rm(runDir, { recursive: true, force: true });
     await dropRunDatabases(services.databaseUrl, runId);
     await runLock.release();
     await services.close();

@@ -1,7 +1,8 @@
 // Helpers for the app's tests: start the finished system on port 0 against this file's database
 // and Redis prefix, and talk to its API.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp, DEMO_LOGIN, hashPassword, type AppOptions, type StartedApp } from '../index.ts';
@@ -9,14 +10,23 @@ import type { PrismaClient } from '../../../prisma/client.ts';
 import type { TestDatabase, TestRedis } from '../../../tools/testing/test-env.ts';
 import { rawStatus as rawStatusOnPort } from '../../../labs/07-websocket-server/test-kit.ts';
 import { waitFor } from '../../../tools/testing/wait.ts';
+import { inject } from 'vitest';
 
 export { DEMO_LOGIN };
 
-/** The app on port 0 with a media directory of its own, removed by close(). */
+/**
+ * The app on port 0 with a media directory of its own, removed by close(). Unless the test names its
+ * own `mediaDir`, the demo's media files come from the run's copy when an earlier start made them:
+ * the app reuses files that exist (as a restart of `npm start` does), so ffmpeg makes them once per
+ * run instead of once per test file (about 2 s of CPU each; demo.test.ts checks the making itself).
+ */
 export async function startTestApp(db: TestDatabase, redis: TestRedis, options: Partial<AppOptions> = {}): Promise<StartedApp> {
   const mediaDir = await mkdtemp(path.join(tmpdir(), 've-app-'));
+  const shareDemo = options.mediaDir === undefined;
   try {
+    if (shareDemo) await reuseDemoMedia(mediaDir);
     const app = await createApp({ databaseUrl: db.url, redisUrl: redis.url, redisPrefix: redis.prefix, port: 0, mediaDir, ...options });
+    if (shareDemo) await keepDemoMedia(app);
     let closed: Promise<void> | undefined;
     return Object.assign(Object.create(app) as StartedApp, {
       close: () => (closed ??= app.close().finally(() => rm(mediaDir, { recursive: true, force: true }))),
@@ -25,6 +35,22 @@ export async function startTestApp(db: TestDatabase, redis: TestRedis, options: 
     await rm(mediaDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** The run's copy of the demo media: in the harness's run folder, removed when the run ends. */
+const demoCache = () => path.join(inject('workbook').runDir, 'app-demo-media');
+
+/** Copies the run's demo media, if a start made them already, to where the app looks for them. */
+async function reuseDemoMedia(mediaDir: string): Promise<void> {
+  if (existsSync(demoCache())) await cp(demoCache(), path.join(mediaDir, 'demo'), { recursive: true });
+}
+
+/** Keeps what this start made for the run's later starts: copied aside, then renamed into place (the first worker to get there wins). */
+async function keepDemoMedia(app: StartedApp): Promise<void> {
+  if (!app.demo || app.demo.made === 0 || existsSync(demoCache())) return;
+  const copy = `${demoCache()}.${randomBytes(4).toString('hex')}`;
+  await cp(app.demo.dir, copy, { recursive: true });
+  await rename(copy, demoCache()).catch(() => rm(copy, { recursive: true, force: true }));
 }
 
 export interface ApiResponse<T = Record<string, unknown>> {
