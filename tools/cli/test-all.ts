@@ -1,7 +1,7 @@
 // `npm test`: the workbook checks itself.
 //   0. lint      Biome (biome.jsonc): the one linter
-//   1. docs      the VitePress build (dead links and missing code regions fail it); runs first so
-//                the site's browser test in the tools stage serves this build
+//   1. docs      the VitePress build (dead links and missing code regions fail it); runs beside
+//                stages 2-4, and the site's browser test in the tools stage waits for it and serves it
 //   2. tools     the workbook's own tests (CLI, grader, harness, migrations)
 //      app       the finished system's tests (solutions/app/tests)
 //   3. solutions every lab's tests against the reference: all must pass
@@ -15,14 +15,14 @@
 //                file taken from the starter fails, quickly, without crashing
 // The last lines are the counts; the exit code is non-zero on any problem.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { listLabs, ROOT, type LabMeta } from '../labs/meta.ts';
 import { runVitest, testWorkers } from '../runner/run-vitest.ts';
 import { formatSlowestFiles } from '../runner/timings.ts';
 import { tallyByLab, TestState, type RunReport, type TestOutcome } from '../runner/results.ts';
-import { DOCS_DIST_ENV } from '../docs/build-site.ts';
+import { DOCS_BUILT, DOCS_DIST_ENV, DOCS_READY_ENV } from '../docs/build-site.ts';
 import { Target } from '../vitest/target-plugin.ts';
 import { parseTestAllArgs, UsageError } from './args.ts';
 import { formatFailure, formatProblem } from './format-run.ts';
@@ -175,37 +175,79 @@ async function matrixStage(labs: LabMeta[]): Promise<StageResult> {
 }
 
 /** Runs `npm run <script>` as a stage: its output is shown only when it fails. */
-function scriptStage(name: string, script: string, ok: string): Promise<StageResult> {
-  heading(`${name}: npm run ${script}`);
+interface ScriptRun {
+  /** The exit code, or the error that kept npm from starting. */
+  code: number | null;
+  error?: Error;
+  output: string;
+  durationMs: number;
+}
+
+/** Runs `npm run <script>` quietly, keeping its output for a failure report. */
+function runScript(script: string): Promise<ScriptRun> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn('npm', ['run', '--silent', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', (error) => {
-      resolve({ name, summary: 'FAILED', passed: 0, failed: 1, errors: [`${name}: could not run npm run ${script}: ${error.message}`] });
-    });
-    child.on('close', (code) => {
-      if (code === 0) {
-        console.log(`${mark.pass()} ${ok} ${style.dim(`(${seconds(Date.now() - started)})`)}`);
-        resolve({ name, summary: ok, passed: 1, failed: 0, errors: [] });
-      } else {
-        console.log(output.split('\n').slice(-60).join('\n'));
-        console.log(`${mark.fail()} npm run ${script} failed (exit code ${code})`);
-        resolve({ name, summary: 'FAILED', passed: 0, failed: 1, errors: [`${name}: npm run ${script} exited with code ${code}`] });
-      }
-    });
+    child.on('error', (error) => resolve({ code: null, error, output, durationMs: Date.now() - started }));
+    child.on('close', (code) => resolve({ code, output, durationMs: Date.now() - started }));
   });
 }
 
-function docsStage(): Promise<StageResult> {
-  if (!existsSync(path.join(ROOT, 'docs', '.vitepress', 'config.ts'))) {
-    heading('docs: npm run docs:build');
-    console.log(`${mark.warn()} docs/.vitepress/config.ts does not exist yet: skipped`);
-    return Promise.resolve({ name: 'docs', summary: 'skipped (no docs/.vitepress/config.ts)', passed: 0, failed: 0, errors: [] });
+/** Prints a script stage's outcome under its heading: the `ok` word, or the last 60 lines of its output. */
+function scriptResult(name: string, script: string, ok: string, run: ScriptRun): StageResult {
+  heading(`${name}: npm run ${script}`);
+  if (run.error) {
+    console.log(`${mark.fail()} could not run npm run ${script}: ${run.error.message}`);
+    return { name, summary: 'FAILED', passed: 0, failed: 1, errors: [`${name}: could not run npm run ${script}: ${run.error.message}`] };
   }
-  return scriptStage('docs', 'docs:build', 'built');
+  if (run.code === 0) {
+    console.log(`${mark.pass()} ${ok} ${style.dim(`(${seconds(run.durationMs)})`)}`);
+    return { name, summary: ok, passed: 1, failed: 0, errors: [] };
+  }
+  console.log(run.output.split('\n').slice(-60).join('\n'));
+  console.log(`${mark.fail()} npm run ${script} failed (exit code ${run.code})`);
+  return { name, summary: 'FAILED', passed: 0, failed: 1, errors: [`${name}: npm run ${script} exited with code ${run.code}`] };
+}
+
+async function scriptStage(name: string, script: string, ok: string): Promise<StageResult> {
+  return scriptResult(name, script, ok, await runScript(script));
+}
+
+const hasDocs = () => existsSync(path.join(ROOT, 'docs', '.vitepress', 'config.ts'));
+
+/**
+ * Starts the docs build beside the test run (it is ~25 s of one core; the tests mostly wait) and
+ * tells the site's browser test (tools/docs/site.test.ts) where the build lands and which file says
+ * it is done, so that test serves this build instead of building the site a second time.
+ * Resolves with the stage's result once printed by `report()`.
+ */
+function startDocsBuild(): { report(): Promise<StageResult> } {
+  if (!hasDocs()) {
+    return {
+      async report() {
+        heading('docs: npm run docs:build');
+        console.log(`${mark.warn()} docs/.vitepress/config.ts does not exist yet: skipped`);
+        return { name: 'docs', summary: 'skipped (no docs/.vitepress/config.ts)', passed: 0, failed: 0, errors: [] };
+      },
+    };
+  }
+  const readyFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'workbook-docs-')), 'ready');
+  process.env[DOCS_DIST_ENV] = path.join(ROOT, 'docs', '.vitepress', 'dist');
+  process.env[DOCS_READY_ENV] = readyFile;
+  const build = runScript('docs:build').then((run) => {
+    writeFileSync(readyFile, run.code === 0 ? DOCS_BUILT : `npm run docs:build failed (exit code ${run.code ?? run.error?.message})`);
+    return run;
+  });
+  return {
+    async report() {
+      const result = scriptResult('docs', 'docs:build', 'built', await build);
+      rmSync(path.dirname(readyFile), { recursive: true, force: true });
+      return result;
+    },
+  };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -227,12 +269,8 @@ async function main(argv: string[]): Promise<number> {
 
   // Lint first: it takes seconds and names the file and line.
   const lint = await scriptStage('lint', 'lint', 'clean');
-  // The docs are built first so that the browser test of the site (in the tools stage) can load
-  // this very build instead of building the site a second time.
-  const docs = command.skipDocs
-    ? { name: 'docs', summary: 'skipped (--skip-docs)', passed: 0, failed: 0, errors: [] }
-    : await docsStage();
-  if (docs.summary === 'built') process.env[DOCS_DIST_ENV] = path.join(ROOT, 'docs', '.vitepress', 'dist');
+  // The docs build runs beside the tests; the site's browser test (tools stage) waits for it.
+  const docsBuild = command.skipDocs ? undefined : startDocsBuild();
   heading(`tests: ${PROJECTS.join(', ')} as one vitest run`);
   const run = await runVitest({ root: ROOT, project: PROJECTS, maxWorkers: testWorkers(os.availableParallelism()) });
   // Worded so that no CI log reader takes it for a test runner's closing line ("N tests in …"):
@@ -253,6 +291,7 @@ async function main(argv: string[]): Promise<number> {
   stages.push(starterStage(labs, partOf(run, Target.STARTER), solutions));
   if (command.skipMatrix) stages.push({ name: 'matrix', summary: 'not in this run (--skip-matrix; CI runs `npm run matrix` as its own step)', passed: 0, failed: 0, errors: [] });
   else stages.push(await matrixStage(labs));
+  const docs = docsBuild ? await docsBuild.report() : { name: 'docs', summary: 'skipped (--skip-docs)', passed: 0, failed: 0, errors: [] };
   stages.push(docs, lint);
 
   const errors = [...setupErrors, ...stages.flatMap((s) => s.errors)];

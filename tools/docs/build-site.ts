@@ -4,15 +4,33 @@
 // That folder stays inside the project (under the gitignored cache folder): the server bundle in it
 // imports `vue` and must find node_modules.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../labs/meta.ts';
 
 const run = promisify(execFile);
 
-/** Set by `npm test` after its own docs build: the browser test then serves that build instead of building again. */
+/** Set by `npm test`, which builds the docs beside its tests: the browser test then serves that build instead of building again. */
 export const DOCS_DIST_ENV = 'WORKBOOK_DOCS_DIST';
+/** Set with DOCS_DIST_ENV: a file `npm test` writes when its build ends, DOCS_BUILT or why it failed. */
+export const DOCS_READY_ENV = 'WORKBOOK_DOCS_READY';
+export const DOCS_BUILT = 'built';
+
+/**
+ * Waits for `npm test`'s docs build beside this run: polls `readyFile` (every 200 ms) until it
+ * exists. Rejects with the build's failure when it says one, or when nothing is written within
+ * `timeoutMs` (ms; the build takes ~25 s on an idle 2-core machine).
+ */
+export async function waitForPrebuiltSite(readyFile: string, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(readyFile)) {
+    if (Date.now() > deadline) throw new Error(`npm test's docs build did not finish within ${timeoutMs / 1000} s (${readyFile} was never written)`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const status = readFileSync(readyFile, 'utf8');
+  if (status !== DOCS_BUILT) throw new Error(`npm test's docs build failed, so there is no site to open: ${status}`);
+}
 
 const BUILD_SCRIPT = `
 const { build } = await import('vitepress');

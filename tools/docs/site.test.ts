@@ -10,7 +10,7 @@ import { launchChromium } from '../testing/chromium.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GUIDE_PAGES, Lang, LOCALE_BASE, labRows, lessonFile, PARTS } from '../../docs/.vitepress/labs.ts';
 import { listLabs } from '../labs/meta.ts';
-import { buildSite, DOCS_DIST_ENV } from './build-site.ts';
+import { buildSite, DOCS_DIST_ENV, DOCS_READY_ENV, waitForPrebuiltSite } from './build-site.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
 
 const SCREENSHOT = '/tmp/docs-home.png';
@@ -68,6 +68,8 @@ describe('docs site in a browser', () => {
     const prebuilt = process.env[DOCS_DIST_ENV];
     if (prebuilt) {
       outDir = prebuilt;
+      const ready = process.env[DOCS_READY_ENV];
+      if (ready) await waitForPrebuiltSite(ready);
     } else {
       outDir = path.join(mkdtempSync(path.join(tmpdir(), 'wb-docs-')), 'dist');
       await buildSite(outDir);
