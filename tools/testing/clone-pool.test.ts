@@ -4,9 +4,11 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pgModule from 'pg';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, onTestFinished, test } from 'vitest';
 import { createDatabase, databaseExists, dropDatabase, withAdminClient } from '../../prisma/admin.ts';
+import { withDatabase } from '../../prisma/urls.ts';
 import {
   claimDatabase,
   dropInBackground,
@@ -38,8 +40,6 @@ async function namesStartingWith(prefix: string): Promise<string[]> {
   });
 }
 const spares = () => namesStartingWith(sparePrefix(template));
-/** The current templates and this file's: a sweep must not take the spares of the runs beside this one. */
-const current = () => [...Object.values(ctx.templates), template];
 
 beforeAll(async () => {
   await admin((c) => createDatabase(c, template, ctx.templates.empty));
@@ -76,6 +76,13 @@ describe('the pool of spares', () => {
     await admin(async (c) => {
       for (const name of names) expect(await databaseExists(c, name)).toBe(true);
     });
+    // Spare or copy, a test database commits without waiting for the disk.
+    for (const name of [names[0]!, names.at(-1)!]) {
+      const client = new pgModule.Client({ connectionString: withDatabase(ctx.databaseUrl, name) });
+      await client.connect();
+      onTestFinished(() => client.end());
+      expect((await client.query('SHOW synchronous_commit')).rows[0]).toEqual({ synchronous_commit: 'off' });
+    }
   });
 });
 
@@ -106,7 +113,7 @@ describe('sweep', () => {
       for (const name of [deadDb, aliveDb, extra]) await createDatabase(c, name, template);
     });
 
-    await sweep(ctx.databaseUrl, current());
+    await sweep(ctx.databaseUrl);
 
     await admin(async (c) => {
       expect(await databaseExists(c, deadDb)).toBe(false);
@@ -121,10 +128,15 @@ describe('sweep', () => {
     });
   });
 
-  test('drops the spares of a template that is no longer current', async () => {
-    await sweep(ctx.databaseUrl, Object.values(ctx.templates));
+  test('drops the spares of a template that is gone', async () => {
+    const gone = `${TEMPLATE_PREFIX}gone_${hex(3)}`;
+    const orphan = `${sparePrefix(gone)}${hex(4)}`;
+    await admin((c) => createDatabase(c, orphan, template));
 
-    expect(await spares()).toEqual([]);
+    await sweep(ctx.databaseUrl);
+
+    expect(await namesStartingWith(sparePrefix(gone))).toEqual([]);
+    expect(await spares(), "the spares of this file's template, which exists, stay").toHaveLength(POOL_SIZE);
   });
 });
 

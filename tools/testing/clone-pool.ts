@@ -7,9 +7,9 @@
 //           before). Renaming is atomic, so two files can never get the same copy.
 //   refill  after a claim, a new spare is copied in the background, off the test's critical path,
 //           while the pool has fewer than POOL_SIZE spares of that template.
-//   sweep   once per run (global setup, in the background): drops spares of templates that are no
-//           longer current or beyond POOL_SIZE, and the databases of runs that are not running any
-//           more (a run that crashed or was killed never reached its teardown).
+//   sweep   once per run (global setup, in the background): drops spares of a template that is
+//           gone or beyond POOL_SIZE, and the databases of runs that are not running any more (a
+//           run that crashed or was killed never reached its teardown).
 //
 // A spare that exists is complete: CREATE DATABASE commits at its end, even when the process that
 // asked for it has exited meanwhile, and leaves nothing behind when it fails. So the pool never
@@ -76,6 +76,18 @@ async function sparesOf(client: pg.Client, template: string): Promise<string[]> 
 }
 
 /**
+ * Copies `template` to `name`. A test database commits without waiting for its WAL to reach the
+ * disk (synchronous_commit off, set on the database, so every connection to it has it): a server
+ * crash could lose its last transactions, which no test outlives, and each write transaction of a
+ * test (a TRUNCATE, an INSERT) skips an fsync. Paired runs at load 6-16: lab 01's and lab 11's
+ * solutions 7-8% faster.
+ */
+async function copyTemplate(client: pg.Client, name: string, template: string): Promise<void> {
+  await createDatabase(client, name, template);
+  await client.query(`ALTER DATABASE "${name}" SET synchronous_commit = off`);
+}
+
+/**
  * Gives the database `name` a fresh copy of `template`: a spare renamed (about 1 ms) when there is
  * one, else a copy made now. Resolves with true when a spare was used.
  */
@@ -88,7 +100,7 @@ export async function claimDatabase(client: pg.Client, name: string, template: s
       if (!TAKEN.has(codeOf(error) ?? '')) throw error;
     }
   }
-  await createDatabase(client, name, template);
+  await copyTemplate(client, name, template);
   return false;
 }
 
@@ -102,7 +114,7 @@ export async function refillPool(serverUrl: string, template: string): Promise<v
     const { rows } = await client.query<{ mine: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS mine', [FILL_LOCK_CLASS, fillLockKey(template)]);
     if (!rows[0]?.mine) return; // released with the connection
     while ((await sparesOf(client, template)).length < POOL_SIZE) {
-      await createDatabase(client, `${sparePrefix(template)}${randomBytes(4).toString('hex')}`, template);
+      await copyTemplate(client, `${sparePrefix(template)}${randomBytes(4).toString('hex')}`, template);
     }
   }).catch(() => {}); // a pool short of spares only makes the next claims copy the template themselves
 }
@@ -121,20 +133,23 @@ export async function holdRunLock(serverUrl: string, runId: string): Promise<{ r
 }
 
 /**
- * Drops what no run needs any more: spares of templates other than `templates` (older migrations)
- * or beyond POOL_SIZE, and the test databases of runs whose lock nobody holds. Never throws.
+ * Drops what no run needs any more: spares of a template that is gone or beyond POOL_SIZE, and
+ * the test databases of runs whose lock nobody holds. The spares of every template that exists are
+ * kept: another checkout on the same server (another version of the migrations) may use them.
+ * Never throws.
  */
-export async function sweep(serverUrl: string, templates: string[]): Promise<void> {
+export async function sweep(serverUrl: string): Promise<void> {
   await withAdminClient(serverUrl, async (client) => {
     const { rows } = await client.query<{ datname: string }>(
-      'SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR starts_with(datname, $2) ORDER BY oid',
-      [SPARE_PREFIX, RUN_PREFIX],
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR starts_with(datname, $2) OR starts_with(datname, $3) ORDER BY oid',
+      [SPARE_PREFIX, RUN_PREFIX, TEMPLATE_PREFIX],
     );
     const { rows: locks } = await client.query<{ objid: string }>(
       "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objsubid = 2 AND granted",
       [RUN_LOCK_CLASS],
     );
     const running = new Set(locks.map((l) => Number(l.objid)));
+    const templates = rows.map((r) => r.datname).filter((name) => name.startsWith(TEMPLATE_PREFIX));
     const kept = new Map<string, number>();
     for (const { datname } of rows) {
       const run = runOfDatabase(datname);
@@ -142,10 +157,11 @@ export async function sweep(serverUrl: string, templates: string[]): Promise<voi
         if (!running.has(runLockKey(run))) await dropDatabase(client, datname);
         continue;
       }
+      if (!datname.startsWith(SPARE_PREFIX)) continue;
       const template = templateOfSpare(datname, templates);
       const count = template ? (kept.get(template) ?? 0) + 1 : Number.POSITIVE_INFINITY;
       if (template) kept.set(template, count);
-      if (count > POOL_SIZE && datname.startsWith(SPARE_PREFIX)) await dropDatabase(client, datname);
+      if (count > POOL_SIZE) await dropDatabase(client, datname);
     }
   }).catch(() => {}); // what is left is swept by the next run
 }

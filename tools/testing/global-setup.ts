@@ -35,7 +35,7 @@ export default async function setup(project: TestProject) {
   const spares = services.source !== ServiceSource.TESTCONTAINERS;
   // Beside the tests, not before them, and never waited for: what earlier runs left behind (a drop
   // cut short by the end of this process is the next run's to do).
-  if (spares) void sweep(services.databaseUrl, Object.values(templates));
+  if (spares) void sweep(services.databaseUrl);
   const runDir = await mkdtemp(path.join(os.tmpdir(), `workbook-run-${runId}-`));
   const context: HarnessContext = {
     databaseUrl: services.databaseUrl,
