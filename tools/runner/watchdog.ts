@@ -10,27 +10,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { labOf, ProblemKind, relativeTo, TestState, type Problem, type TestOutcome } from './results.ts';
+import type { WorkerMark } from './worker-mark.ts';
 
-/** The environment variable that tells a worker where to write its marks. */
-export const WATCHDOG_DIR_ENV = 'WORKBOOK_WATCHDOG_DIR';
-
-/** What one test worker is doing, written by the worker before each phase starts. */
-export interface WorkerMark {
-  /** load: importing the test file and running beforeAll; test: beforeEach + the test; hook: between tests and afterAll. */
-  phase: 'load' | 'test' | 'hook' | 'idle';
-  /** Absolute path of the test file. */
-  testFile: string;
-  /** The test (`describe > test`) that runs (phase test) or last ran (phase hook). */
-  test?: string;
-  /** Epoch ms when the phase started. */
-  since: number;
-  /** Epoch ms of the worker's last heartbeat (a timer in its event loop, every second). */
-  beat: number;
-  /** The running test's own timeout in ms (`it(name, fn, ms)`), when it sets one: it replaces the project's testTimeout. */
-  timeoutMs?: number;
-  /** Tests this worker finished, in order. */
-  done: Array<{ test: string; failed: boolean }>;
-}
+export { WATCHDOG_DIR_ENV, type WorkerMark } from './worker-mark.ts';
 
 /** A worker the watchdog killed, and what it was doing. */
 export interface StoppedWorker extends WorkerMark {

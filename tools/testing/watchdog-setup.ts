@@ -16,7 +16,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, expect } from 'vitest';
-import { WATCHDOG_DIR_ENV, type WorkerMark } from '../runner/watchdog.ts';
+import { WATCHDOG_DIR_ENV, type WorkerMark } from '../runner/worker-mark.ts';
 
 interface MarkWriter {
   dir: string;
