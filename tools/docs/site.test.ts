@@ -87,7 +87,7 @@ describe('docs site in a browser', () => {
       if (response.status() >= 400) consoleErrors.push(`${page.url()}: ${response.status()} for ${response.url()}`);
     });
     page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
-  }, 240_000);
+  }, 360_000);
 
   afterAll(async () => {
     await browser?.close();
