@@ -49,17 +49,29 @@ function explained(reason: unknown): Error {
 // waits for it (a server's, a test's clean-up) hangs until its timeout, once per test. So while a
 // test runs, an error thrown by a ws listener is taken here, before it reaches ws: it fails the
 // test (with the listener's stack) and ws goes on as if the listener had returned.
-for (const proto of [WebSocket.prototype, WebSocketServer.prototype] as Array<{ emit(event: string | symbol, ...args: unknown[]): boolean }>) {
+//
+// Test files may share a worker (isolate: false): this setup file then runs once per file, while
+// `ws` is loaded once. So ws is wrapped once per process, and the wrapper asks the copy of this file
+// that runs now (through a global) for the running test, instead of nesting one wrapper per file.
+const CURRENT = Symbol.for('workbook.fail-fast.running');
+const WRAPPED = Symbol.for('workbook.fail-fast.wrapped');
+const shared = globalThis as { [CURRENT]?: () => Running | undefined };
+shared[CURRENT] = () => running;
+type Emitter = { emit(event: string | symbol, ...args: unknown[]): boolean; [WRAPPED]?: true };
+for (const proto of [WebSocket.prototype, WebSocketServer.prototype] as Emitter[]) {
+  if (proto[WRAPPED]) continue;
   const emit = proto.emit;
   proto.emit = function (this: unknown, event: string | symbol, ...args: unknown[]) {
     try {
       return emit.call(this, event, ...args);
     } catch (error) {
-      if (!running) throw error;
-      running.onError(error);
+      const now = shared[CURRENT]?.();
+      if (!now) throw error;
+      now.onError(error);
       return true;
     }
   };
+  proto[WRAPPED] = true;
 }
 
 beforeEach((context) => {
