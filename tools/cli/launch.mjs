@@ -10,6 +10,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { stamp } from '../runner/file-stamp.mjs';
 
 const CLIS = { lab: 'lab.ts', grade: 'grade.ts', 'test-all': 'test-all.ts', matrix: 'matrix.ts' };
 const [name] = process.argv.splice(2, 1);
@@ -25,16 +26,6 @@ const outdir = path.join(root, '.workbook', 'cli');
 // Listing labs, hints, diffs and the doctor never start vitest: skip loading it there.
 const NO_VITEST = new Set([undefined, 'list', 'hint', 'diff', 'reset', 'doctor', 'help', '--help', '-h']);
 const vitestLoaded = name === 'lab' && NO_VITEST.has(process.argv[2]) ? null : import('vitest/node');
-
-/** `size:mtime` of a file, or 'missing'. */
-function stamp(file) {
-  try {
-    const s = statSync(file);
-    return `${s.size}:${s.mtimeMs}`;
-  } catch {
-    return 'missing';
-  }
-}
 
 /** What the bundle depends on besides its sources: this launcher's build options, the installed esbuild, tsconfig. */
 const BUILD_INPUTS = [fileURLToPath(import.meta.url), path.join(root, 'package-lock.json'), path.join(root, 'tsconfig.json')];

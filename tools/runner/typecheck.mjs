@@ -14,11 +14,12 @@
 // Plain JavaScript so it also runs as that child process (no TypeScript loader there).
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stamp } from './file-stamp.mjs';
 
 // Loaded on first use: TypeScript takes a second or more to load, and `npm run lab` only needs it
 // in the child process, never in the one that runs the tests.
@@ -100,15 +101,6 @@ export const typecheckFiles = (root, files) => check(root, files).notes;
 
 // ---- the cache (.workbook/typecheck/) --------------------------------------------------------
 
-/** @param {string} file */
-function stamp(file) {
-  try {
-    const s = statSync(file);
-    return `${s.size}:${s.mtimeMs}`;
-  } catch {
-    return 'missing';
-  }
-}
 
 /** @param {string} root @param {string[]} files */
 const cacheFileOf = (root, files) =>
