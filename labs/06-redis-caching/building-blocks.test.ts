@@ -16,9 +16,9 @@ describe('keys, TTLs and entries', () => {
   test('cache keys are namespaced and versioned; a lock sits next to its key', () => {
     const keys = cacheKeys('app:');
 
-    expect(keys.user(7), say({ en: 'keys.user in keys.ts', ko: 'keys.ts의 keys.user' })).toBe('app:cache:v1:user:7');
-    expect(keys.video(9), say({ en: 'keys.video in keys.ts', ko: 'keys.ts의 keys.video' })).toBe('app:cache:v1:video:9');
-    expect(lockKeyFor(keys.user(7)), say({ en: 'lockKeyFor in keys.ts', ko: 'keys.ts의 lockKeyFor' })).toBe('app:cache:v1:user:7:lock');
+    expect(keys.user(7), say({ en: 'keys.user in keys.ts', ko: 'keys.ts의 keys.user' })).toBe('app:cache:v2:user:7');
+    expect(keys.video(9), say({ en: 'keys.video in keys.ts', ko: 'keys.ts의 keys.video' })).toBe('app:cache:v2:video:9');
+    expect(lockKeyFor(keys.user(7)), say({ en: 'lockKeyFor in keys.ts', ko: 'keys.ts의 lockKeyFor' })).toBe('app:cache:v2:user:7:lock');
     expect(() => cacheKeys('app'), say({ en: 'a namespace must end with ":"', ko: '네임스페이스는 ":"로 끝나야 합니다' })).toThrow(expect.objectContaining({ code: 'INVALID_NAMESPACE' }));
   });
 
@@ -29,25 +29,28 @@ describe('keys, TTLs and entries', () => {
     expect(jitteredTtlMs(60_000, 0, () => 0.9), say({ en: 'no jitter, no change', ko: '지터가 없으면 그대로입니다' })).toBe(60_000);
   });
 
-  test('refresh-ahead triggers only when an expiring entry has less than the threshold left', () => {
+  test('refresh-ahead triggers once less than the threshold is left, and never when it is off', () => {
     expect(shouldRefresh(10_000, 60_000, 0.2), say({ en: 'shouldRefresh in ttl.ts: 10 s left of 60 s, threshold 20 % (12 s)', ko: 'ttl.ts의 shouldRefresh: 60초 중 10초 남음, 임계값 20 %(12초)' })).toBe(true);
     expect(shouldRefresh(13_000, 60_000, 0.2), say({ en: '13 s left: not yet', ko: '13초 남음: 아직 아닙니다' })).toBe(false);
-    expect(shouldRefresh(-1, 60_000, 0.2), say({ en: 'PTTL -1: the key never expires', ko: 'PTTL -1: 만료되지 않는 키입니다' })).toBe(false);
-    expect(shouldRefresh(-2, 60_000, 0.2), say({ en: 'PTTL -2: the key is gone', ko: 'PTTL -2: 키가 없습니다' })).toBe(false);
+    expect(shouldRefresh(-500, 60_000, 0.2), say({ en: "-500: the entry's expiresAt passed by this server's clock (clocks differ): refresh it", ko: '-500: 이 서버의 시계로는 항목의 expiresAt이 지났습니다(시계는 서로 다릅니다): 리프레시하세요' })).toBe(true);
     expect(shouldRefresh(1_000, 60_000, 0), say({ en: 'refreshBelow 0 turns refresh-ahead off', ko: 'refreshBelow 0이면 리프레시 어헤드를 끕니다' })).toBe(false);
+    expect(shouldRefresh(-500, 60_000, 0), say({ en: 'off means off, even for an overdue entry', ko: '끄면 꺼진 것입니다: 기한이 지난 항목도 마찬가지입니다' })).toBe(false);
   });
 
-  test('a "not found" entry cannot be mistaken for a value, and values keep their types', () => {
+  test('a "not found" entry cannot be mistaken for a value; a value keeps its types and carries its expiry', () => {
     const Item = z.object({ at: z.coerce.date(), size: z.coerce.bigint() });
     const item = { at: new Date('2026-05-01T00:00:00.000Z'), size: 9007199254740993n };
+    const expiresAt = Date.parse('2026-05-01T01:00:00.000Z');
+    const corrupt = expect.objectContaining({ code: 'CORRUPT_VALUE' });
 
-    expect(encodeEntry(null), say({ en: 'encodeEntry(null) in entry.ts', ko: 'entry.ts의 encodeEntry(null)' })).toBe('{"found":false}');
-    expect(encodeEntry(item)).toBe('{"found":true,"value":{"at":"2026-05-01T00:00:00.000Z","size":"9007199254740993"}}');
-    expect(decodeEntry(encodeEntry(item), entrySchema(Item)), say({ en: 'decodeEntry revives the value', ko: 'decodeEntry는 값을 되살려야 합니다' })).toEqual({ found: true, value: item });
-    expect(decodeEntry('{"found":false}', entrySchema(Item))).toEqual({ found: false });
-    expect(() => decodeEntry('{"found":true}', entrySchema(Item)), say({ en: 'a value entry without its value is corrupt', ko: '값이 없는 value 항목은 손상된 것입니다' })).toThrow(
-      expect.objectContaining({ code: 'CORRUPT_VALUE' }),
+    expect(encodeEntry(null, expiresAt), say({ en: 'encodeEntry(null, …) in entry.ts is NOT_FOUND_ENTRY', ko: 'entry.ts의 encodeEntry(null, …)는 NOT_FOUND_ENTRY입니다' })).toBe('{"found":false}');
+    expect(encodeEntry(item, expiresAt), say({ en: 'a value entry: found, expiresAt (epoch ms), value', ko: '값 항목: found, expiresAt(epoch ms), value' })).toBe(
+      '{"found":true,"expiresAt":1777597200000,"value":{"at":"2026-05-01T00:00:00.000Z","size":"9007199254740993"}}',
     );
+    expect(decodeEntry(encodeEntry(item, expiresAt), entrySchema(Item)), say({ en: 'decodeEntry revives the value', ko: 'decodeEntry는 값을 되살려야 합니다' })).toEqual({ found: true, expiresAt, value: item });
+    expect(decodeEntry('{"found":false}', entrySchema(Item))).toEqual({ found: false });
+    expect(() => decodeEntry('{"found":true,"expiresAt":1777597200000}', entrySchema(Item)), say({ en: 'a value entry without its value is corrupt', ko: '값이 없는 value 항목은 손상된 것입니다' })).toThrow(corrupt);
+    expect(() => decodeEntry('{"found":true,"value":{"at":"2026-05-01T00:00:00.000Z","size":"1"}}', entrySchema(Item)), say({ en: 'a value entry without its expiresAt is corrupt', ko: 'expiresAt이 없는 value 항목은 손상된 것입니다' })).toThrow(corrupt);
   });
 });
 

@@ -58,7 +58,33 @@ describe('cache-aside', () => {
     expect(hit?.sizeBytes, say({ en: 'sizeBytes should be the exact bigint', ko: 'sizeBytes는 정확한 bigint여야 합니다' })).toBe(9007199254740993n);
   });
 
-  test('each value is written with a TTL of ttlSeconds ± jitter', async () => {
+  test('an entry that is not a cached value of this shape is never served: it is rebuilt from the database', async () => {
+    const id = await seedVideo(db.prisma, 'intro.mp4', 52_428_800n);
+    const row = await prismaVideoSource(db.prisma).findById(id);
+    const { store, cache, reads } = videos();
+    const key = keys().video(id);
+    const expiresAt = Date.now() + 60_000;
+    const at = '2026-05-01T00:00:00.000Z';
+    const corrupt = {
+      'text that is not JSON': 'garbage',
+      'a user where a video belongs (another release, another service)': JSON.stringify({ found: true, expiresAt, value: { id, email: 'ada@example.test', name: 'Ada', createdAt: at, updatedAt: at } }),
+      'a video whose id is a string': JSON.stringify({ found: true, expiresAt, value: { ...row, id: String(id), sizeBytes: String(row?.sizeBytes), updatedAt: at } }),
+    };
+
+    for (const [what, text] of Object.entries(corrupt)) {
+      await redis.client.set(key, text, { expiration: { type: 'PX', value: 60_000 } });
+      const served = await store.get(id).catch((error: unknown) => error);
+      const again = await store.get(id).catch((error: unknown) => error);
+
+      expect(served, say({ en: `Redis held ${what}: don't serve (or throw) it, decode every entry through the schema and treat one that fails as a miss`, ko: `Redis에 ${what} 들어 있었습니다: 그것을 내주거나 던지지 말고, 모든 항목을 스키마로 디코딩해 실패하면 miss로 다루세요` })).toEqual(row);
+      expect(again, say({ en: `after ${what}, the next read should be a hit with the row: the miss stores it over the bad entry, and a hit decodes through the schema too`, ko: `${what} 뒤의 다음 읽기는 그 행으로 적중해야 합니다: miss는 나쁜 항목 위에 행을 저장하고, 적중도 스키마로 디코딩합니다` })).toEqual(row);
+    }
+
+    expect(reads(), say({ en: 'one database read per corrupt entry, then hits', ko: '손상된 항목마다 데이터베이스 읽기 하나, 그다음은 적중' })).toBe(3);
+    expect(cache.stats()).toMatchObject({ hits: 3, misses: 3, fallbacks: 0, errors: 0 });
+  });
+
+  test('each value is written with a TTL of ttlSeconds ± jitter, in its PX and in its expiresAt', async () => {
     const ids = [await seedUser(db.prisma, 'A'), await seedUser(db.prisma, 'B'), await seedUser(db.prisma, 'C')];
     const randoms = [0, 0.5, 0.75];
     const { store } = users({ ttlSeconds: 60, jitter: 0.1, random: () => randoms.shift() ?? 0.5 });
@@ -66,10 +92,15 @@ describe('cache-aside', () => {
     for (const id of ids) await store.get(id);
 
     const ttls = await Promise.all(ids.map((id) => redis.client.pTTL(keys().user(id))));
+    const entries = await Promise.all(ids.map(async (id) => JSON.parse((await redis.client.get(keys().user(id))) ?? '{}') as { expiresAt?: unknown }));
+    const now = Date.now();
     const expected = [54_000, 60_000, 63_000];
     ttls.forEach((ttl, i) => {
       expect(ttl, say({ en: `entry ${i + 1}: PX should be jitteredTtlMs(60 s, 0.1, random) = ${expected[i]}`, ko: `항목 ${i + 1}: PX는 jitteredTtlMs(60 s, 0.1, random) = ${expected[i]}여야 합니다` })).toBeLessThanOrEqual(expected[i]!);
       expect(ttl).toBeGreaterThan(expected[i]! - 2500);
+      const left = Number(entries[i]!.expiresAt) - now;
+      expect(left, say({ en: `entry ${i + 1}: expiresAt should be now + the same TTL as its PX (#encode)`, ko: `항목 ${i + 1}: expiresAt은 지금 + PX와 같은 TTL이어야 합니다(#encode)` })).toBeLessThanOrEqual(expected[i]!);
+      expect(left).toBeGreaterThan(expected[i]! - 2500);
     });
   });
 });

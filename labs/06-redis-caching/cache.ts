@@ -1,10 +1,9 @@
 // A read-through cache in front of the database that survives stampedes and outages.
 //
 //   get(key, load)
-//     │ single-flight: concurrent gets of one key in this process share one lookup
 //     ▼
-//   GET + PTTL ──hit──▶ value (and, when the TTL is nearly spent, one background refresh)
-//     │ miss
+//   GET ──hit──▶ value (and, when the entry's expiresAt is near, one background refresh)
+//     │ miss (concurrent gets of one key in this process share what follows: single-flight)
 //     ▼
 //   SET lock NX PX ──got it──▶ load() from the database ─▶ SET value PX ttl±jitter, if we still
 //     │ someone else has it                                   hold the lock ─▶ unlock
@@ -18,7 +17,7 @@
 // request is served from the database: the cache can make requests faster, never fail them.
 import type { z } from 'zod';
 import type { RedisClient } from '../../solutions/05-redis-structures/index.ts';
-import { decodeEntry, encodeEntry, entrySchema, type Entry } from './entry.ts';
+import { decodeEntry, encodeEntry, entrySchema, type Entry, type FoundEntry } from './entry.ts';
 import { RedisTimeoutError, RedisUnavailableError } from './errors.ts';
 import { lockKeyFor } from './keys.ts';
 import { acquireLock, releaseLock, setIfLockHeld } from './redis-lock.ts';
@@ -50,6 +49,8 @@ export interface CacheOptions<T> {
   logger?: CacheLogger;
   /** Source of randomness for the TTL jitter. @default Math.random */
   random?: () => number;
+  /** The clock, in epoch ms: entries store their expiry by it, and refresh-ahead reads them by it. @default Date.now */
+  now?: () => number;
 }
 
 /** Counters since the cache was created. Every `get` counts once as a hit, a miss or a fallback. */
@@ -83,7 +84,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Cache<T> {
   readonly #client: RedisClient;
-  readonly #entry: z.ZodType<Entry<T>>;
+  readonly #entry: z.ZodType<FoundEntry<T>>;
   readonly #ttlMs: number;
   readonly #jitter: number;
   readonly #negativeTtlMs: number;
@@ -93,6 +94,7 @@ export class Cache<T> {
   readonly #redisTimeoutMs: number;
   readonly #logger: CacheLogger;
   readonly #random: () => number;
+  readonly #now: () => number;
 
   readonly #flights = new SingleFlight<Outcome<T>>();
   readonly #refreshing = new Map<string, Promise<void>>();
@@ -113,24 +115,35 @@ export class Cache<T> {
     this.#redisTimeoutMs = options.redisTimeoutMs ?? 250;
     this.#logger = options.logger ?? console;
     this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? Date.now;
   }
 
   /** The value for `key`: from Redis if it is there, otherwise from `load` (null = does not exist). */
   async get(key: string, load: () => Promise<T | null>): Promise<T | null> {
     // TODO: the value for key. Concurrent gets of one key in this process share one lookup
     //       (single-flight.ts), yet each caller counts its own outcome in the stats (a hit, a miss
-    //       or a fallback).
+    //       or a fallback). (Lesson step 7 makes the hit cheaper; whatever shape you give it, its
+    //       Redis wait is bounded and its entry decoded like any other.)
     throw new Error('TODO: Cache.get in cache.ts');
   }
 
+  /** What a decoded entry serves; an entry near its expiry also starts a background refresh. */
+  #hit(key: string, entry: Entry<T>, load: () => Promise<T | null>): T | null {
+    // TODO: a cached "not found" serves null. A value serves its value and, when little of its TTL
+    //       is left (its expiresAt against this.#now(): the tests move that clock), starts a
+    //       background refresh. Trap: the request is answered now, it never waits for the refresh.
+    throw new Error('TODO: Cache.#hit in cache.ts');
+  }
+
   async #lookup(key: string, load: () => Promise<T | null>): Promise<Outcome<T>> {
-    // TODO: first drop entries whose invalidation failed earlier (#forgetStale), then read the entry
-    //       and its remaining TTL in one round trip, every Redis call bounded (#redis).
+    // TODO: first drop entries whose invalidation failed earlier (#forgetStale), then read the
+    //       entry: one GET (it says when it expires, so no PTTL), every Redis call bounded (#redis).
     // TODO: Redis failing or too slow is not the caller's problem: note it and serve from the
     //       database (a fallback). Trap: a failing *load* is the caller's problem, not a Redis
     //       failure: keep it out of the Redis error handling.
-    // TODO: no entry, or one that can't be decoded: a miss (#rebuild). A found entry is a hit
-    //       ("not found" cached is a hit too); one close to expiry also starts a background refresh.
+    // TODO: no entry, or one that can't be decoded: a miss (#rebuild). A decoded entry is a hit
+    //       (#hit; a cached "not found" is a hit too). Trap: Redis is shared, so an entry is only
+    //       served once it has passed the schema (#decode).
     throw new Error('TODO: Cache.#lookup in cache.ts');
   }
 
@@ -226,21 +239,26 @@ export class Cache<T> {
     throw new Error('TODO: Cache.#ttlOf in cache.ts');
   }
 
+  /** The entry for `value`, expiring `ttlMs` from now: the same TTL goes into the SET's PX. */
+  #encode(value: T | null, ttlMs: number): string {
+    return encodeEntry(value, this.#now() + ttlMs);
+  }
+
   /**
    * Write-through: voids any read's lease on the key, then stores the value with its TTL (one
    * MULTI); false if Redis did not take it.
    */
   async #write(key: string, value: T | null): Promise<boolean> {
     // TODO: in one MULTI, delete the key's lock (the lease of a read in flight, which loaded the
-    //       row before this write) and store the entry with its TTL. Report whether Redis took it;
-    //       a Redis failure is noted, not thrown.
+    //       row before this write) and store the entry with its TTL (#encode puts the same TTL in
+    //       the entry's expiresAt). Report whether Redis took it; a Redis failure is noted, not thrown.
     throw new Error('TODO: Cache.#write in cache.ts');
   }
 
   /** Stores what a load found, only while its lease (the rebuild lock) is still ours; a failure is noted, not thrown. */
   async #fill(key: string, value: T | null, lease: { lockKey: string; token: string }): Promise<void> {
-    // TODO: store the entry with its TTL through setIfLockHeld (redis-lock.ts). Not stored (the
-    //       lease was voided by an update) is fine: the next read loads the new row.
+    // TODO: store the entry (#encode) with its TTL through setIfLockHeld (redis-lock.ts). Not
+    //       stored (the lease was voided by an update) is fine: the next read loads the new row.
     throw new Error('TODO: Cache.#fill in cache.ts');
   }
 

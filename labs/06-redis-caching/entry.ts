@@ -1,26 +1,35 @@
 // What a cache entry looks like in Redis. A "not found" is cached too (negative caching), so it
-// needs a form of its own that no real value can take: `{"found":false}` next to `{"found":true,"value":…}`.
+// needs a form of its own that no real value can take. A value carries the moment it expires, so a
+// hit needs one GET, not GET + PTTL, to decide on refresh-ahead:
+//
+//   {"found":true,"expiresAt":1767225600000,"value":{…}}   a value, and its expiry (epoch ms)
+//   {"found":false}                                        "not found": always this exact string
 import { z } from 'zod';
 import { decodeJson, encodeJson } from '../../solutions/05-redis-structures/index.ts';
 
-export type Entry<T> = { found: true; value: T } | { found: false };
+export type FoundEntry<T> = { found: true; expiresAt: number; value: T };
+export type Entry<T> = FoundEntry<T> | { found: false };
 
-export function encodeEntry<T>(value: T | null): string {
-  // TODO: an entry tells "the row does not exist" (null) apart from a value, so that a cached
-  //       "not found" is still a hit. Encode with lab 05's JSON codec.
+/** A cached "not found", stored as this exact string and recognised by comparing it, before any parse. */
+export const NOT_FOUND_ENTRY = '{"found":false}';
+
+/** `value` and the moment its TTL runs out, in epoch ms (not stored for a "not found": it is never refreshed). */
+export function encodeEntry<T>(value: T | null, expiresAtMs: number): string {
+  // TODO: a "not found" (null) is NOT_FOUND_ENTRY; a value is an entry with found, expiresAt and
+  //       value, encoded with lab 05's JSON codec (it writes bigints as strings).
   throw new Error('TODO: encodeEntry in entry.ts');
 }
 
-/** The schema of an entry whose value has the shape `value` (build it once, decode many times). */
-export function entrySchema<T>(value: z.ZodType<T>): z.ZodType<Entry<T>> {
-  return z.discriminatedUnion('found', [z.object({ found: z.literal(true), value }), z.object({ found: z.literal(false) })]) as z.ZodType<
-    Entry<T>
-  >;
+/** The schema of a value entry whose value has the shape `value` (build it once, decode many times). */
+export function entrySchema<T>(value: z.ZodType<T>): z.ZodType<FoundEntry<T>> {
+  return z.object({ found: z.literal(true), expiresAt: z.number(), value }) as z.ZodType<FoundEntry<T>>;
 }
 
 /** Decodes an entry, reviving its value; throws CorruptValueError on anything else. */
-export function decodeEntry<T>(text: string, schema: z.ZodType<Entry<T>>): Entry<T> {
-  // TODO: the entry `text` holds, checked against `schema`; anything else is CorruptValueError
-  //       (lab 05's codec does the checking).
+export function decodeEntry<T>(text: string, schema: z.ZodType<FoundEntry<T>>): Entry<T> {
+  // TODO: the entry `text` holds. A "not found" is recognised by comparing strings, without
+  //       parsing: it is the cheapest hit there is. Anything else goes through lab 05's codec and
+  //       `schema`. Trap: Redis is shared, so what you read may be garbage or another release's
+  //       shape: never return it unchecked; the codec throws CorruptValueError for it.
   throw new Error('TODO: decodeEntry in entry.ts');
 }

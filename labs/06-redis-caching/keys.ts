@@ -2,7 +2,8 @@
 // deploy that reads a new shape never decodes entries written by the old code.
 import { InvalidNamespaceError } from '../../solutions/05-redis-structures/index.ts';
 
-export const CACHE_VERSION = 'v1';
+// v2: a value entry carries its expiresAt (entry.ts); v1 entries had none.
+export const CACHE_VERSION = 'v2';
 
 export function cacheKeys(namespace: string) {
   // TODO: refuse a namespace that could run into another one's keys (InvalidNamespaceError): it

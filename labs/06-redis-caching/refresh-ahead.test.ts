@@ -18,35 +18,51 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((c) => c.close()));
 });
 
-/** A user store with a 60 s TTL that refreshes in the last 20 % (12 s). */
+/**
+ * A user store with a 60 s TTL that refreshes in the last 20 % (12 s), on a clock the test moves:
+ * the entry says when it expires (by options.now), so the test ages it by moving the clock.
+ */
 function users(before?: (call: number) => Promise<void> | void) {
   const reading = counted(prismaUserSource(db.prisma), before);
   const log = recordingLogger();
-  const cache = new Cache(redis.client, { schema: CachedUser, ttlSeconds: 60, jitter: 0, refreshBelow: 0.2, logger: log.logger });
+  let nowMs = Date.now();
+  const clock = {
+    now: () => nowMs,
+    advance(ms: number) {
+      nowMs += ms;
+    },
+  };
+  const cache = new Cache(redis.client, { schema: CachedUser, ttlSeconds: 60, jitter: 0, refreshBelow: 0.2, logger: log.logger, now: clock.now });
   opened.push(cache);
-  return { store: new UserStore(cache, keys(), reading.source), cache, reads: reading.reads, log };
+  return { store: new UserStore(cache, keys(), reading.source), cache, reads: reading.reads, log, clock };
 }
 
-/** A cached user whose entry has `leftMs` to live, renamed in the database behind the cache's back. */
-async function nearlyExpired(store: UserStore, leftMs: number) {
+/** A cached user whose entry has `leftMs` to live by the cache's clock, renamed in the database behind the cache's back. */
+async function nearlyExpired(store: UserStore, clock: { advance(ms: number): void }, leftMs: number) {
   const id = await seedUser(db.prisma, 'Ada');
   await store.get(id);
   await db.prisma.user.update({ where: { id }, data: { name: 'Ada Lovelace' } });
-  await redis.client.pExpire(keys().user(id), leftMs);
+  clock.advance(60_000 - leftMs);
   return id;
 }
 
 const refreshed = (id: number) =>
-  waitFor(async () => (await redis.client.pTTL(keys().user(id))) > 50_000, {
-    message: say({ en: 'the background refresh should rewrite the entry with a fresh 60 s TTL', ko: '백그라운드 리프레시는 새 60초 TTL로 항목을 다시 써야 합니다' }),
+  waitFor(async () => (await redis.client.get(keys().user(id)))?.includes('"Ada Lovelace"'), {
+    message: say({ en: 'the background refresh should rewrite the entry with the renamed user', ko: '백그라운드 리프레시는 이름이 바뀐 사용자로 항목을 다시 써야 합니다' }),
   });
+
+const hitMessage = say({
+  en: "the entry has 5 s left of 60 s by the cache's clock (options.now): a hit should read the entry's expiresAt against options.now() and refresh in the background",
+  ko: '캐시의 시계(options.now)로는 항목이 60초 중 5초 남았습니다: 적중은 항목의 expiresAt을 options.now()와 비교해 백그라운드에서 리프레시해야 합니다',
+});
 
 describe('refresh-ahead', () => {
   test('a hit with little TTL left is served at once and refreshed in the background', async () => {
-    const { store, cache, reads } = users();
-    const id = await nearlyExpired(store, 5_000);
+    const { store, cache, reads, clock } = users();
+    const id = await nearlyExpired(store, clock, 5_000);
 
     const served = await store.get(id);
+    await waitFor(() => cache.stats().refreshes === 1, { message: hitMessage });
     await refreshed(id);
 
     expect(served?.name, say({ en: 'the request gets the cached value, without waiting for the refresh', ko: '요청은 리프레시를 기다리지 않고 캐시된 값을 받아야 합니다' })).toBe('Ada');
@@ -56,8 +72,8 @@ describe('refresh-ahead', () => {
   });
 
   test('a hit with plenty of TTL left is not refreshed', async () => {
-    const { store, cache, reads } = users();
-    const id = await nearlyExpired(store, 30_000);
+    const { store, cache, reads, clock } = users();
+    const id = await nearlyExpired(store, clock, 30_000);
 
     expect((await store.get(id))?.name).toBe('Ada');
 
@@ -67,11 +83,11 @@ describe('refresh-ahead', () => {
 
   test('at most one refresh per key is in flight, however many hits see the low TTL', async () => {
     const hold = gate();
-    const { store, cache, reads } = users(async (call) => {
+    const { store, cache, reads, clock } = users(async (call) => {
       if (call === 2) await hold.promise; // the refresh's database read hangs until we open the gate
     });
     onTestFinished(() => hold.open()); // a failed test must not leave the read hanging
-    const id = await nearlyExpired(store, 5_000);
+    const id = await nearlyExpired(store, clock, 5_000);
 
     for (let i = 0; i < 5; i++) {
       // A hit never waits for the database; one that does would hang on the gate until the test's timeout.
@@ -87,10 +103,10 @@ describe('refresh-ahead', () => {
   });
 
   test('a failed refresh is logged, the cached value is still served, and a later hit tries again', async () => {
-    const { store, cache, log } = users((call) => {
+    const { store, cache, log, clock } = users((call) => {
       if (call === 2) throw new Error('database is down');
     });
-    const id = await nearlyExpired(store, 5_000);
+    const id = await nearlyExpired(store, clock, 5_000);
 
     expect((await store.get(id))?.name, say({ en: 'a failing refresh must not fail the request', ko: '실패한 리프레시가 요청을 실패시키면 안 됩니다' })).toBe('Ada');
     await waitFor(() => cache.stats().refreshFailures === 1, { message: say({ en: 'the refresh failure should be counted in stats().refreshFailures', ko: '리프레시 실패는 stats().refreshFailures에 세어야 합니다' }) });

@@ -11,12 +11,14 @@ export function jitteredTtlMs(baseMs: number, jitter: number, random: () => numb
 }
 
 /**
- * Refresh-ahead: true when an entry has a TTL and less than `refreshBelow` of `ttlMs` is left.
- * `remainingMs` is a PTTL reply: -1 (no expiry) and -2 (gone) never trigger a refresh.
+ * Refresh-ahead: true when less than `refreshBelow` of `ttlMs` is left of an entry. `remainingMs`
+ * is the entry's `expiresAt` minus now; below zero means the entry is overdue by this server's
+ * clock (servers' clocks differ by a few ms, and Redis expires keys by its own), so refresh it.
+ * `refreshBelow` 0 turns refresh-ahead off, overdue or not.
  */
 export function shouldRefresh(remainingMs: number, ttlMs: number, refreshBelow: number): boolean {
-  // TODO: whether less than the refreshBelow fraction of the TTL is left. Trap: Redis answers a
-  //       negative remaining time for "no expiry" and "no key": neither is a reason to refresh;
-  //       and refreshBelow 0 turns refresh-ahead off.
+  // TODO: whether less than the refreshBelow fraction of the TTL is left. Trap: with refreshBelow 0
+  //       the threshold is 0 ms, and an overdue entry (negative remainingMs) is still below it; off
+  //       must mean off.
   throw new Error('TODO: shouldRefresh in ttl.ts');
 }

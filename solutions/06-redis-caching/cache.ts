@@ -1,10 +1,9 @@
 // A read-through cache in front of the database that survives stampedes and outages.
 //
 //   get(key, load)
-//     │ single-flight: concurrent gets of one key in this process share one lookup
 //     ▼
-//   GET + PTTL ──hit──▶ value (and, when the TTL is nearly spent, one background refresh)
-//     │ miss
+//   GET ──hit──▶ value (and, when the entry's expiresAt is near, one background refresh)
+//     │ miss (concurrent gets of one key in this process share what follows: single-flight)
 //     ▼
 //   SET lock NX PX ──got it──▶ load() from the database ─▶ SET value PX ttl±jitter, if we still
 //     │ someone else has it                                   hold the lock ─▶ unlock
@@ -18,7 +17,7 @@
 // request is served from the database: the cache can make requests faster, never fail them.
 import type { z } from 'zod';
 import type { RedisClient } from '../../solutions/05-redis-structures/index.ts';
-import { decodeEntry, encodeEntry, entrySchema, type Entry } from './entry.ts';
+import { decodeEntry, encodeEntry, entrySchema, type Entry, type FoundEntry } from './entry.ts';
 import { boundedRedis, withDeadline } from './deadline.ts';
 import { RedisTimeoutError } from './errors.ts';
 import { lockKeyFor } from './keys.ts';
@@ -51,6 +50,8 @@ export interface CacheOptions<T> {
   logger?: CacheLogger;
   /** Source of randomness for the TTL jitter. @default Math.random */
   random?: () => number;
+  /** The clock, in epoch ms: entries store their expiry by it, and refresh-ahead reads them by it. @default Date.now */
+  now?: () => number;
 }
 
 /** Counters since the cache was created. Every `get` counts once as a hit, a miss or a fallback. */
@@ -84,7 +85,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Cache<T> {
   readonly #client: RedisClient;
-  readonly #entry: z.ZodType<Entry<T>>;
+  readonly #entry: z.ZodType<FoundEntry<T>>;
   readonly #ttlMs: number;
   readonly #jitter: number;
   readonly #negativeTtlMs: number;
@@ -94,6 +95,7 @@ export class Cache<T> {
   readonly #redisTimeoutMs: number;
   readonly #logger: CacheLogger;
   readonly #random: () => number;
+  readonly #now: () => number;
 
   readonly #flights = new SingleFlight<Outcome<T>>();
   readonly #refreshing = new Map<string, Promise<void>>();
@@ -115,24 +117,24 @@ export class Cache<T> {
     this.#redisTimeoutMs = options.redisTimeoutMs ?? 250;
     this.#logger = options.logger ?? console;
     this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? Date.now;
   }
 
   // #region get
   /** The value for `key`: from Redis if it is there, otherwise from `load` (null = does not exist). */
   async get(key: string, load: () => Promise<T | null>): Promise<T | null> {
-    // The fast path, inline (it runs on every hit): one bounded round trip, one decode. A hit needs
-    // no single-flight (concurrent hits are one round trip each anyway); only what is not a clean
-    // hit (a miss, a stale key to delete first, Redis failing) is shared per key.
+    // The fast path, inline (it runs on every hit): one GET, bounded; one decode. A hit needs no
+    // single-flight (concurrent hits are one round trip each anyway); only what is not a clean hit
+    // (a miss, an unreadable entry, a stale key to delete first, Redis failing) is shared per key.
     if (this.#stale.size === 0 && this.#client.isReady) {
-      let cached: [string | null, number];
+      let text: string | null;
       try {
-        cached = await withDeadline(Promise.all([this.#client.get(key), this.#client.pTTL(key)]), this.#redisTimeoutMs, this.#timedOut);
+        text = await withDeadline(this.#client.get(key), this.#redisTimeoutMs, this.#timedOut);
       } catch (error) {
         // Redis failed or is hung: serve from the database at once (shared per key), never wait twice.
         this.#redisFailed(error, key);
         return this.#served(await this.#flights.do(key, async () => ({ value: await this.#load(load), served: Served.FALLBACK })));
       }
-      const [text, remainingMs] = cached;
       let entry: Entry<T> | null = null;
       try {
         if (text !== null) entry = decodeEntry(text, this.#entry);
@@ -140,9 +142,8 @@ export class Cache<T> {
         // unreadable: the shared lookup reads it again, logs it and rebuilds it
       }
       if (entry !== null) {
-        if (entry.found && shouldRefresh(remainingMs, this.#ttlMs, this.#refreshBelow)) this.#refreshInBackground(key, load);
         this.#stats.hits++;
-        return entry.found ? entry.value : null;
+        return this.#hit(key, entry, load);
       }
     }
     return this.#served(await this.#flights.do(key, () => this.#lookup(key, load)));
@@ -154,20 +155,25 @@ export class Cache<T> {
     return value;
   }
 
+  /** What a decoded entry serves; an entry near its expiry also starts a background refresh. */
+  #hit(key: string, entry: Entry<T>, load: () => Promise<T | null>): T | null {
+    if (!entry.found) return null;
+    if (shouldRefresh(entry.expiresAt - this.#now(), this.#ttlMs, this.#refreshBelow)) this.#refreshInBackground(key, load);
+    return entry.value;
+  }
+
   async #lookup(key: string, load: () => Promise<T | null>): Promise<Outcome<T>> {
-    let cached: [string | null, number];
+    let text: string | null;
     try {
       await this.#forgetStale();
-      cached = await this.#redis((c) => Promise.all([c.get(key), c.pTTL(key)]));
+      text = await this.#redis((c) => c.get(key));
     } catch (error) {
       this.#redisFailed(error, key);
       return { value: await this.#load(load), served: Served.FALLBACK };
     }
-    const [text, remainingMs] = cached;
     const entry = text === null ? null : this.#decode(key, text);
     if (entry === null) return this.#rebuild(key, load);
-    if (entry.found && shouldRefresh(remainingMs, this.#ttlMs, this.#refreshBelow)) this.#refreshInBackground(key, load);
-    return { value: entry.found ? entry.value : null, served: Served.HIT };
+    return { value: this.#hit(key, entry, load), served: Served.HIT };
   }
   // #endregion get
 
@@ -282,6 +288,11 @@ export class Cache<T> {
     return value === null ? this.#negativeTtlMs : jitteredTtlMs(this.#ttlMs, this.#jitter, this.#random);
   }
 
+  /** The entry for `value`, expiring `ttlMs` from now: the same TTL goes into the SET's PX. */
+  #encode(value: T | null, ttlMs: number): string {
+    return encodeEntry(value, this.#now() + ttlMs);
+  }
+
   /**
    * Write-through: voids any read's lease on the key, then stores the value with its TTL (one
    * MULTI); false if Redis did not take it.
@@ -289,7 +300,7 @@ export class Cache<T> {
   async #write(key: string, value: T | null): Promise<boolean> {
     try {
       const ttlMs = this.#ttlOf(value);
-      await this.#redis((c) => c.multi().unlink(lockKeyFor(key)).set(key, encodeEntry(value), { expiration: { type: 'PX', value: ttlMs } }).exec());
+      await this.#redis((c) => c.multi().unlink(lockKeyFor(key)).set(key, this.#encode(value, ttlMs), { expiration: { type: 'PX', value: ttlMs } }).exec());
       return true;
     } catch (error) {
       this.#redisFailed(error, key);
@@ -301,7 +312,7 @@ export class Cache<T> {
   async #fill(key: string, value: T | null, lease: { lockKey: string; token: string }): Promise<void> {
     try {
       const ttlMs = this.#ttlOf(value);
-      await this.#redis((c) => setIfLockHeld(c, lease.lockKey, lease.token, key, encodeEntry(value), ttlMs));
+      await this.#redis((c) => setIfLockHeld(c, lease.lockKey, lease.token, key, this.#encode(value, ttlMs), ttlMs));
     } catch (error) {
       this.#redisFailed(error, key);
     }

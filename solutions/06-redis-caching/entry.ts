@@ -1,24 +1,32 @@
 // What a cache entry looks like in Redis. A "not found" is cached too (negative caching), so it
-// needs a form of its own that no real value can take: `{"found":false}` next to `{"found":true,"value":…}`.
+// needs a form of its own that no real value can take. A value carries the moment it expires, so a
+// hit needs one GET, not GET + PTTL, to decide on refresh-ahead:
+//
+//   {"found":true,"expiresAt":1767225600000,"value":{…}}   a value, and its expiry (epoch ms)
+//   {"found":false}                                        "not found": always this exact string
 import { z } from 'zod';
 import { decodeJson, encodeJson } from '../../solutions/05-redis-structures/index.ts';
 
-export type Entry<T> = { found: true; value: T } | { found: false };
+export type FoundEntry<T> = { found: true; expiresAt: number; value: T };
+export type Entry<T> = FoundEntry<T> | { found: false };
 
 // #region entry
-export function encodeEntry<T>(value: T | null): string {
-  return value === null ? encodeJson({ found: false }) : encodeJson({ found: true, value });
+/** A cached "not found", stored as this exact string and recognised by comparing it, before any parse. */
+export const NOT_FOUND_ENTRY = '{"found":false}';
+const notFound: Entry<never> = Object.freeze({ found: false });
+
+/** `value` and the moment its TTL runs out, in epoch ms (not stored for a "not found": it is never refreshed). */
+export function encodeEntry<T>(value: T | null, expiresAtMs: number): string {
+  return value === null ? NOT_FOUND_ENTRY : encodeJson({ found: true, expiresAt: expiresAtMs, value });
 }
 
-/** The schema of an entry whose value has the shape `value` (build it once, decode many times). */
-export function entrySchema<T>(value: z.ZodType<T>): z.ZodType<Entry<T>> {
-  return z.discriminatedUnion('found', [z.object({ found: z.literal(true), value }), z.object({ found: z.literal(false) })]) as z.ZodType<
-    Entry<T>
-  >;
+/** The schema of a value entry whose value has the shape `value` (build it once, decode many times). */
+export function entrySchema<T>(value: z.ZodType<T>): z.ZodType<FoundEntry<T>> {
+  return z.object({ found: z.literal(true), expiresAt: z.number(), value }) as z.ZodType<FoundEntry<T>>;
 }
 
 /** Decodes an entry, reviving its value; throws CorruptValueError on anything else. */
-export function decodeEntry<T>(text: string, schema: z.ZodType<Entry<T>>): Entry<T> {
-  return decodeJson(text, schema);
+export function decodeEntry<T>(text: string, schema: z.ZodType<FoundEntry<T>>): Entry<T> {
+  return text === NOT_FOUND_ENTRY ? notFound : decodeJson(text, schema);
 }
 // #endregion entry

@@ -12,10 +12,12 @@ export function jitteredTtlMs(baseMs: number, jitter: number, random: () => numb
 
 // #region should-refresh
 /**
- * Refresh-ahead: true when an entry has a TTL and less than `refreshBelow` of `ttlMs` is left.
- * `remainingMs` is a PTTL reply: -1 (no expiry) and -2 (gone) never trigger a refresh.
+ * Refresh-ahead: true when less than `refreshBelow` of `ttlMs` is left of an entry. `remainingMs`
+ * is the entry's `expiresAt` minus now; below zero means the entry is overdue by this server's
+ * clock (servers' clocks differ by a few ms, and Redis expires keys by its own), so refresh it.
+ * `refreshBelow` 0 turns refresh-ahead off, overdue or not.
  */
 export function shouldRefresh(remainingMs: number, ttlMs: number, refreshBelow: number): boolean {
-  return refreshBelow > 0 && remainingMs >= 0 && remainingMs < ttlMs * refreshBelow;
+  return refreshBelow > 0 && remainingMs < ttlMs * refreshBelow;
 }
 // #endregion should-refresh

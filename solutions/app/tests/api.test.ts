@@ -2,6 +2,7 @@
 // Redis prefix of this file's own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PROJECT_NAME, DEMO_USER, DEMO_VIDEOS } from '../../03-prisma-schema/index.ts';
+import { cacheKeys } from '../../06-redis-caching/index.ts';
 import { DEMO_CLIP_TITLE, type StartedApp } from '../index.ts';
 import { createPrismaClient, type Prisma } from '../../../prisma/client.ts';
 import { useDatabase, useRedis } from '../../../tools/testing/test-env.ts';
@@ -80,7 +81,7 @@ describe('who am I', () => {
       features: { operations: ['transcode-480p', 'transcode-720p', 'thumbnail'], maxUploadBytes: 512 * 1024 * 1024 },
     });
     const userId = (res.body.user as { id: number }).id;
-    expect(await redis.client.exists(`${redis.prefix}cache:v1:user:${userId}`), 'the user is read through lab 06 cache').toBe(1);
+    expect(await redis.client.exists(cacheKeys(redis.prefix).user(userId)), 'the user is read through lab 06 cache').toBe(1);
   });
 
   it('answers 401 with a code when the token is missing or unknown', async () => {
@@ -153,7 +154,7 @@ describe('projects, videos and jobs', () => {
 
     expect(mine.status).toBe(200);
     expect(mine.body.video).toMatchObject({ id: intro.id, title: 'Intro', width: 1920, sizeBytes: intro.sizeBytes!.toString() });
-    expect(await redis.client.exists(`${redis.prefix}cache:v1:video:${intro.id}`), 'the video is cached by lab 06 VideoStore').toBe(1);
+    expect(await redis.client.exists(cacheKeys(redis.prefix).video(intro.id)), 'the video is cached by lab 06 VideoStore').toBe(1);
     expect([theirs.status, theirs.body.error], 'someone else\'s video is as absent as a missing one').toEqual([404, 'video_not_found']);
     expect([missing.status, missing.body.error]).toEqual([404, 'video_not_found']);
     expect([bad.status, bad.body.error]).toEqual([400, 'invalid_id']);
