@@ -3,19 +3,22 @@
 //   raw GET                one Redis round trip, nothing else: the floor for any Redis-backed cache
 //   + deadline             the same GET, bounded by withDeadline (one shared ticking timer, deadline.ts)
 //   + decode               and its entry decoded: a "not found" by one string comparison, a value by
-//                          JSON.parse and the zod entry schema (shape checked, dates and bigint revived)
+//                          JSON.parse and the entry schema, compiled by z.compile (shape checked,
+//                          dates and bigint revived)
 //   cache-aside hit        VideoStore.get on a cached video, as shipped: the above, the counters and
 //                          the refresh-ahead check of the entry's expiresAt
 //   was: + PTTL            "+ decode" with the remaining TTL asked of Redis in the same round trip:
 //                          how the hit read it before entries carried their expiry (cache key v1)
 //   was: + single-flight   "+ decode" shared per key through SingleFlight on every call: what the
 //                          hit did before single-flight moved to the miss path
+//   was: + decode, schema not compiled   "+ decode" through the same schema as a plain z.object
 //   database read          prisma.video.findUnique: what every request would cost without the cache
 //
 // All tasks run interleaved call by call (tools/bench/context.ts), so a ratio compares calls made
 // under the same load. The ratio of "cache-aside hit" to "raw GET" is the price of the pattern's
 // safety features (lesson 06, step 7).
 import { createClient } from 'redis';
+import { z } from 'zod';
 import { defineBench } from '../tools/bench/context.ts';
 import { createPrismaClient } from '../prisma/client.ts';
 import type { RedisClient } from '../solutions/05-redis-structures/index.ts';
@@ -62,6 +65,11 @@ export default defineBench('cache-aside hit vs database read vs raw Redis GET', 
       return text === null ? null : decodeEntry(text, schema);
     };
     const flights = new SingleFlight<unknown>();
+    const plainSchema = z.object({ found: z.literal(true), expiresAt: z.number(), value: CachedVideo });
+    const decodedPlain = async () => {
+      const text = await bounded();
+      return text === null ? null : decodeEntry(text, plainSchema);
+    };
 
     const rows = await ctx.compare(
       'one read of a video, layer by layer',
@@ -72,6 +80,7 @@ export default defineBench('cache-aside hit vs database read vs raw Redis GET', 
         'cache-aside hit (VideoStore.get)': () => videos.get(video.id),
         'was: + PTTL in the same round trip': withPttl,
         'was: + single-flight on every call': () => flights.do(key, decoded),
+        'was: + decode, schema not compiled': decodedPlain,
         'database read (Prisma findUnique)': () => prisma.video.findUnique({ where: { id: video.id } }),
       },
       { baseline: 'raw Redis GET' },
