@@ -19,7 +19,7 @@ let prefix = '';
 const clients: TestClient[] = [];
 
 beforeAll(async () => {
-  prefix = redis.key('fanout') + ':';
+  prefix = `${redis.key('fanout')}:`;
   const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, KEY_PREFIX: prefix, CLUSTER_MODE: 'pubsub' as const };
   instances = await Promise.all([startInstance(env), startInstance(env), startInstance(env)]);
 });

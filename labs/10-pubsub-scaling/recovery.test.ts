@@ -51,7 +51,7 @@ afterAll(async () => {
   await Promise.all(owned.splice(0).map((i) => i.kill()));
 });
 async function shared(name: string, count: number, extra: Record<string, string> = {}) {
-  const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, KEY_PREFIX: redis.key(name) + ':', CLUSTER_MODE: 'relay' as const, ...extra };
+  const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, KEY_PREFIX: `${redis.key(name)}:`, CLUSTER_MODE: 'relay' as const, ...extra };
   const started = await Promise.all(Array.from({ length: count }, () => startInstance(env)));
   owned.push(...started);
   return started as [Instance, Instance, Instance];

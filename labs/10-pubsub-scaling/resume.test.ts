@@ -20,7 +20,7 @@ const clients: TestClient[] = [];
 
 beforeAll(async () => {
   // A short history (about 10 entries kept) so that a client can fall behind it.
-  instance = await startInstance({ DATABASE_URL: db.url, REDIS_URL: redis.url, KEY_PREFIX: redis.key('resume') + ':', CLUSTER_MODE: 'relay', RELAY_MAXLEN: '10' });
+  instance = await startInstance({ DATABASE_URL: db.url, REDIS_URL: redis.url, KEY_PREFIX: `${redis.key('resume')}:`, CLUSTER_MODE: 'relay', RELAY_MAXLEN: '10' });
 });
 afterAll(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
