@@ -122,8 +122,8 @@ export class Cache<T> {
   async get(key: string, load: () => Promise<T | null>): Promise<T | null> {
     // TODO: the value for key. Concurrent gets of one key in this process share one lookup
     //       (single-flight.ts), yet each caller counts its own outcome in the stats (a hit, a miss
-    //       or a fallback). (Lesson step 7 makes the hit cheaper; whatever shape you give it, its
-    //       Redis wait is bounded and its entry decoded like any other.)
+    //       or a fallback). (Optional, lesson step 7 measures it: a hit may skip single-flight;
+    //       if yours does, its Redis wait is still bounded and its entry decoded like any other.)
     throw new Error('TODO: Cache.get in cache.ts');
   }
 
