@@ -4,16 +4,26 @@ import { withDatabase } from './urls.ts';
 
 const SAFE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-function ident(name: string): string {
+/** `name` quoted as an SQL identifier; throws for anything but a plain lowercase database name. */
+export function ident(name: string): string {
   if (!SAFE_NAME.test(name)) throw new Error(`Refusing unsafe database name "${name}"`);
   return `"${name}"`;
 }
 
+/**
+ * A client connected to the server's `postgres` maintenance database; the caller ends it. A lost
+ * connection surfaces through the next query, never as an 'error' event that would crash the process.
+ */
+export async function connectAdminClient(serverUrl: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
 /** Runs `fn` with a client connected to the server's `postgres` maintenance database. */
 export async function withAdminClient<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  client.on('error', () => {}); // surfaced through the failing query instead
-  await client.connect();
+  const client = await connectAdminClient(serverUrl);
   try {
     return await fn(client);
   } finally {

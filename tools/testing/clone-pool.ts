@@ -15,9 +15,8 @@
 // asked for it has exited meanwhile, and leaves nothing behind when it fails. So the pool never
 // holds more than POOL_SIZE spares per template (8 MB each), and nothing else survives a run.
 import { createHash, randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { createDatabase, dropDatabase, withAdminClient } from '../../prisma/admin.ts';
-import { withDatabase } from '../../prisma/urls.ts';
+import type pg from 'pg';
+import { connectAdminClient, createDatabase, dropDatabase, ident, withAdminClient } from '../../prisma/admin.ts';
 
 /** Every database the harness creates starts with this, so none can be mistaken for the learner's own. */
 export const DB_PREFIX = 'wb_';
@@ -84,7 +83,7 @@ async function sparesOf(client: pg.Client, template: string): Promise<string[]> 
  */
 async function copyTemplate(client: pg.Client, name: string, template: string): Promise<void> {
   await createDatabase(client, name, template);
-  await client.query(`ALTER DATABASE "${name}" SET synchronous_commit = off`);
+  await client.query(`ALTER DATABASE ${ident(name)} SET synchronous_commit = off`);
 }
 
 /**
@@ -94,7 +93,7 @@ async function copyTemplate(client: pg.Client, name: string, template: string): 
 export async function claimDatabase(client: pg.Client, name: string, template: string): Promise<boolean> {
   for (const spare of await sparesOf(client, template)) {
     try {
-      await client.query(`ALTER DATABASE "${spare}" RENAME TO "${name}"`);
+      await client.query(`ALTER DATABASE ${ident(spare)} RENAME TO ${ident(name)}`);
       return true;
     } catch (error) {
       if (!TAKEN.has(codeOf(error) ?? '')) throw error;
@@ -125,9 +124,7 @@ export async function refillPool(serverUrl: string, template: string): Promise<v
  * run that crashed is seen as over.
  */
 export async function holdRunLock(serverUrl: string, runId: string): Promise<{ release(): Promise<void> }> {
-  const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  client.on('error', () => {}); // a lost connection only ends the lock early
-  await client.connect();
+  const client = await connectAdminClient(serverUrl); // a lost connection only ends the lock early
   await client.query('SELECT pg_advisory_lock($1, $2)', [RUN_LOCK_CLASS, runLockKey(runId)]);
   return { release: () => client.end().catch(() => {}) };
 }
@@ -173,10 +170,9 @@ export async function sweep(serverUrl: string): Promise<void> {
  * dropped by the run's teardown or, failing that, the next run's sweep.
  */
 export async function dropInBackground(serverUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  client.on('error', () => {});
+  let client: pg.Client;
   try {
-    await client.connect();
+    client = await connectAdminClient(serverUrl);
   } catch {
     return;
   }

@@ -1,6 +1,6 @@
 // Template databases: migrated once, then copied per test file (see clone-pool.ts: a spare copy
 // renamed, or CREATE DATABASE ... TEMPLATE), instead of re-running migrations for every file.
-import { createDatabase, databaseExists, dropDatabase, withAdminClient } from '../../prisma/admin.ts';
+import { createDatabase, databaseExists, dropDatabase, ident, withAdminClient } from '../../prisma/admin.ts';
 import { migrate, migrationsDigest, readMigrations } from '../../prisma/migrate.ts';
 import { withDatabase } from '../../prisma/urls.ts';
 import { TEMPLATE_PREFIX } from './clone-pool.ts';
@@ -22,7 +22,7 @@ export async function prepareTemplates(serverUrl: string): Promise<Record<Templa
         await dropDatabase(client, building);
         await createDatabase(client, building, 'template0');
         await migrate(withDatabase(serverUrl, building), migrations);
-        await client.query(`ALTER DATABASE "${building}" RENAME TO "${app}"`);
+        await client.query(`ALTER DATABASE ${ident(building)} RENAME TO ${ident(app)}`);
       }
       // Templates of other versions of the migrations are left alone: another checkout on the same
       // server (a branch, a grading workspace) may be cloning from one right now.
