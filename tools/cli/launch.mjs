@@ -7,10 +7,10 @@
 // external and load at plain-node speed. The bundle lives in .workbook/cli/, named by its content.
 // Beside it, <cli>.json lists the files it was built from with their size and mtime: while none of
 // them changed, the bundle is loaded as it is and esbuild is not even loaded (80-150 ms a run).
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { stamp } from '../runner/file-stamp.mjs';
+import { removeStale, stamp } from '../runner/disk-cache.mjs';
 
 const CLIS = { lab: 'lab.ts', grade: 'grade.ts', 'test-all': 'test-all.ts', matrix: 'matrix.ts' };
 const [name] = process.argv.splice(2, 1);
@@ -32,20 +32,30 @@ const BUILD_INPUTS = [fileURLToPath(import.meta.url), path.join(root, 'package-l
 const manifestOf = (cliName) => path.join(outdir, `${cliName}.json`);
 
 /**
+ * A CLI's manifest (its bundle's entry, output files and the stamps of the files it was built
+ * from), or undefined when there is none or it cannot be read.
+ * @param {string} file
+ * @returns {{ entry: string, outputs: string[], inputs: Record<string, string> } | undefined}
+ */
+function readManifest(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The entry of the last bundle of this CLI, when none of the files it was built from changed since
  * and all of its files are still there; else undefined.
  * @returns {string | undefined}
  */
 function cachedEntry() {
-  try {
-    /** @type {{ entry: string, outputs: string[], inputs: Record<string, string> }} */
-    const manifest = JSON.parse(readFileSync(manifestOf(name), 'utf8'));
-    for (const [file, was] of Object.entries(manifest.inputs)) if (stamp(file) !== was) return undefined;
-    for (const file of manifest.outputs) if (stamp(path.join(outdir, file)) === 'missing') return undefined;
-    return path.join(outdir, manifest.entry);
-  } catch {
-    return undefined;
-  }
+  const manifest = readManifest(manifestOf(name));
+  if (!manifest) return undefined;
+  for (const [file, was] of Object.entries(manifest.inputs)) if (stamp(file) !== was) return undefined;
+  for (const file of manifest.outputs) if (stamp(path.join(outdir, file)) === 'missing') return undefined;
+  return path.join(outdir, manifest.entry);
 }
 
 /**
@@ -73,10 +83,7 @@ async function bundle() {
   const { build, stop } = await import('esbuild');
   // Stamped before the build (with the sources of the last build, most of this one's), so a file
   // saved while it runs makes the next run build again.
-  let known = [];
-  try {
-    known = Object.keys(JSON.parse(readFileSync(manifestOf(name), 'utf8')).inputs);
-  } catch {}
+  const known = Object.keys(readManifest(manifestOf(name))?.inputs ?? {});
   const before = new Map([...BUILD_INPUTS, ...known].map((file) => [file, stamp(file)]));
   const result = await build({
     entryPoints: { [path.basename(cli, '.ts')]: path.join(here, cli) },
@@ -122,18 +129,9 @@ async function bundle() {
   // them (a run still on one has loaded it).
   const kept = new Set(outputs);
   for (const manifest of readdirSync(outdir).filter((f) => f.endsWith('.json'))) {
-    try {
-      for (const file of JSON.parse(readFileSync(path.join(outdir, manifest), 'utf8')).outputs) kept.add(file);
-    } catch {}
+    for (const file of readManifest(path.join(outdir, manifest))?.outputs ?? []) kept.add(file);
   }
-  const dayAgo = Date.now() - 86_400_000;
-  for (const old of readdirSync(outdir)) {
-    if (kept.has(old) || old.endsWith('.json')) continue;
-    const file = path.join(outdir, old);
-    try {
-      if (statSync(file).mtimeMs < dayAgo) rmSync(file, { force: true });
-    } catch {}
-  }
+  removeStale(outdir, (old) => !kept.has(old) && !old.endsWith('.json'), 86_400_000);
   return entry;
 }
 

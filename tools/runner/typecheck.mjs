@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stamp } from './file-stamp.mjs';
+import { stamp } from './disk-cache.mjs';
 
 // Loaded on first use: TypeScript takes a second or more to load, and `npm run lab` only needs it
 // in the child process, never in the one that runs the tests.

@@ -10,7 +10,7 @@ test("a crashed run's folder is removed after a day; a running run's folder stay
   const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
   utimesSync(stale, twoDaysAgo, twoDaysAgo);
   try {
-    await sweepRunDirs();
+    sweepRunDirs();
     expect(existsSync(stale)).toBe(false);
     expect(existsSync(fresh)).toBe(true);
   } finally {

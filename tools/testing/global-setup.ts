@@ -1,7 +1,7 @@
 // Vitest global setup: runs once per test run (per project), before any test file.
 // Finds the services, prepares template databases, and hands the tests what they need via `provide`.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -11,20 +11,15 @@ import { describeServices, findServices, realProbes, ServiceSource } from './ser
 import { prepareTemplates } from './templates.ts';
 import type { HarnessContext } from './context.ts';
 import { markPhase, Phase } from '../runner/timings.ts';
+import { removeStale } from '../runner/disk-cache.mjs';
 
 const RUN_DIR_PREFIX = 'workbook-run-';
 /** A run folder untouched this long belongs to a run that crashed before its teardown (runs take minutes). */
 const STALE_RUN_DIR_MS = 24 * 60 * 60 * 1000;
 
 /** Removes the run folders (HarnessContext.runDir) that crashed runs left in the temp folder. Never throws. */
-export async function sweepRunDirs(): Promise<void> {
-  const tmp = os.tmpdir();
-  const names = await readdir(tmp).catch(() => [] as string[]);
-  for (const name of names.filter((n) => n.startsWith(RUN_DIR_PREFIX))) {
-    const dir = path.join(tmp, name);
-    const { mtimeMs } = await stat(dir).catch(() => ({ mtimeMs: Date.now() }));
-    if (Date.now() - mtimeMs > STALE_RUN_DIR_MS) await rm(dir, { recursive: true, force: true }).catch(() => {});
-  }
+export function sweepRunDirs(): void {
+  removeStale(os.tmpdir(), (name) => name.startsWith(RUN_DIR_PREFIX), STALE_RUN_DIR_MS);
 }
 
 export default async function setup(project: TestProject) {
@@ -51,7 +46,7 @@ export default async function setup(project: TestProject) {
   // Beside the tests, not before them, and never waited for: what earlier runs left behind (a drop
   // cut short by the end of this process is the next run's to do).
   if (spares) void sweep(services.databaseUrl);
-  void sweepRunDirs(); // beside the tests, never waited for
+  sweepRunDirs(); // a directory listing of the temp folder: a few ms
   const runDir = await mkdtemp(path.join(os.tmpdir(), `${RUN_DIR_PREFIX}${runId}-`));
   const context: HarnessContext = {
     databaseUrl: services.databaseUrl,

@@ -9,8 +9,8 @@
 // file that an unchanged file imports without its extension can leave a stale path. Every import
 // here names its file with the extension, so the rename breaks that import anyway; and a changed
 // package-lock.json clears the cache.
-import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { removeStale } from '../runner/disk-cache.mjs';
 
 /** Relative to the root. */
 export const MODULE_CACHE_DIR = '.workbook/vitest-cache';
@@ -22,18 +22,6 @@ export const MODULE_CACHE_MAX_AGE_MS = 7 * 86_400_000;
  * next time it is needed). Never throws.
  */
 export function pruneModuleCache(root: string, now = Date.now(), maxAgeMs = MODULE_CACHE_MAX_AGE_MS): void {
-  const dir = path.join(root, MODULE_CACHE_DIR);
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return; // no cache yet
-  }
-  for (const name of names) {
-    if (!/^[0-9a-f]{40}$/.test(name)) continue; // vitest's own metadata (the lockfile's hash)
-    const file = path.join(dir, name);
-    try {
-      if (now - statSync(file).mtimeMs > maxAgeMs) rmSync(file, { force: true });
-    } catch {}
-  }
+  // Entries only: the other files are vitest's own metadata (the lockfile's hash).
+  removeStale(path.join(root, MODULE_CACHE_DIR), (name) => /^[0-9a-f]{40}$/.test(name), maxAgeMs, now);
 }
