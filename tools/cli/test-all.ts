@@ -174,7 +174,6 @@ async function matrixStage(labs: LabMeta[]): Promise<StageResult> {
   return { name: 'matrix', summary: `${held}/${summary.cells} cells fail as expected`, passed: held, failed: summary.errors.length, errors: summary.errors };
 }
 
-/** Runs `npm run <script>` as a stage: its output is shown only when it fails. */
 interface ScriptRun {
   /** The exit code, or the error that kept npm from starting. */
   code: number | null;
@@ -212,6 +211,7 @@ function scriptResult(name: string, script: string, ok: string, run: ScriptRun):
   return { name, summary: 'FAILED', passed: 0, failed: 1, errors: [`${name}: npm run ${script} exited with code ${run.code}`] };
 }
 
+/** Runs `npm run <script>` as a stage: its output is shown only when it fails. */
 async function scriptStage(name: string, script: string, ok: string): Promise<StageResult> {
   return scriptResult(name, script, ok, await runScript(script));
 }

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../labs/meta.ts';
+import { waitFor } from '../testing/wait.ts';
 
 const run = promisify(execFile);
 
@@ -23,11 +24,7 @@ export const DOCS_BUILT = 'built';
  * `timeoutMs` (ms; the build takes ~25 s on an idle 2-core machine, 178 s was seen beside the tests at load 12).
  */
 export async function waitForPrebuiltSite(readyFile: string, timeoutMs = 300_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!existsSync(readyFile)) {
-    if (Date.now() > deadline) throw new Error(`npm test's docs build did not finish within ${timeoutMs / 1000} s (${readyFile} was never written)`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await waitFor(() => existsSync(readyFile), { timeoutMs, intervalMs: 200, message: `npm test's docs build did not finish (${readyFile} was never written)` });
   const status = readFileSync(readyFile, 'utf8');
   if (status !== DOCS_BUILT) throw new Error(`npm test's docs build failed, so there is no site to open: ${status}`);
 }

@@ -153,13 +153,10 @@ describe('rooms', () => {
     const other = await createOtherUser(db.prisma);
     const mine = await connectAs(token);
     const theirs = await connectAs(await login(app, other));
-    /** Sends `message` and returns the server's answer to it (its id echoed), skipping job events meanwhile. */
-    const ask = async (client: TestClient, message: { type: string; id: string } & Record<string, unknown>) => {
+    /** Sends `message` and returns the server's answer to it (its id echoed); job events stay queued. */
+    const ask = (client: TestClient, message: { type: string; id: string } & Record<string, unknown>) => {
       client.send(message);
-      for (;;) {
-        const answer = await client.next<Record<string, unknown>>(`the answer to ${message.type} (id "${message.id}")`);
-        if (answer.id === message.id) return answer;
-      }
+      return client.take<Record<string, unknown>>((m) => (m as { id?: unknown })?.id === message.id, `the answer to ${message.type} (id "${message.id}")`);
     };
 
     const answers = [
